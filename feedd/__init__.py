@@ -1,0 +1,3 @@
+"""feedd: a folder of articles and remote feeds in, per-tag and per-language Atom feeds out."""
+
+__version__ = "0.1.0"

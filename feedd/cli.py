@@ -1,0 +1,182 @@
+"""The ``feedd`` command: parse arguments, call the pipeline, turn errors into messages.
+
+Exit status: 0 all went well; 1 some inputs failed (the rest was published) or another run
+held the database too long; 2 usage or config errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+
+from . import __version__, config as configmod, pipeline
+from .errors import BusyError, ConfigError, FeeddError
+from .normalize.dates import iso
+from .publish.site import plan
+from .store.items import Store
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+
+
+def _err(msg: str) -> None:
+    print(f"feedd: {msg}", file=sys.stderr)
+
+
+class _Progress:
+    """A one-line counter on a terminal, shown only once a run takes more than a moment."""
+
+    def __init__(self, label: str, enabled: bool) -> None:
+        self.label = label
+        self.enabled = enabled
+        self.start = time.monotonic()
+        self.last = 0.0
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        t = time.monotonic()
+        if t - self.start < 0.5 or (t - self.last < 0.1 and done < total):
+            return
+        self.last = t
+        self.shown = True
+        print(f"\r{self.label} {done}/{total} files", end="", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.shown:
+            print("\r\033[K", end="", file=sys.stderr, flush=True)
+
+
+def _load(args: argparse.Namespace) -> configmod.Config:
+    return configmod.load(args.config)
+
+
+def cmd_once(args: argparse.Namespace) -> int:
+    cfg = _load(args)
+    progress = _Progress("reading", not args.quiet and sys.stderr.isatty())
+    try:
+        report = pipeline.run_once(cfg, progress=progress, wait=args.wait)
+    finally:
+        progress.close()
+    for e in report.errors:
+        _err(f"error: {e}")
+    if not args.quiet:
+        for w in report.warnings:
+            _err(f"warning: {w}")
+        ch, pub = report.changes, report.published
+        print(
+            f"read {ch.read} of {report.files} files: {ch.new} new, {ch.updated} updated, "
+            f"{ch.removed} removed, {ch.folded} duplicates folded, {ch.drafts} drafts skipped, "
+            f"{len(report.errors)} failed"
+        )
+        print(
+            f"{report.entries} entries; wrote {len(pub.written)} files, "
+            f"{pub.feeds} feeds in {cfg.output} ({report.seconds:.2f}s)"
+        )
+        print(f"open {cfg.output / 'index.html'} or subscribe to {cfg.base_url}all.atom")
+    return EXIT_INPUT if report.errors else EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    cfg = _load(args)
+    progress = _Progress("checking", sys.stderr.isatty())
+    try:
+        n, errors, warnings = pipeline.check(cfg, progress)
+    finally:
+        progress.close()
+    for e in errors:
+        _err(f"error: {e}")
+    for w in warnings:
+        _err(f"warning: {w}")
+    print(
+        f"config {cfg.source} is valid; {n} seed files, {len(errors)} with errors, "
+        f"{len(warnings)} warnings"
+    )
+    return EXIT_INPUT if errors else EXIT_OK
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    cfg = _load(args)
+    if not cfg.database.exists():
+        _err(f"no database at {cfg.database} yet: run 'feedd once' first")
+        return EXIT_INPUT
+    store = Store(cfg.database, readonly=True)
+    try:
+        now = iso(dt.datetime.now(dt.UTC))
+        files, entries = store.totals()
+        print(f"{entries} entries from {files} files in {cfg.database}")
+        print(f"{'entries':>8} {'in feed':>8}  feed")
+        for info, _ in plan(store, cfg.title):
+            total = store.count(info.kind, info.key, now)
+            print(f"{total:>8} {min(total, cfg.max_entries):>8}  {info.path}")
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help=f"config file (default: {configmod.DEFAULT_PATH} in the working directory)",
+    )
+    p = argparse.ArgumentParser(
+        prog="feedd",
+        description="Publish per-tag and per-language Atom feeds from a folder of articles.",
+        parents=[common],
+    )
+    p.add_argument("--version", action="version", version=f"feedd {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    once = sub.add_parser(
+        "once", parents=[common], help="scan, dedupe and publish once, then exit (for cron)",
+        description="Scan the seeds folder, store what changed and publish the feeds, once.",
+    )  # fmt: skip
+    once.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    once.add_argument(
+        "--wait", type=float, default=60.0, metavar="SECONDS",
+        help="how long to wait for another run on the same database (default 60)",
+    )  # fmt: skip
+    once.set_defaults(func=cmd_once)
+
+    check = sub.add_parser(
+        "check", parents=[common], help="validate the config and read every seed, writing nothing",
+        description="Validate the config and read every seed file without writing; list problems.",
+    )  # fmt: skip
+    check.set_defaults(func=cmd_check)
+
+    stats = sub.add_parser(
+        "stats", parents=[common], help="show entries per feed",
+        description="Show how many entries each feed has, from the database.",
+    )  # fmt: skip
+    stats.set_defaults(func=cmd_stats)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if not hasattr(args, "config"):
+        args.config = configmod.DEFAULT_PATH
+    try:
+        return args.func(args)
+    except ConfigError as e:
+        _err(f"config error: {e}")
+        return EXIT_USAGE
+    except BusyError as e:
+        _err(str(e))
+        return EXIT_INPUT
+    except FeeddError as e:
+        _err(str(e))
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

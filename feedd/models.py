@@ -1,0 +1,59 @@
+"""The types data takes on its way through feedd, one per stage.
+
+``SeedFile`` is what a scan of the seeds folder finds, ``Item`` is an article after
+normalizing (pure data, no database identity yet), ``Entry`` is an item as the store keeps and
+publishes it, with its stable id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SeedFile:
+    """A regular file below the seeds folder, as the scan saw it."""
+
+    key: str  # path relative to the seeds folder, '/'-separated: the source key
+    path: str  # absolute path to read
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One article, normalized; what the store decides about."""
+
+    source_key: str
+    content_hash: str  # over the normalized title and text: see normalize.text.content_hash
+    title: str
+    summary: str
+    html: str  # rendered and sanitized body
+    lang: str  # BCP 47 tag of the article, e.g. "zh-CN", "pt"
+    lang_group: str  # the language feed it belongs to, e.g. "zh-Hans", "pt"
+    tags: tuple[str, ...] = ()  # display forms, first-seen spelling, case-insensitively unique
+    link: str | None = None
+    author: str | None = None
+    published: datetime | None = None  # from the file; None: the store uses first-seen time
+    updated: datetime | None = None  # lastmod/updated from the file, if any
+    draft: bool = False
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A published article as stored: what a feed is written from."""
+
+    id: str  # stable Atom id, urn:uuid:...
+    content_hash: str
+    title: str
+    summary: str
+    html: str
+    lang: str
+    lang_group: str
+    tags: tuple[str, ...]
+    link: str | None
+    author: str | None
+    published: datetime
+    updated: datetime

@@ -1,0 +1,165 @@
+"""One seed file's bytes to an ``Item``: the whole normalizing step for files, pure.
+
+No database, no network, no clock: the same bytes and settings always give the same Item,
+which is what makes entry ids and content hashes stable across runs and rebuilds.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from ..errors import InputError
+from ..models import Item
+from ..sources.frontmatter import FrontMatterError, split
+from . import dates, html, lang, tags, text
+from .decode import DecodeError, decode
+
+SUMMARY_CHARS = 280
+TITLE_CHARS = 80
+_MD_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t]*#*[ \t]*$")
+_PLAIN_HEADING_MAX = 150
+_NOT_HEADING_END = tuple(".。!?！？:：;；,，、…")
+_NOT_HEADING_START = tuple("-*+>![|`<")
+# A trailing source line, as 000 and 004 end: [qq](https://new.qq.com/...)
+_SOURCE_LINE = re.compile(r"^\[[^\]\n]{0,80}\]\((https?://[^)\s]+)\)$")
+
+
+def _str(meta: dict[str, Any], *keys: str) -> str | None:
+    for k in keys:
+        v = meta.get(k)
+        if isinstance(v, list) and v:
+            v = v[0]
+        if isinstance(v, str | int | float) and not isinstance(v, bool):
+            s = text.collapse(str(v))
+            if s:
+                return s
+    return None
+
+
+def _author(meta: dict[str, Any]) -> str | None:
+    v = meta.get("author")
+    if isinstance(v, list) and v:
+        v = v[0]
+    if isinstance(v, dict):
+        v = v.get("name")
+    return text.collapse(v)[:200] or None if isinstance(v, str) else None
+
+
+def _http(url: str | None) -> str | None:
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    if parts.scheme in ("http", "https") and parts.netloc and " " not in url.strip():
+        return url.strip()
+    return None
+
+
+def _take_title(body: str) -> tuple[str | None, str]:
+    """A heading-only first line (003) is the title and leaves the body."""
+    lines = body.split("\n")
+    first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+    if first is None:
+        return None, body
+    line = lines[first].strip()
+    rest = lines[first + 1 :]
+    m = _MD_HEADING.match(line)
+    if m:
+        return m.group(1), "\n".join(rest)
+    followed_by_blank = not rest or not rest[0].strip()
+    if (
+        len(line) <= _PLAIN_HEADING_MAX
+        and followed_by_blank
+        and any(ln.strip() for ln in rest)
+        and not line.endswith(_NOT_HEADING_END)
+        and not line.startswith(_NOT_HEADING_START)
+        and not (line.startswith("**") and line.endswith("**"))  # a bold section head
+    ):
+        return line, "\n".join(rest)
+    return None, body
+
+
+def _source_link(body: str) -> str | None:
+    for line in reversed(body.rstrip().split("\n")):
+        m = _SOURCE_LINE.match(line.strip())
+        return _http(m.group(1)) if m else None
+    return None
+
+
+def _date(meta: dict[str, Any], keys: tuple[str, ...], zone: ZoneInfo, warnings: list[str]):
+    for k in keys:
+        if k in meta and meta[k] not in (None, ""):
+            try:
+                return dates.parse(meta[k], zone)
+            except dates.DateError as e:
+                warnings.append(f"front matter {k!r}: {e}; ignored")
+    return None
+
+
+def normalize(key: str, data: bytes, zone: ZoneInfo) -> Item:
+    """Read one seed file's bytes into an Item, or raise InputError naming ``key``."""
+    try:
+        raw, _encoding = decode(data)
+    except DecodeError as e:
+        raise InputError(key, str(e)) from None
+    raw = text.clean(raw)
+    try:
+        meta, body = split(raw)
+    except FrontMatterError as e:
+        raise InputError(key, str(e)) from None
+    meta = meta or {}
+    warnings: list[str] = []
+
+    title = _str(meta, "title")
+    if title is None:
+        title, body = _take_title(body)
+        title = text.clip(title, TITLE_CHARS * 2) if title else None
+    body, _doubled = text.undouble(body.strip("\n"))
+    rendered = html.render(body)
+    plain = html.to_text(rendered)
+    if title is None:
+        title = text.first_sentence(html.first_paragraph(rendered), TITLE_CHARS)
+    if not title and not text.collapse(plain):
+        raise InputError(key, "no text: the file is empty or holds only front matter")
+    if not title:
+        title = key.rsplit("/", 1)[-1]
+
+    summary = _str(meta, "summary", "description")
+    summary = text.clip(summary, SUMMARY_CHARS * 4) if summary else None
+    summary = summary or text.clip(html.first_paragraph(rendered), SUMMARY_CHARS)
+
+    declared = _str(meta, "lang", "language")
+    tag = lang.normalize_tag(declared) if declared else None
+    if declared and tag is None:
+        warnings.append(f"front matter 'lang': {declared!r} is not a language tag; detected")
+    if tag is None:
+        tag = lang.detect(text.collapse(title + " " + plain))
+    group = lang.group(tag, plain)
+
+    item_tags = tags.merge(
+        tags.values(meta.get("tags")),
+        tags.values(meta.get("categories")),
+        tags.values(meta.get("keywords")),
+    )
+    published = _date(meta, ("date", "published", "pubdate"), zone, warnings)
+    updated = _date(meta, ("lastmod", "updated", "modified"), zone, warnings)
+    draft = meta.get("draft") is True or str(meta.get("draft")).lower() in ("true", "yes")
+
+    return Item(
+        source_key=key,
+        content_hash=text.content_hash(title, plain),
+        title=title,
+        summary=summary,
+        html=rendered,
+        lang=tag,
+        lang_group=group,
+        tags=item_tags,
+        link=_http(_str(meta, "url", "link")) or _source_link(body),
+        author=_author(meta),
+        published=published,
+        updated=updated,
+        draft=draft,
+        warnings=tuple(warnings),
+    )

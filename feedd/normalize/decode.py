@@ -1,0 +1,61 @@
+"""Turn a seed's bytes into text: UTF-8 first, then charset detection, never a silent drop.
+
+Scraped files arrive as GBK, Big5, Latin-1, UTF-8 with a BOM or UTF-16; they are decoded, not
+dropped. Binary files (NUL bytes, mostly control characters) are refused with a reason.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it starts with the same two bytes
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Encodings charset-normalizer may name that we refuse to trust for prose: a "text" that only
+# decodes as one of these is binary in practice.
+_IMPLAUSIBLE = {"utf_7", "cp037", "cp1026", "cp273", "cp500", "cp875", "cp1140", "mac_cyrillic"}
+
+
+class DecodeError(ValueError):
+    """The bytes are not text in any encoding we can tell."""
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:8192]
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    return controls > len(sample) // 10
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Return ``(text, encoding)`` with newlines normalized to ``\\n``."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom) :].decode(enc)
+            except UnicodeDecodeError as e:
+                raise DecodeError(f"broken {enc} after a byte order mark: {e.reason}") from None
+            return _newlines(text), enc
+    if _looks_binary(data):
+        raise DecodeError("binary file, not text (NUL or control bytes)")
+    try:
+        return _newlines(data.decode("utf-8")), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes  # imported late: only for non-UTF-8 files
+
+    best = from_bytes(data).best()
+    if best is None or best.encoding in _IMPLAUSIBLE:
+        raise DecodeError("not UTF-8, and no text encoding could be detected")
+    return _newlines(str(best)), best.encoding
+
+
+def _newlines(text: str) -> str:
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text

@@ -1,0 +1,99 @@
+"""Pure text clean-up: illegal characters, scraped reading annotations, doubled bodies, hashing.
+
+Nothing here touches the disk, the database or the clock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+
+# XML 1.0 forbids C0 controls other than tab/newline/CR, lone surrogates and U+FFFE/U+FFFF
+# (https://www.w3.org/TR/xml/#charsets); they are removed, never passed through.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+# 001 carries pinyin scraped from ruby annotations after each character: 聯(lián)網(wǎng).
+# Only a syllable with a tone mark (or a few toneless particles) right after a Han character
+# is taken as an annotation, so "模型(open)" or "(AI)" stay as written.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_PINYIN = re.compile(
+    r"(?<=[\u3400-\u9fff\uf900-\ufaff])"
+    rf"\((?:[a-zü]*[{_TONED}][a-zü{_TONED}]*|de|le|men|me|ma|ne|ba|zi|zhe|ge|li)\)"
+)
+_WS = re.compile(r"\s+")
+_SENTENCE_END = re.compile(r"[。！？!?]|\.(?=\s|$)")
+
+HASH_VERSION = 1
+
+
+def clean(text: str) -> str:
+    """Drop XML-illegal characters and scraped pinyin annotations; NFC-normalize."""
+    text = _XML_ILLEGAL.sub("", text)
+    if "(" in text:
+        text = _PINYIN.sub("", text)
+    return unicodedata.normalize("NFC", text)
+
+
+def xml_safe(text: str) -> str:
+    return _XML_ILLEGAL.sub("", text)
+
+
+def collapse(text: str) -> str:
+    """Whitespace runs (newlines, no-break spaces included) to one space, ends trimmed."""
+    return _WS.sub(" ", text).strip()
+
+
+def undouble(body: str) -> tuple[str, bool]:
+    """If the body is the same lines pasted twice in a row, return the first copy.
+
+    Blank lines and spacing are ignored when comparing, so a copy pasted with other spacing
+    still counts; the first copy is returned as written.
+    """
+    lines = body.split("\n")
+    idx = [i for i, ln in enumerate(lines) if ln.strip()]
+    n = len(idx)
+    if n < 2 or n % 2:
+        return body, False
+    half = n // 2
+    for a, b in zip(idx[:half], idx[half:], strict=True):
+        if collapse(lines[a]) != collapse(lines[b]):
+            return body, False
+    return "\n".join(lines[: idx[half]]).rstrip() + "\n", True
+
+
+def content_hash(title: str, text: str) -> str:
+    """A versioned hash of what makes two articles the same article.
+
+    Unicode-normalized (NFC) and whitespace-collapsed title and text, serialized with sorted
+    keys and fixed separators behind a version prefix: a later change of normalization bumps
+    HASH_VERSION instead of silently re-keying every stored entry.
+    """
+    norm = {
+        "title": collapse(unicodedata.normalize("NFC", title)),
+        "text": collapse(unicodedata.normalize("NFC", text)),
+    }
+    payload = json.dumps(norm, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return f"v{HASH_VERSION}:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, at a word boundary for spaced scripts."""
+    text = collapse(text)
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:，；：、") + "…"
+
+
+def first_sentence(text: str, limit: int = 80) -> str:
+    """The first sentence of ``text`` (CJK or Latin punctuation), clipped."""
+    text = collapse(text)
+    m = _SENTENCE_END.search(text)
+    if m:
+        text = text[: m.end()]
+    return clip(text, limit)

@@ -1,0 +1,98 @@
+"""Publish the output folder from the store: every feed whose content changed, and the lists.
+
+Reads the store, never a source. Each feed has a signature (its settings and, per entry in
+its window, id, row hash and dates); a feed whose signature is unchanged and whose file is
+there is not rendered at all, so a run that changed nothing writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from dataclasses import dataclass, field
+
+from .. import __version__
+from ..config import Config
+from ..normalize.dates import from_iso, iso
+from ..store.items import Store
+from . import atom, atomic, pages
+from .atom import FeedInfo
+
+FEED_NAMESPACE = uuid.UUID("5b7c1e3a-4f7d-5e0a-9c1b-feedd0000002")
+EMPTY_FEED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # only an all-feed with no entry
+LANG_NAMES = {
+    "zh-Hans": "Chinese (Simplified)", "zh-Hant": "Chinese (Traditional)", "en": "English",
+    "pt": "Portuguese", "es": "Spanish", "fr": "French", "de": "German", "it": "Italian",
+    "ja": "Japanese", "ko": "Korean", "ru": "Russian", "ar": "Arabic", "nl": "Dutch",
+    "pl": "Polish", "tr": "Turkish", "vi": "Vietnamese", "id": "Indonesian", "hi": "Hindi",
+}  # fmt: skip
+
+
+@dataclass
+class Published:
+    feeds: int = 0
+    written: list[str] = field(default_factory=list)  # paths (relative) rewritten this run
+
+
+def feed_id(path: str) -> str:
+    """A feed's Atom id: from its path, not its URL, so moving ``base_url`` keeps it."""
+    return "urn:uuid:" + str(uuid.uuid5(FEED_NAMESPACE, path))
+
+
+def plan(store: Store, title: str) -> list[tuple[FeedInfo, dt.datetime]]:
+    """Every feed to publish, with the ``updated`` it shows while empty."""
+    feeds = [(FeedInfo("all.atom", "all", None, title), EMPTY_FEED_DATE)]
+    for code, created in store.lang_groups():
+        name = LANG_NAMES.get(code, code)
+        feeds.append((FeedInfo(f"lang/{code}.atom", "lang", code, f"{title}: {name}", code),
+                      from_iso(created)))  # fmt: skip
+    for key, name, slug, created in store.tags():
+        feeds.append((FeedInfo(f"tags/{slug}.atom", "tag", key, f"{title}: {name}"),
+                      from_iso(created)))  # fmt: skip
+    return feeds
+
+
+def publish(store: Store, config: Config, now: dt.datetime) -> Published:
+    out = config.output
+    now_s = iso(now)
+    limit = config.max_entries
+    settings = "\n".join([__version__, config.title, config.author, config.base_url, str(limit)])
+    old = store.feed_signatures()
+    names = {key: name for key, name, _slug, _created in store.tags()}
+    result = Published()
+    new_sigs: dict[str, str] = {}
+    listed: list[pages.Listed] = []
+    for info, empty_updated in plan(store, config.title):
+        rows = store.signature_rows(info.kind, info.key, now_s, limit)
+        h = hashlib.sha256(f"{settings}\n{info.path}\n{info.title}".encode())
+        for r in rows:
+            h.update("\n{}:{}:{}:{}".format(*r).encode())
+        sig = h.hexdigest()
+        target = out / info.path
+        if old.get(info.path) != sig or not target.exists():
+            entries = store.window(info.kind, info.key, now_s, limit)
+            data = atom.render(
+                info,
+                entries,
+                names,
+                base_url=config.base_url,
+                feed_id=feed_id(info.path),
+                author=config.author,
+                empty_updated=empty_updated,
+            )
+            if atomic.write(target, data):
+                result.written.append(info.path)
+            new_sigs[info.path] = sig
+        total = store.count(info.kind, info.key, now_s)
+        listed.append(pages.Listed(info, min(len(rows), total), total))
+    result.feeds = len(listed)
+    if new_sigs:
+        store.set_feed_signatures(new_sigs)
+    for name, data in (
+        ("feeds.opml", pages.opml(config.title, config.base_url, listed)),
+        ("index.html", pages.index(config.title, config.base_url, listed)),
+    ):
+        if atomic.write(out / name, data):
+            result.written.append(name)
+    return result

@@ -1,0 +1,82 @@
+"""Find the article files below the seeds folder and read their bytes; nothing else.
+
+Only ``stat`` is done here for files the store already knows unchanged, so a no-change run
+costs one ``scandir`` walk. Every path is confined to the seeds folder: a symlink (to a file
+or a folder) whose target resolves outside it is skipped, never followed.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..errors import InputError
+from ..models import SeedFile
+
+MAX_FILE_BYTES = 16 * 1024 * 1024  # an "article" larger than this is a mistake, not an article
+
+
+def skipped_name(name: str) -> bool:
+    """Hidden files and editor leftovers: ``.x``, ``.#x`` (Emacs locks), ``x~``, ``*.swp``."""
+    return (
+        name.startswith(".")
+        or name.endswith("~")
+        or name.endswith((".swp", ".swo", ".swx", ".tmp", ".part"))
+        or (name.startswith("#") and name.endswith("#"))
+    )
+
+
+def _inside(root: Path, path: str) -> bool:
+    try:
+        return Path(path).resolve().is_relative_to(root)
+    except (OSError, RuntimeError):  # a symlink loop
+        return False
+
+
+def scan(root: Path) -> Iterator[SeedFile]:
+    """Yield every regular file below ``root``, recursively, in no particular order."""
+    root = root.resolve()
+    stack = [(str(root), "")]
+    seen_dirs = {root}
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            it = os.scandir(folder)
+        except OSError:
+            continue  # a folder vanished or is unreadable mid-scan; its files are left alone
+        with it:
+            for de in it:
+                if skipped_name(de.name):
+                    continue
+                key = prefix + de.name
+                try:
+                    is_link = de.is_symlink()
+                    st = de.stat()  # follows links; checked for confinement below
+                except OSError:
+                    continue  # dangling symlink or vanished file
+                if is_link and not _inside(root, de.path):
+                    continue
+                if stat.S_ISDIR(st.st_mode):
+                    real = Path(de.path).resolve() if is_link else None
+                    if real is not None:
+                        if real in seen_dirs:
+                            continue
+                        seen_dirs.add(real)
+                    stack.append((de.path, key + "/"))
+                elif stat.S_ISREG(st.st_mode):
+                    yield SeedFile(key, de.path, st.st_size, st.st_mtime_ns)
+
+
+def read_bytes(f: SeedFile) -> bytes:
+    """The file's bytes; a file that cannot be read is an InputError naming it."""
+    if f.size > MAX_FILE_BYTES:
+        raise InputError(f.key, f"file too large ({f.size} bytes, limit {MAX_FILE_BYTES})")
+    try:
+        with open(f.path, "rb") as fh:
+            return fh.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError(f.key, "file vanished while reading") from None
+    except OSError as e:
+        raise InputError(f.key, f"cannot read: {e.strerror or e}") from e

@@ -1,0 +1,69 @@
+"""Split a seed's text into front matter (YAML ``---``, TOML ``+++``, JSON ``{``) and body.
+
+python-frontmatter finds the delimiters; the loaders are swapped for faster or stdlib ones:
+PyYAML's C loader where libyaml is there, and ``tomllib`` instead of the third-party ``toml``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from typing import Any
+
+import yaml
+from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
+
+try:
+    _YamlLoader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _YamlLoader = yaml.SafeLoader
+
+
+class _YAML(YAMLHandler):
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return yaml.load(fm, Loader=_YamlLoader)  # noqa: S506 - a safe loader
+
+
+class _TOML(BaseHandler):
+    FM_BOUNDARY = re.compile(r"^\+{3,}\s*$", re.MULTILINE)
+    START_DELIMITER = END_DELIMITER = "+++"
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return tomllib.loads(fm)
+
+
+class _JSON(JSONHandler):
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return json.loads(fm)
+
+
+_HANDLERS: dict[str, BaseHandler] = {"---": _YAML(), "+++": _TOML(), "{": _JSON()}
+_ERRORS = (yaml.YAMLError, tomllib.TOMLDecodeError, json.JSONDecodeError, ValueError)
+
+
+class FrontMatterError(ValueError):
+    """The text opens with a front matter delimiter but what follows does not parse."""
+
+
+def split(text: str) -> tuple[dict[str, Any] | None, str]:
+    """Return ``(metadata, body)``; metadata is None for a file with no front matter."""
+    start = text[:3]
+    handler = _HANDLERS.get(start) or (_HANDLERS["{"] if text.startswith("{") else None)
+    if handler is None or not handler.detect(text):
+        return None, text
+    kind = {"---": "YAML", "+++": "TOML"}.get(start, "JSON")
+    try:
+        fm, body = handler.split(text)
+    except ValueError:
+        raise FrontMatterError(f"{kind} front matter is not closed") from None
+    try:
+        meta = handler.load(fm)
+    except _ERRORS as e:
+        reason = " ".join(str(e).split())
+        raise FrontMatterError(f"broken {kind} front matter: {reason}") from None
+    if meta is None:
+        return {}, body
+    if not isinstance(meta, dict):
+        raise FrontMatterError(f"{kind} front matter is a {type(meta).__name__}, not a mapping")
+    return meta, body

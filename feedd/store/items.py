@@ -1,0 +1,293 @@
+"""The SQLite store of seed files and entries: open, apply what was read, answer feed queries.
+
+One database file in WAL mode, so readers (``feedd stats``, the HTTP server later) never block
+the writer. Everything one run changes is applied in one transaction: a crash leaves the
+previous state, never half of a run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..models import Entry, Item
+from ..normalize import tags as tagmod
+from ..normalize.dates import from_iso, iso
+from .decide import Intent, Stored, decide, entry_id
+from .schema import migrate
+
+_ENTRY_COLS = (
+    "id, content_hash, title, summary, html, lang, lang_group, tags, link, author, "
+    "published, updated"
+)
+
+
+@dataclass
+class Changes:
+    """What one ingest did, for the run summary."""
+
+    read: int = 0
+    new: int = 0
+    updated: int = 0
+    removed: int = 0
+    folded: int = 0  # files whose article was already published from another file
+    drafts: int = 0
+    touched_tags: set[str] = field(default_factory=set)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.new or self.updated or self.removed)
+
+
+def row_hash(item: Item, tag_keys: list[str]) -> str:
+    """Hash of every field a feed shows, dates excluded (they are the store's decision)."""
+    fields = [item.title, item.summary, item.html, item.lang, item.lang_group, tag_keys,
+              item.link, item.author, item.published and iso(item.published),
+              item.updated and iso(item.updated)]  # fmt: skip
+    return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode()).hexdigest()[:32]
+
+
+def connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
+    if readonly:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, timeout=30)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA busy_timeout=30000")
+    return conn
+
+
+class Store:
+    """The entries database. Not thread-safe; one per run or per thread."""
+
+    def __init__(self, path: Path, readonly: bool = False) -> None:
+        self.path = path
+        self.conn = connect(path, readonly)
+        if not readonly:
+            migrate(self.conn)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # --- seed files -------------------------------------------------------------------------
+
+    def file_stats(self) -> dict[str, tuple[int, int]]:
+        """``{key: (size, mtime_ns)}`` of every file read before: the no-change fast path."""
+        return {k: (s, m) for k, s, m in self.conn.execute("SELECT key, size, mtime_ns FROM files")}
+
+    def ingest(
+        self,
+        results: Iterable[tuple[str, int, int, Item]],
+        deleted: Iterable[str],
+        now: dt.datetime,
+    ) -> Changes:
+        """Apply freshly read files and vanished ones in one transaction.
+
+        ``results`` yields ``(key, size, mtime_ns, item)`` for files that read cleanly, in a
+        fixed order (sorted by key) so that a rebuild makes the same choices as the first run.
+        """
+        ch = Changes()
+        with self.conn:
+            for key in deleted:
+                self._forget_file(key, ch)
+            for key, size, mtime_ns, item in results:
+                ch.read += 1
+                self._apply(key, size, mtime_ns, item, now, ch)
+        return ch
+
+    def _stored(self, where: str, arg: str) -> Stored | None:
+        r = self.conn.execute(
+            "SELECT id, content_hash, source_key, row_hash, published, updated, "
+            f"(SELECT count(*) FROM files f WHERE f.entry_id = e.id) FROM entries e WHERE {where}",
+            (arg,),
+        ).fetchone()
+        if r is None:
+            return None
+        return Stored(r[0], r[1], r[2], r[3], from_iso(r[4]), from_iso(r[5]), r[6])
+
+    def _apply(
+        self, key: str, size: int, mtime_ns: int, item: Item, now: dt.datetime, ch: Changes
+    ) -> None:
+        c = self.conn
+        old = c.execute("SELECT entry_id, first_seen FROM files WHERE key = ?", (key,)).fetchone()
+        mtime = min(dt.datetime.fromtimestamp(mtime_ns / 1e9, dt.UTC), now).replace(microsecond=0)
+        first_seen = from_iso(old[1]) if old else mtime
+        current = self._stored("id = ?", old[0]) if old and old[0] else None
+        match = self._stored("content_hash = ?", item.content_hash)
+        keys = [tagmod.key(t) for t in item.tags]
+        rh = row_hash(item, keys)
+        natural = entry_id(key)
+        taken = c.execute("SELECT 1 FROM entries WHERE id = ?", (natural,)).fetchone() is not None
+        intent = decide(item, rh, current, match, first_seen, mtime, taken)
+
+        if intent.action == "new":
+            self._write_entry(intent, item, keys, rh, insert=True)
+            ch.new += 1
+        elif intent.action in ("edit", "refresh"):
+            self._write_entry(intent, item, keys, rh, insert=False)
+            ch.updated += 1
+        elif intent.action == "attach":
+            ch.folded += 1
+        elif intent.action == "draft":
+            ch.drafts += 1
+        c.execute(
+            "INSERT OR REPLACE INTO files (key, size, mtime_ns, entry_id, content_hash, first_seen)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (key, size, mtime_ns, intent.entry_id, item.content_hash, iso(first_seen)),
+        )
+        if intent.release and intent.release != intent.entry_id:
+            self._release(intent.release, ch)
+        if intent.action in ("new", "edit", "refresh"):
+            ch.touched_tags.update(keys)
+
+    def _write_entry(
+        self, intent: Intent, item: Item, keys: list[str], rh: str, insert: bool
+    ) -> None:
+        assert intent.entry_id and intent.published and intent.updated
+        c = self.conn
+        published, updated = iso(intent.published), iso(intent.updated)
+        values = (item.content_hash, item.source_key, item.title, item.summary, item.html,
+                  item.lang, item.lang_group, json.dumps(keys, ensure_ascii=False), item.link,
+                  item.author, published, updated, rh)  # fmt: skip
+        if insert:
+            c.execute(
+                "INSERT INTO entries (content_hash, source_key, title, summary, html, lang, "
+                "lang_group, tags, link, author, published, updated, row_hash, id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*values, intent.entry_id),
+            )
+        else:
+            c.execute(
+                "UPDATE entries SET content_hash = ?, source_key = ?, title = ?, summary = ?, "
+                "html = ?, lang = ?, lang_group = ?, tags = ?, link = ?, author = ?, "
+                "published = ?, updated = ?, row_hash = ? WHERE id = ?",
+                (*values, intent.entry_id),
+            )
+            c.execute("DELETE FROM entry_tags WHERE entry_id = ?", (intent.entry_id,))
+        c.executemany(
+            "INSERT OR IGNORE INTO entry_tags (tag_key, entry_id, published) VALUES (?, ?, ?)",
+            [(k, intent.entry_id, published) for k in keys],
+        )
+        for name, k in zip(item.tags, keys, strict=True):
+            self._ensure_tag(k, name, updated)
+        c.execute(
+            "INSERT OR IGNORE INTO langs (code, created) VALUES (?, ?)", (item.lang_group, updated)
+        )
+
+    def _ensure_tag(self, key: str, name: str, when: str) -> None:
+        c = self.conn
+        if c.execute("SELECT 1 FROM tags WHERE key = ?", (key,)).fetchone():
+            return
+        base = tagmod.slugify(name)
+        slug, n = base, 1
+        while c.execute("SELECT 1 FROM tags WHERE slug = ?", (slug,)).fetchone():
+            n += 1
+            slug = f"{base}-{n}"
+        c.execute(
+            "INSERT INTO tags (key, name, slug, created) VALUES (?, ?, ?, ?)",
+            (key, name, slug, when),
+        )
+
+    def _release(self, eid: str, ch: Changes) -> None:
+        """A file stopped publishing ``eid``: drop the entry if no file publishes it any more."""
+        c = self.conn
+        rest = c.execute(
+            "SELECT key FROM files WHERE entry_id = ? ORDER BY key LIMIT 1", (eid,)
+        ).fetchone()
+        if rest is None:
+            keys = [r[0] for r in c.execute("SELECT tag_key FROM entry_tags WHERE entry_id = ?",
+                                             (eid,))]  # fmt: skip
+            ch.touched_tags.update(keys)
+            c.execute("DELETE FROM entry_tags WHERE entry_id = ?", (eid,))
+            c.execute("DELETE FROM entries WHERE id = ?", (eid,))
+            ch.removed += 1
+        else:  # another copy of the article still publishes it; its file now speaks for it
+            c.execute(
+                "UPDATE entries SET source_key = ? WHERE id = ? AND source_key NOT IN "
+                "(SELECT key FROM files WHERE entry_id = ?)",
+                (rest[0], eid, eid),
+            )
+
+    def _forget_file(self, key: str, ch: Changes) -> None:
+        row = self.conn.execute("SELECT entry_id FROM files WHERE key = ?", (key,)).fetchone()
+        self.conn.execute("DELETE FROM files WHERE key = ?", (key,))
+        if row and row[0]:
+            self._release(row[0], ch)
+
+    # --- feed queries -----------------------------------------------------------------------
+
+    def tags(self) -> list[tuple[str, str, str, str]]:
+        """``(key, name, slug, created)`` of every tag ever published, by slug."""
+        return list(self.conn.execute("SELECT key, name, slug, created FROM tags ORDER BY slug"))
+
+    def lang_groups(self) -> list[tuple[str, str]]:
+        """``(code, created)`` of every language group ever published."""
+        return list(self.conn.execute("SELECT code, created FROM langs ORDER BY code"))
+
+    def signature_rows(self, kind: str, key: str | None, now: str, limit: int) -> list[tuple]:
+        return self._window(kind, key, now, limit, "id, row_hash, published, updated")
+
+    def window(self, kind: str, key: str | None, now: str, limit: int) -> list[Entry]:
+        rows = self._window(kind, key, now, limit, _ENTRY_COLS)
+        return [_entry(r) for r in rows]
+
+    def _window(self, kind: str, key: str | None, now: str, limit: int, cols: str) -> list[tuple]:
+        order = "ORDER BY published DESC, id ASC LIMIT ?"
+        if kind == "all":
+            sql, args = f"SELECT {cols} FROM entries WHERE published <= ? {order}", (now, limit)
+        elif kind == "lang":
+            sql = f"SELECT {cols} FROM entries WHERE lang_group = ? AND published <= ? {order}"
+            args = (key, now, limit)
+        else:
+            sql = (
+                f"SELECT {cols} FROM entries WHERE id IN (SELECT entry_id FROM entry_tags "
+                "WHERE tag_key = ? AND published <= ? "
+                "ORDER BY published DESC, entry_id ASC LIMIT ?) " + order
+            )
+            args = (key, now, limit, limit)
+        return self.conn.execute(sql, args).fetchall()
+
+    def count(self, kind: str, key: str | None, now: str) -> int:
+        if kind == "all":
+            sql, args = "SELECT count(*) FROM entries WHERE published <= ?", (now,)
+        elif kind == "lang":
+            sql = "SELECT count(*) FROM entries WHERE lang_group = ? AND published <= ?"
+            args = (key, now)
+        else:
+            sql = "SELECT count(*) FROM entry_tags WHERE tag_key = ? AND published <= ?"
+            args = (key, now)
+        return self.conn.execute(sql, args).fetchone()[0]
+
+    def feed_signatures(self) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT path, signature FROM feeds"))
+
+    def set_feed_signatures(self, sigs: dict[str, str]) -> None:
+        with self.conn:
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO feeds (path, signature) VALUES (?, ?)", sigs.items()
+            )
+
+    def totals(self) -> tuple[int, int]:
+        """``(files, entries)`` in the store."""
+        f = self.conn.execute("SELECT count(*) FROM files WHERE entry_id IS NOT NULL").fetchone()
+        e = self.conn.execute("SELECT count(*) FROM entries").fetchone()
+        return f[0], e[0]
+
+    def entries(self) -> Iterator[Entry]:
+        for r in self.conn.execute(f"SELECT {_ENTRY_COLS} FROM entries ORDER BY id"):
+            yield _entry(r)
+
+
+def _entry(r: tuple) -> Entry:
+    return Entry(
+        id=r[0], content_hash=r[1], title=r[2], summary=r[3], html=r[4], lang=r[5],
+        lang_group=r[6], tags=tuple(json.loads(r[7])), link=r[8], author=r[9],
+        published=from_iso(r[10]), updated=from_iso(r[11]),
+    )  # fmt: skip

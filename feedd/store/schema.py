@@ -1,0 +1,83 @@
+"""The database schema and its migrations, applied on open; the only place that knows them.
+
+The version lives in ``PRAGMA user_version``; each migration moves it up by one, inside a
+transaction, so a crash mid-migration leaves the old schema intact.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+
+def _v1(db: Database) -> None:
+    # One row per seed file that read cleanly. A file that fails to read has no row, so it is
+    # tried (and reported) again on every run while a previous good version stays published.
+    db["files"].create(
+        {
+            "key": str,  # path below the seeds folder, '/'-separated: the source key
+            "size": int,
+            "mtime_ns": int,  # with size, what tells an unchanged file without reading it
+            "entry_id": str,  # the entry this file publishes; NULL for a draft
+            "content_hash": str,  # the hash the file had when last read
+            "first_seen": str,  # min(mtime, clock) when first seen: the date of undated files
+        },
+        pk="key",
+    )
+    db["entries"].create(
+        {
+            "id": str,  # the Atom id, urn:uuid:...; never changes once given out
+            "content_hash": str,  # one entry per distinct article: duplicates fold into it
+            "source_key": str,  # the file whose metadata the entry shows
+            "title": str,
+            "summary": str,
+            "html": str,
+            "lang": str,
+            "lang_group": str,  # the language feed: see normalize.lang.group
+            "tags": str,  # JSON list of tag keys (casefolded), in the file's order
+            "link": str,
+            "author": str,
+            "published": str,  # ISO UTC 'Z' strings: they sort as text
+            "updated": str,
+            "row_hash": str,  # hash of every published field: a feed's signature is made of these
+        },
+        pk="id",
+    )
+    db["entries"].create_index(["content_hash"], unique=True)
+    db["entries"].create_index(["published", "id"])
+    db["entries"].create_index(["lang_group", "published", "id"])
+    db["entry_tags"].create(
+        {"tag_key": str, "entry_id": str, "published": str}, pk=("tag_key", "entry_id")
+    )
+    db["entry_tags"].create_index(["tag_key", "published", "entry_id"])
+    db["entry_tags"].create_index(["entry_id"])
+    # A tag's slug is recorded the first time the tag is seen and never moves afterwards,
+    # whatever later spelling or case: a subscribed feed URL must keep working.
+    db["tags"].create({"key": str, "name": str, "slug": str, "created": str}, pk="key")
+    db["tags"].create_index(["slug"], unique=True)
+    # Language groups ever published: their feeds stay, possibly empty, like tag feeds.
+    db["langs"].create({"code": str, "created": str}, pk="code")
+    # The signature each feed file was last written with; equal signature, no rewrite.
+    db["feeds"].create({"path": str, "signature": str}, pk="path")
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1]
+VERSION = len(MIGRATIONS)
+
+
+class SchemaError(Exception):
+    pass
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Bring the database to VERSION; refuse one written by a newer feedd."""
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    if current > VERSION:
+        raise SchemaError(f"database schema {current} is newer than this feedd ({VERSION})")
+    db = Database(conn)
+    for version in range(current, VERSION):
+        with conn:
+            MIGRATIONS[version](db)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
