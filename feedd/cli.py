@@ -10,9 +10,9 @@ import argparse
 import datetime as dt
 import sys
 import time
-from pathlib import Path
 
-from . import __version__, config as configmod, pipeline
+from . import __version__, pipeline
+from . import config as configmod
 from .errors import BusyError, ConfigError, FeeddError
 from .normalize.dates import iso
 from .publish.site import plan

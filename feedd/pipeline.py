@@ -138,7 +138,9 @@ def run_once(
     return report
 
 
-def check(config: Config, progress: Progress | None = None) -> tuple[int, list[InputError], list[str]]:
+def check(
+    config: Config, progress: Progress | None = None
+) -> tuple[int, list[InputError], list[str]]:
     """Read every seed without writing anything: ``(files, errors, warnings)``."""
     files = sorted(scan(config.seeds), key=lambda f: f.key)
     errors: list[InputError] = []

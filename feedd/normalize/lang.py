@@ -54,12 +54,26 @@ def group(tag: str, text: str = "") -> str:
     return chinese_script(text)
 
 
-def chinese_script(text: str) -> str:
-    """``zh-Hant`` when the text is written in Traditional characters, else ``zh-Hans``."""
-    import hanzidentifier  # imported late: only Chinese text without a region needs it
+_script_sets: tuple[frozenset[str], frozenset[str]] | None = None
 
-    kind = hanzidentifier.identify(text[: SAMPLE * 2])
-    return "zh-Hant" if kind == hanzidentifier.TRADITIONAL else "zh-Hans"
+
+def chinese_script(text: str) -> str:
+    """``zh-Hant`` when more characters are Traditional-only than Simplified-only.
+
+    hanzidentifier's own ``identify`` asks for every character to fit one system, which one
+    stray character of real text breaks; its CC-CEDICT character sets are counted instead.
+    """
+    global _script_sets
+    if _script_sets is None:
+        from hanzidentifier import helpers  # imported late: only Chinese text needs it
+
+        trad, simp = helpers.TRADITIONAL_CHARACTERS, helpers.SIMPLIFIED_CHARACTERS
+        _script_sets = (frozenset(trad - simp), frozenset(simp - trad))
+    trad_only, simp_only = _script_sets
+    sample = text[: SAMPLE * 2]
+    t = sum(ch in trad_only for ch in sample)
+    s = sum(ch in simp_only for ch in sample)
+    return "zh-Hant" if t > s else "zh-Hans"
 
 
 def detect(text: str) -> str:

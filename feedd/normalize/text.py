@@ -30,10 +30,10 @@ HASH_VERSION = 1
 
 def clean(text: str) -> str:
     """Drop XML-illegal characters and scraped pinyin annotations; NFC-normalize."""
-    text = _XML_ILLEGAL.sub("", text)
-    if "(" in text:
+    text = unicodedata.normalize("NFC", _XML_ILLEGAL.sub("", text))
+    if "(" in text:  # after NFC: an NFD copy writes tone marks as combining characters
         text = _PINYIN.sub("", text)
-    return unicodedata.normalize("NFC", text)
+    return text
 
 
 def xml_safe(text: str) -> str:

@@ -49,7 +49,7 @@ class _EntryFixes(BaseEntryExtension):
     def extend_atom(self, entry):
         if self.lang:
             entry.attrib[XML_LANG] = self.lang
-        for el in entry.iterfind("{http://www.w3.org/2005/Atom}link"):
+        for el in entry.iterfind("link"):  # feedgen builds elements without a namespace
             if el.get("href") == self.link:
                 el.set("rel", "alternate")
                 el.set("type", "text/html")

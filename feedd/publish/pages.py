@@ -36,7 +36,7 @@ def opml(title: str, base_url: str, feeds: list[Listed]) -> bytes:
     for f in feeds:
         t = quoteattr(xml_safe(f.info.title))
         lines.append(
-            f"    <outline type=\"rss\" text={t} title={t} xmlUrl={quoteattr(url(base_url, f.info.path))}"
+            f'    <outline type="rss" text={t} title={t} xmlUrl={quoteattr(url(base_url, f.info.path))}'
             f" htmlUrl={quoteattr(base_url)}/>"
         )
     lines += ["  </body>", "</opml>", ""]
@@ -79,7 +79,9 @@ def index(title: str, base_url: str, feeds: list[Listed]) -> bytes:
         body.append(f"<h2>{heading}</h2>")
         body.append("<ul>")
         for f in group:
-            count = f"{f.shown} entries" if f.shown == f.total else f"{f.shown} of {f.total} entries"
+            count = (
+                f"{f.shown} entries" if f.shown == f.total else f"{f.shown} of {f.total} entries"
+            )
             body.append(
                 f'<li><a href="{esc(quote(f.info.path, safe="/"))}">{esc(f.info.title)}</a> '
                 f"<small>{count}</small></li>"
