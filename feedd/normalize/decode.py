@@ -24,12 +24,20 @@ class DecodeError(ValueError):
     """The bytes are not text in any encoding we can tell."""
 
 
-def _looks_binary(data: bytes) -> bool:
+def _controls(sample: bytes) -> int:
+    return sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+
+
+def _looks_binary(data: bytes, strict: bool) -> bool:
+    """Mostly control bytes; or, for bytes that are not UTF-8 either, any NUL at all.
+
+    Valid UTF-8 with a stray NUL or bell is text with junk in it: the junk is dropped later
+    (normalize.text.clean), the article is kept.
+    """
     sample = data[:8192]
-    if b"\x00" in sample:
+    if strict and b"\x00" in sample:
         return True
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
-    return controls > len(sample) // 10
+    return _controls(sample) > len(sample) // 10
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -41,12 +49,14 @@ def decode(data: bytes) -> tuple[str, str]:
             except UnicodeDecodeError as e:
                 raise DecodeError(f"broken {enc} after a byte order mark: {e.reason}") from None
             return _newlines(text), enc
-    if _looks_binary(data):
-        raise DecodeError("binary file, not text (NUL or control bytes)")
     try:
-        return _newlines(data.decode("utf-8")), "utf-8"
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
-        pass
+        text = None
+    if _looks_binary(data, strict=text is None):
+        raise DecodeError("binary file, not text (NUL or control bytes)")
+    if text is not None:
+        return _newlines(text), "utf-8"
     from charset_normalizer import from_bytes  # imported late: only for non-UTF-8 files
 
     best = from_bytes(data).best()

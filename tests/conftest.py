@@ -1,0 +1,101 @@
+"""Shared fixtures: a temporary copy of the seeds with its own config, and the real command."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+import feedparser
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+ATOM = "{http://www.w3.org/2005/Atom}"
+FEEDD = Path(sys.executable).with_name("feedd")
+
+
+@dataclass
+class Site:
+    """A feedd folder: config.toml, seeds/, and after a run var/ and public/."""
+
+    root: Path
+
+    @property
+    def seeds(self) -> Path:
+        return self.root / "seeds"
+
+    @property
+    def public(self) -> Path:
+        return self.root / "public"
+
+    @property
+    def db(self) -> Path:
+        return self.root / "var" / "feedd.db"
+
+    def config(self, **overrides: object) -> None:
+        lines = ['seeds = "seeds"', 'database = "var/feedd.db"', 'output = "public"']
+        for k, v in overrides.items():
+            lines.append(f"{k} = {v!r}" if not isinstance(v, str) else f'{k} = "{v}"')
+        (self.root / "config.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def run(self, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+        return feedd(*args, "--config", str(self.root / "config.toml"), cwd=cwd or self.root)
+
+    def once(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return self.run("once", *args)
+
+    def feed(self, rel: str) -> feedparser.FeedParserDict:
+        return parse_feed(self.public / rel)
+
+    def feeds(self) -> dict[str, Path]:
+        return {p.relative_to(self.public).as_posix(): p for p in self.public.rglob("*.atom")}
+
+
+def feedd(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the installed ``feedd`` command for real."""
+    return subprocess.run(
+        [str(FEEDD), *args], cwd=cwd, capture_output=True, text=True, timeout=300
+    )
+
+
+def check_atom(path: Path) -> ET.Element:
+    """Parse a feed as XML and check the elements RFC 4287 requires; return the root."""
+    root = ET.parse(path).getroot()
+    assert root.tag == f"{ATOM}feed", path
+    for name in ("id", "title", "updated", "author"):
+        assert root.find(f"{ATOM}{name}") is not None, f"{path}: feed has no {name}"
+    selfs = [ln for ln in root.findall(f"{ATOM}link") if ln.get("rel") == "self"]
+    assert len(selfs) == 1 and selfs[0].get("href", "").startswith("http"), path
+    for entry in root.findall(f"{ATOM}entry"):
+        for name in ("id", "title", "updated", "published", "summary", "content"):
+            assert entry.find(f"{ATOM}{name}") is not None, f"{path}: entry without {name}"
+        assert entry.find(f"{ATOM}content").get("type") == "html"
+    return root
+
+
+def parse_feed(path: Path) -> feedparser.FeedParserDict:
+    check_atom(path)
+    d = feedparser.parse(path.read_bytes())
+    assert not d.bozo, f"{path}: {d.get('bozo_exception')}"
+    return d
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Site:
+    """A copy of the shipped seeds with a config of its own."""
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    s = Site(tmp_path)
+    s.config()
+    return s
+
+
+@pytest.fixture
+def empty_site(tmp_path: Path) -> Site:
+    (tmp_path / "seeds").mkdir()
+    s = Site(tmp_path)
+    s.config()
+    return s
