@@ -95,11 +95,13 @@ class Store:
         """
         ch = Changes()
         with self.conn:
-            for key in deleted:
-                self._forget_file(key, ch)
             for key, size, mtime_ns, item in results:
                 ch.read += 1
                 self._apply(key, size, mtime_ns, item, now, ch)
+            # Vanished files last: a renamed file has by now attached to its entry, which so
+            # keeps its id instead of leaving and coming back as a new entry.
+            for key in deleted:
+                self._forget_file(key, ch)
         return ch
 
     def _stored(self, where: str, arg: str) -> Stored | None:

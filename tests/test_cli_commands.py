@@ -1,0 +1,135 @@
+"""The command line around ``once``: config errors, --version/--help, check, stats, progress."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import FEEDD, ROOT, Site, feedd
+
+COMMANDS = ["once", "check", "stats"]
+
+
+def test_version() -> None:
+    r = feedd("--version")
+    assert r.returncode == 0 and r.stdout.startswith("feedd ")
+
+
+@pytest.mark.parametrize("command", [None, *COMMANDS])
+def test_help_on_every_command(command: str | None) -> None:
+    r = feedd(*([command] if command else []), "--help")
+    assert r.returncode == 0 and "--config" in r.stdout
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("max_entires = 10", "config key 'max_entires': unknown key"),
+        ("max_entries = 'ten'", "config key 'max_entries': must be an integer, not str"),
+        ("max_entries = true", "config key 'max_entries': must be an integer, not bool"),
+        ("max_entries = 0", "config key 'max_entries': 0 is outside"),
+        ('seeds = "nowhere"', "config key 'seeds': folder"),
+        ('base_url = "ftp://x"', "config key 'base_url'"),
+        ('timezone = "Mars/Olympus"', "config key 'timezone'"),
+        ("title = ", "invalid TOML"),
+    ],
+    ids=["unknown", "type", "bool", "range", "missing-folder", "url", "zone", "toml"],
+)
+def test_bad_config_is_refused_naming_the_key(site: Site, line: str, message: str) -> None:
+    cfg = site.root / "config.toml"
+    cfg.write_text(line + "\n", encoding="utf-8")
+    for command in COMMANDS:
+        r = site.run(command)
+        assert r.returncode == 2, (command, r.stderr)
+        assert message in r.stderr and str(cfg) in r.stderr
+        assert "Traceback" not in r.stderr
+
+
+def test_missing_config_file(tmp_path: Path) -> None:
+    r = feedd("once", cwd=tmp_path)
+    assert r.returncode == 2 and "config file not found" in r.stderr
+
+
+def test_default_config_is_the_one_in_the_working_directory(site: Site) -> None:
+    r = feedd("once", cwd=site.root)
+    assert r.returncode == 0 and (site.public / "all.atom").is_file()
+
+
+def test_check_lists_problems_without_writing(site: Site) -> None:
+    (site.seeds / "broken.md").write_text("---\ntitle: [x\n---\n")
+    (site.seeds / "bad-date.md").write_text("---\ntitle: D\ndate: someday\n---\nText.\n")
+    r = site.run("check")
+    assert r.returncode == 1
+    assert "broken.md: broken YAML front matter" in r.stderr
+    assert "bad-date.md: front matter 'date'" in r.stderr
+    assert "7 seed files, 1 with errors" in r.stdout
+    assert not (site.root / "var").exists() and not site.public.exists()
+
+
+def test_stats_shows_entries_per_feed(site: Site) -> None:
+    assert site.run("stats").returncode == 1  # no database yet: says so
+    site.once()
+    r = site.run("stats")
+    assert r.returncode == 0
+    assert "5 entries from 5 files" in r.stdout
+    lines = {ln.split()[-1]: ln.split()[0] for ln in r.stdout.splitlines()[2:]}
+    assert lines["all.atom"] == "5" and lines["lang/zh-Hans.atom"] == "3"
+
+
+def test_quiet_prints_errors_only(site: Site) -> None:
+    r = site.once("-q")
+    assert r.returncode == 0 and r.stdout == "" and r.stderr == ""
+    (site.seeds / "x.bin").write_bytes(b"\x00\x01\x02" * 100)
+    r = site.once("-q")
+    assert r.returncode == 1 and r.stdout == "" and "x.bin: binary file" in r.stderr
+
+
+def test_progress_on_a_terminal(site: Site) -> None:
+    """A run that takes more than a moment shows a counter when stderr is a terminal."""
+    text = (site.seeds / "003_d3ed8000c58bd57f.txt").read_text(encoding="utf-8")
+    for i in range(300):
+        (site.seeds / f"gen-{i}.txt").write_text(f"Artigo {i}\n\n{i} " + text[i:], "utf-8")
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [str(FEEDD), "once", "--config", str(site.root / "config.toml")],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave,
+    )  # fmt: skip
+    os.close(slave)
+    seen = b""
+    while True:
+        ready, _, _ = select.select([master], [], [], 60)
+        if not ready:
+            break
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    assert proc.wait(timeout=120) == 0
+    os.close(master)
+    assert b"reading" in seen and b"/305 files" in seen
+    # without a terminal there is no progress line
+    assert "reading" not in site.once().stderr
+
+
+def test_docs_name_every_command_and_config_key() -> None:
+    """A test keeps the docs honest: commands and shipped config keys are in the README."""
+    sys.path.insert(0, str(ROOT))
+    from feedd.config import OPTIONS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shipped = (ROOT / "config.toml").read_text(encoding="utf-8")
+    for command in COMMANDS:
+        assert f"`feedd {command}`" in readme
+    for key in OPTIONS:
+        assert f"`{key}`" in readme, key
+        assert f"\n{key} = " in shipped, key
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()[-1]
+    assert ci in readme  # CI runs the README's test command, nothing else

@@ -1,0 +1,137 @@
+"""feedgen's known gaps, each covered: order, feed updated, xml:lang, link attributes,
+control characters, and the atomic, write-only-on-change file writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from conftest import ATOM
+
+from feedd.models import Entry
+from feedd.publish import atomic
+from feedd.publish.atom import FeedInfo, render
+
+UTC = dt.UTC
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def entry(n: int, **kw: object) -> Entry:
+    fields = dict(
+        id=f"urn:uuid:00000000-0000-0000-0000-00000000000{n}", content_hash=f"h{n}",
+        title=f"Title {n}", summary=f"Summary {n}", html=f"<p>Body {n}</p>", lang="pt",
+        lang_group="pt", tags=("ia",), link=f"https://example.org/{n}", author=None,
+        published=dt.datetime(2025, 1, n, tzinfo=UTC), updated=dt.datetime(2025, 2, n, tzinfo=UTC),
+    )  # fmt: skip
+    fields.update(kw)
+    return Entry(**fields)
+
+
+def feed(entries: list[Entry], lang: str | None = "pt") -> ET.Element:
+    info = FeedInfo("lang/pt.atom", "lang", "pt", "t: Portuguese", lang)
+    data = render(
+        info, entries, {"ia": "IA"}, base_url="https://x.org/", feed_id="urn:uuid:f",
+        author="me", empty_updated=dt.datetime(2024, 1, 1, tzinfo=UTC),
+    )  # fmt: skip
+    return ET.fromstring(data)
+
+
+def test_entries_keep_the_given_order() -> None:
+    root = feed([entry(3), entry(2), entry(1)])
+    assert [e.find(f"{ATOM}title").text for e in root.iter(f"{ATOM}entry")] == [
+        "Title 3", "Title 2", "Title 1",
+    ]  # fmt: skip
+
+
+def test_feed_updated_is_the_newest_entry_and_bytes_are_stable() -> None:
+    root = feed([entry(1), entry(2)])
+    assert root.find(f"{ATOM}updated").text == "2025-02-02T00:00:00+00:00"
+    assert ET.tostring(feed([entry(1), entry(2)])) == ET.tostring(root)
+    assert feed([]).find(f"{ATOM}updated").text == "2024-01-01T00:00:00+00:00"
+
+
+def test_xml_lang_on_feed_and_on_entries_that_differ() -> None:
+    root = feed([entry(1), entry(2, lang="pt-BR")])
+    assert root.get(XML_LANG) == "pt"
+    langs = [e.get(XML_LANG) for e in root.iter(f"{ATOM}entry")]
+    assert langs == [None, "pt-BR"]
+    assert [e.get(XML_LANG) for e in feed([entry(1)], lang=None).iter(f"{ATOM}entry")] == ["pt"]
+
+
+def test_entry_link_keeps_rel_and_type() -> None:
+    link = next(feed([entry(1)]).iter(f"{ATOM}entry")).find(f"{ATOM}link")
+    assert link.attrib == {"href": "https://example.org/1", "rel": "alternate", "type": "text/html"}
+
+
+def test_control_characters_never_reach_the_xml() -> None:
+    bad = entry(1, title="Bell\x07 and \x00null", summary="\x1b", html="<p>x\x0bz\ufffe</p>")
+    root = feed([bad])
+    e = next(root.iter(f"{ATOM}entry"))
+    assert e.find(f"{ATOM}title").text == "Bell and null"
+    assert e.find(f"{ATOM}content").text == "<p>xz</p>"
+    assert e.find(f"{ATOM}summary").text  # an empty summary falls back to the title
+
+
+def test_naive_datetimes_are_a_programming_error() -> None:
+    with pytest.raises(ValueError):
+        feed([entry(1, updated=dt.datetime(2025, 1, 1))])
+
+
+def test_categories_use_the_first_seen_spelling() -> None:
+    cat = next(feed([entry(1)]).iter(f"{ATOM}entry")).find(f"{ATOM}category")
+    assert cat.get("term") == "IA"
+
+
+def test_atomic_write_skips_identical_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "out" / "all.atom"
+    assert atomic.write(path, b"one")
+    inode = path.stat().st_ino
+    assert not atomic.write(path, b"one")
+    assert path.stat().st_ino == inode
+    assert atomic.write(path, b"two") and path.read_bytes() == b"two"
+    assert path.stat().st_ino != inode  # replaced by rename, not written in place
+    assert [p.name for p in path.parent.iterdir()] == ["all.atom"]  # no temporary file left
+
+
+def test_atomic_write_failure_leaves_the_old_file(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "all.atom"
+    atomic.write(path, b"old")
+
+    def boom(*args: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(OSError):
+        atomic.write(path, b"new")
+    assert path.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["all.atom"]
+
+
+def test_a_polling_reader_never_sees_a_partial_feed(tmp_path: Path) -> None:
+    path = tmp_path / "all.atom"
+    big = [render(FeedInfo("all.atom", "all", None, "t"), [entry(1, html="<p>" + "x" * n + "</p>")],
+                  {}, base_url="https://x.org/", feed_id="urn:uuid:f", author="a",
+                  empty_updated=dt.datetime(2024, 1, 1, tzinfo=UTC))
+           for n in (200_000, 300_000)]  # fmt: skip
+    atomic.write(path, big[0])
+    stop = threading.Event()
+    failures: list[Exception] = []
+
+    def poll() -> None:
+        while not stop.is_set():
+            try:
+                ET.parse(path)
+            except Exception as e:  # noqa: BLE001
+                failures.append(e)
+
+    t = threading.Thread(target=poll)
+    t.start()
+    for i in range(40):
+        atomic.write(path, big[i % 2])
+    stop.set()
+    t.join()
+    assert failures == []

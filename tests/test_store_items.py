@@ -1,0 +1,95 @@
+"""The store on a real SQLite file: renames, duplicates, shared entries, schema versions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from feedd.models import Item
+from feedd.normalize.text import content_hash
+from feedd.store.items import Store
+from feedd.store.schema import SchemaError
+
+NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+MTIME = 1_700_000_000 * 10**9
+
+
+def item(key: str, text: str, **kw: object) -> Item:
+    fields = dict(
+        source_key=key, content_hash=content_hash("T", text), title="T", summary=text,
+        html=f"<p>{text}</p>", lang="en", lang_group="en", tags=("News",),
+        published=dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
+    )  # fmt: skip
+    fields.update(kw)
+    return Item(**fields)
+
+
+def ids(store: Store) -> dict[str, str | None]:
+    return dict(store.conn.execute("SELECT key, entry_id FROM files"))
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    s = Store(tmp_path / "db" / "feedd.db")
+    yield s
+    s.close()
+
+
+def test_rename_keeps_the_entry(store: Store) -> None:
+    store.ingest([("a.md", 1, MTIME, item("a.md", "hello"))], [], NOW)
+    eid = ids(store)["a.md"]
+    ch = store.ingest([("b.md", 1, MTIME, item("b.md", "hello"))], ["a.md"], NOW)
+    assert ids(store) == {"b.md": eid}
+    assert (ch.new, ch.removed) == (0, 0)
+
+
+def test_duplicate_outlives_its_original(store: Store) -> None:
+    ch = store.ingest(
+        [("a.md", 1, MTIME, item("a.md", "x")), ("b.md", 1, MTIME, item("b.md", "x"))], [], NOW
+    )
+    assert (ch.new, ch.folded) == (1, 1)
+    eid = ids(store)["a.md"]
+    assert ids(store)["b.md"] == eid
+    ch = store.ingest([], ["a.md"], NOW)
+    assert ch.removed == 0
+    assert store.conn.execute("SELECT source_key FROM entries").fetchone()[0] == "b.md"
+    ch = store.ingest([], ["b.md"], NOW)
+    assert ch.removed == 1 and store.totals() == (0, 0)
+
+
+def test_editing_one_copy_of_a_shared_article_keeps_the_other(store: Store) -> None:
+    store.ingest(
+        [("a.md", 1, MTIME, item("a.md", "x")), ("b.md", 1, MTIME, item("b.md", "x"))], [], NOW
+    )
+    eid = ids(store)["a.md"]
+    ch = store.ingest([("a.md", 2, MTIME + 1, item("a.md", "x, edited"))], [], NOW)
+    assert ch.new == 1
+    got = ids(store)
+    assert got["b.md"] == eid and got["a.md"] != eid  # the old article is not re-announced
+
+
+def test_edit_in_place_bumps_updated_and_keeps_id(store: Store) -> None:
+    store.ingest([("a.md", 1, MTIME, item("a.md", "v1"))], [], NOW)
+    before = store.conn.execute("SELECT id, updated FROM entries").fetchone()
+    store.ingest([("a.md", 2, MTIME, item("a.md", "v2"))], [], NOW)
+    after = store.conn.execute("SELECT id, updated FROM entries").fetchone()
+    assert after[0] == before[0] and after[1] > before[1]
+
+
+def test_tag_spelling_is_the_first_seen(store: Store) -> None:
+    store.ingest([("a.md", 1, MTIME, item("a.md", "a", tags=("DeepSeek",)))], [], NOW)
+    store.ingest([("b.md", 1, MTIME, item("b.md", "b", tags=("deepseek", "Deepseek")))], [], NOW)
+    assert [(k, n, s) for k, n, s, _ in store.tags()] == [("deepseek", "DeepSeek", "deepseek")]
+
+
+def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "feedd.db"
+    Store(path).close()
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA user_version = 99")
+    con.close()
+    with pytest.raises(SchemaError):
+        Store(path)
