@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 import time
 
@@ -28,6 +29,8 @@ def _err(msg: str) -> None:
 class _Progress:
     """A one-line counter on a terminal, shown only once a run takes more than a moment."""
 
+    DELAY = float(os.environ.get("FEEDD_PROGRESS_DELAY", "0.5"))  # seconds before it shows
+
     def __init__(self, label: str, enabled: bool) -> None:
         self.label = label
         self.enabled = enabled
@@ -39,7 +42,7 @@ class _Progress:
         if not self.enabled:
             return
         t = time.monotonic()
-        if t - self.start < 0.5 or (t - self.last < 0.1 and done < total):
+        if t - self.start < self.DELAY or (t - self.last < 0.1 and done < total):
             return
         self.last = t
         self.shown = True

@@ -95,9 +95,10 @@ def test_progress_on_a_terminal(site: Site) -> None:
     for i in range(300):
         (site.seeds / f"gen-{i}.txt").write_text(f"Artigo {i}\n\n{i} " + text[i:], "utf-8")
     master, slave = pty.openpty()
+    env = {**os.environ, "FEEDD_PROGRESS_DELAY": "0"}  # "more than a moment" on any machine
     proc = subprocess.Popen(
         [str(FEEDD), "once", "--config", str(site.root / "config.toml")],
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave,
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave, env=env,
     )  # fmt: skip
     os.close(slave)
     seen = b""

@@ -118,25 +118,25 @@ def normalize(key: str, data: bytes, zone: ZoneInfo) -> Item:
         title = text.clip(title, TITLE_CHARS * 2) if title else None
     body, _doubled = text.undouble(body.strip("\n"))
     rendered = html.render(body)
-    plain = html.to_text(rendered)
+    first = html.first_paragraph(rendered)
     if title is None:
-        title = text.first_sentence(html.first_paragraph(rendered), TITLE_CHARS)
-    if not title and not text.collapse(plain):
+        title = text.first_sentence(first, TITLE_CHARS)
+    if not title and not body.strip():
         raise InputError(key, "no text: the file is empty or holds only front matter")
     if not title:
         title = key.rsplit("/", 1)[-1]
 
     summary = _str(meta, "summary", "description")
     summary = text.clip(summary, SUMMARY_CHARS * 4) if summary else None
-    summary = summary or text.clip(html.first_paragraph(rendered), SUMMARY_CHARS)
+    summary = summary or text.clip(first, SUMMARY_CHARS)
 
     declared = _str(meta, "lang", "language")
     tag = lang.normalize_tag(declared) if declared else None
     if declared and tag is None:
         warnings.append(f"front matter 'lang': {declared!r} is not a language tag; detected")
     if tag is None:
-        tag = lang.detect(text.collapse(title + " " + plain))
-    group = lang.group(tag, plain)
+        tag = lang.detect(body[: lang.SAMPLE] if body.strip() else title)
+    group = lang.group(tag, body)
 
     item_tags = tags.merge(
         tags.values(meta.get("tags")),
@@ -149,7 +149,7 @@ def normalize(key: str, data: bytes, zone: ZoneInfo) -> Item:
 
     return Item(
         source_key=key,
-        content_hash=text.content_hash(title, plain),
+        content_hash=text.content_hash(title, body),
         title=title,
         summary=summary,
         html=rendered,

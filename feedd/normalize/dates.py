@@ -72,4 +72,4 @@ def iso(d: dt.datetime) -> str:
 
 
 def from_iso(s: str) -> dt.datetime:
-    return dt.datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    return dt.datetime.fromisoformat(s)  # 3.11 reads the trailing Z as UTC

@@ -18,11 +18,17 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 # Only a syllable with a tone mark (or a few toneless particles) right after a Han character
 # is taken as an annotation, so "模型(open)" or "(AI)" stay as written.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
-_PINYIN = re.compile(
-    r"(?<=[\u3400-\u9fff\uf900-\ufaff])"
+_PINYIN = re.compile(  # starts with a literal "(", so the scan for candidates runs at C speed
     rf"\((?:[a-zü]*[{_TONED}][a-zü{_TONED}]*|de|le|men|me|ma|ne|ba|zi|zhe|ge|li)\)"
 )
-_WS = re.compile(r"\s+")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def _drop_reading(m: re.Match[str]) -> str:
+    start = m.start()
+    return "" if start and _HAN.match(m.string, start - 1) else m.group()
+
+
 _SENTENCE_END = re.compile(r"[。！？!?]|\.(?=\s|$)")
 
 HASH_VERSION = 1
@@ -32,7 +38,7 @@ def clean(text: str) -> str:
     """Drop XML-illegal characters and scraped pinyin annotations; NFC-normalize."""
     text = unicodedata.normalize("NFC", _XML_ILLEGAL.sub("", text))
     if "(" in text:  # after NFC: an NFD copy writes tone marks as combining characters
-        text = _PINYIN.sub("", text)
+        text = _PINYIN.sub(_drop_reading, text)
     return text
 
 
@@ -42,7 +48,7 @@ def xml_safe(text: str) -> str:
 
 def collapse(text: str) -> str:
     """Whitespace runs (newlines, no-break spaces included) to one space, ends trimmed."""
-    return _WS.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def undouble(body: str) -> tuple[str, bool]:

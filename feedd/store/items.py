@@ -45,9 +45,12 @@ class Changes:
 
 
 def row_hash(item: Item, tag_keys: list[str]) -> str:
-    """Hash of every field a feed shows, dates excluded (they are the store's decision)."""
-    fields = [item.title, item.summary, item.html, item.lang, item.lang_group, tag_keys,
-              item.link, item.author, item.published and iso(item.published),
+    """Hash of every field a feed shows but the dates (those are the store's decision).
+
+    The content hash stands for title and body (the HTML is rendered from the body).
+    """
+    fields = [item.content_hash, item.summary, item.lang, item.lang_group, tag_keys, item.link,
+              item.author, item.published and iso(item.published),
               item.updated and iso(item.updated)]  # fmt: skip
     return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode()).hexdigest()[:32]
 
@@ -94,6 +97,9 @@ class Store:
         fixed order (sorted by key) so that a rebuild makes the same choices as the first run.
         """
         ch = Changes()
+        self._tag_keys = {r[0] for r in self.conn.execute("SELECT key FROM tags")}
+        self._slugs = {r[0] for r in self.conn.execute("SELECT slug FROM tags")}
+        self._langs = {r[0] for r in self.conn.execute("SELECT code FROM langs")}
         with self.conn:
             for key, size, mtime_ns, item in results:
                 ch.read += 1
@@ -125,8 +131,10 @@ class Store:
         match = self._stored("content_hash = ?", item.content_hash)
         keys = [tagmod.key(t) for t in item.tags]
         rh = row_hash(item, keys)
-        natural = entry_id(key)
-        taken = c.execute("SELECT 1 FROM entries WHERE id = ?", (natural,)).fetchone() is not None
+        taken = False
+        if match is None and (current is None or current.refs > 1):  # a new entry is coming
+            row = c.execute("SELECT 1 FROM entries WHERE id = ?", (entry_id(key),)).fetchone()
+            taken = row is not None
         intent = decide(item, rh, current, match, first_seen, mtime, taken)
 
         if intent.action == "new":
@@ -178,21 +186,22 @@ class Store:
             [(k, intent.entry_id, published) for k in keys],
         )
         for name, k in zip(item.tags, keys, strict=True):
-            self._ensure_tag(k, name, updated)
-        c.execute(
-            "INSERT OR IGNORE INTO langs (code, created) VALUES (?, ?)", (item.lang_group, updated)
-        )
+            if k not in self._tag_keys:
+                self._new_tag(k, name, updated)
+        if item.lang_group not in self._langs:
+            self._langs.add(item.lang_group)
+            c.execute("INSERT INTO langs (code, created) VALUES (?, ?)", (item.lang_group, updated))
 
-    def _ensure_tag(self, key: str, name: str, when: str) -> None:
-        c = self.conn
-        if c.execute("SELECT 1 FROM tags WHERE key = ?", (key,)).fetchone():
-            return
+    def _new_tag(self, key: str, name: str, when: str) -> None:
+        """Record a tag and its slug, once: the slug never moves afterwards."""
         base = tagmod.slugify(name)
         slug, n = base, 1
-        while c.execute("SELECT 1 FROM tags WHERE slug = ?", (slug,)).fetchone():
+        while slug in self._slugs:
             n += 1
             slug = f"{base}-{n}"
-        c.execute(
+        self._tag_keys.add(key)
+        self._slugs.add(slug)
+        self.conn.execute(
             "INSERT INTO tags (key, name, slug, created) VALUES (?, ?, ?, ?)",
             (key, name, slug, when),
         )

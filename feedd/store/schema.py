@@ -26,6 +26,7 @@ def _v1(db: Database) -> None:
         },
         pk="key",
     )
+    db["files"].create_index(["entry_id"])
     db["entries"].create(
         {
             "id": str,  # the Atom id, urn:uuid:...; never changes once given out
