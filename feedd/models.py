@@ -38,6 +38,7 @@ class Item:
     published: datetime | None = None  # from the file; None: the store uses first-seen time
     updated: datetime | None = None  # lastmod/updated from the file, if any
     draft: bool = False
+    fingerprint: str = ""  # hash of every field a feed shows but the dates: see article.py
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
 

@@ -147,19 +147,29 @@ def normalize(key: str, data: bytes, zone: ZoneInfo) -> Item:
     updated = _date(meta, ("lastmod", "updated", "modified"), zone, warnings)
     draft = meta.get("draft") is True or str(meta.get("draft")).lower() in ("true", "yes")
 
+    link = _http(_str(meta, "url", "link")) or _source_link(body)
+    author = _author(meta)
+    digest = text.content_hash(title, body)
+    # What a feed shows but the dates (the store decides those); the content hash stands for
+    # title and body, the HTML being rendered from the body.
+    fingerprint = text.stable_hash(
+        [digest, summary, tag, group, [tags.key(t) for t in item_tags], link, author,
+         published and dates.iso(published), updated and dates.iso(updated)]
+    )  # fmt: skip
     return Item(
         source_key=key,
-        content_hash=text.content_hash(title, body),
+        content_hash=digest,
         title=title,
         summary=summary,
         html=rendered,
         lang=tag,
         lang_group=group,
         tags=item_tags,
-        link=_http(_str(meta, "url", "link")) or _source_link(body),
-        author=_author(meta),
+        link=link,
+        author=author,
         published=published,
         updated=updated,
         draft=draft,
+        fingerprint=fingerprint,
         warnings=tuple(warnings),
     )

@@ -68,7 +68,10 @@ def chinese_script(text: str) -> str:
 
         trad, simp = helpers.TRADITIONAL_CHARACTERS, helpers.SIMPLIFIED_CHARACTERS
         # deletion tables: len(sample) - len(sample.translate(t)) counts at C speed
-        _script_tables = (dict.fromkeys(map(ord, trad - simp)), dict.fromkeys(map(ord, simp - trad)))
+        _script_tables = (
+            dict.fromkeys(map(ord, trad - simp)),
+            dict.fromkeys(map(ord, simp - trad)),
+        )
     trad_only, simp_only = _script_tables
     sample = text[:SAMPLE]
     t = len(sample) - len(sample.translate(trad_only))

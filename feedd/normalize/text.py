@@ -80,8 +80,13 @@ def content_hash(title: str, text: str) -> str:
         "title": collapse(unicodedata.normalize("NFC", title)),
         "text": collapse(unicodedata.normalize("NFC", text)),
     }
-    payload = json.dumps(norm, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return f"v{HASH_VERSION}:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return f"v{HASH_VERSION}:" + stable_hash(norm)
+
+
+def stable_hash(value: object) -> str:
+    """SHA-256 of a JSON serialization with sorted keys and fixed separators."""
+    payload = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def clip(text: str, limit: int) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
@@ -66,7 +67,29 @@ def render(
     author: str,
     empty_updated: dt.datetime,
 ) -> bytes:
-    """The feed's bytes; the same arguments always give the same bytes."""
+    """The feed's bytes; the same arguments always give the same bytes.
+
+    Stored text was cleaned of XML-illegal characters when it was normalized, so it goes in
+    as it is; should any slip through anyway (lxml refuses them with ValueError), the feed is
+    built again with every string cleaned here: never invalid XML, never a crash.
+    """
+    args = (info, entries, tag_names, base_url, feed_id, author, empty_updated)
+    try:
+        return _render(*args, safe=lambda s: s)
+    except ValueError:
+        return _render(*args, safe=xml_safe)
+
+
+def _render(
+    info: FeedInfo,
+    entries: list[Entry],
+    tag_names: dict[str, str],
+    base_url: str,
+    feed_id: str,
+    author: str,
+    empty_updated: dt.datetime,
+    safe: Callable[[str], str],
+) -> bytes:
     fg = FeedGenerator()
     fg.register_extension("feedd", _FeedExt, _EntryFixes, atom=True, rss=False)
     fg.id(feed_id)
@@ -78,24 +101,23 @@ def render(
     if info.lang:
         fg.language(info.lang)
     fg.updated(max((e.updated for e in entries), default=empty_updated))
-    feed_lang = info.lang
+    scheme = base_url + "tags/"
     for e in entries:
         fe = fg.add_entry(order="append")
         fe.id(e.id)
-        fe.title(xml_safe(e.title) or "(untitled)")
+        title = safe(e.title) or "(untitled)"
+        fe.title(title)
         fe.updated(e.updated)
         fe.published(e.published)
-        fe.author({"name": xml_safe(e.author or author)})
+        fe.author({"name": safe(e.author or author)})
         if e.link:
-            fe.link(href=xml_safe(e.link), rel="alternate", type="text/html")
-            fe.feedd.link = xml_safe(e.link)
-        fe.summary(xml_safe(e.summary) or xml_safe(e.title))
-        body = xml_safe(e.html) or f"<p>{html.escape(xml_safe(e.title))}</p>"
-        fe.content(body, type="html")
+            fe.link(href=safe(e.link), rel="alternate", type="text/html")
+            fe.feedd.link = safe(e.link)
+        fe.summary(safe(e.summary) or title)
+        fe.content(safe(e.html) or f"<p>{html.escape(title)}</p>", type="html")
         for key in e.tags:
-            name = tag_names.get(key, key)
-            fe.category(term=xml_safe(name), scheme=base_url + "tags/")
-        if e.lang != feed_lang:
+            fe.category(term=safe(tag_names.get(key, key)), scheme=scheme)
+        if e.lang != info.lang:
             fe.feedd.lang = e.lang
     return fg.atom_str(pretty=True)
 

@@ -35,10 +35,8 @@ def opml(title: str, base_url: str, feeds: list[Listed]) -> bytes:
     ]
     for f in feeds:
         t = quoteattr(xml_safe(f.info.title))
-        lines.append(
-            f'    <outline type="rss" text={t} title={t} xmlUrl={quoteattr(url(base_url, f.info.path))}'
-            f" htmlUrl={quoteattr(base_url)}/>"
-        )
+        href, home = quoteattr(url(base_url, f.info.path)), quoteattr(base_url)
+        lines.append(f'    <outline type="rss" text={t} title={t} xmlUrl={href} htmlUrl={home}/>')
     lines += ["  </body>", "</opml>", ""]
     return "\n".join(lines).encode("utf-8")
 

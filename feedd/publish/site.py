@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import multiprocessing
+import os
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .. import __version__
 from ..config import Config
@@ -21,6 +24,7 @@ from .atom import FeedInfo
 
 FEED_NAMESPACE = uuid.UUID("5b7c1e3a-4f7d-5e0a-9c1b-feedd0000002")
 EMPTY_FEED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # only an all-feed with no entry
+PARALLEL_FROM = 40  # feeds to render; fewer are done in this process
 LANG_NAMES = {
     "zh-Hans": "Chinese (Simplified)", "zh-Hant": "Chinese (Traditional)", "en": "English",
     "pt": "Portuguese", "es": "Spanish", "fr": "French", "de": "German", "it": "Italian",
@@ -53,25 +57,24 @@ def plan(store: Store, title: str) -> list[tuple[FeedInfo, dt.datetime]]:
     return feeds
 
 
-def publish(store: Store, config: Config, now: dt.datetime) -> Published:
-    out = config.output
-    now_s = iso(now)
-    limit = config.max_entries
-    settings = "\n".join([__version__, config.title, config.author, config.base_url, str(limit)])
-    old = store.feed_signatures()
-    names = {key: name for key, name, _slug, _created in store.tags()}
-    result = Published()
-    new_sigs: dict[str, str] = {}
-    listed: list[pages.Listed] = []
-    for info, empty_updated in plan(store, config.title):
-        rows = store.signature_rows(info.kind, info.key, now_s, limit)
-        h = hashlib.sha256(f"{settings}\n{info.path}\n{info.title}".encode())
-        for r in rows:
-            h.update("\n{}:{}:{}:{}".format(*r).encode())
-        sig = h.hexdigest()
-        target = out / info.path
-        if old.get(info.path) != sig or not target.exists():
-            entries = store.window(info.kind, info.key, now_s, limit)
+def _signature(settings: str, info: FeedInfo, rows: list[tuple]) -> str:
+    h = hashlib.sha256(f"{settings}\n{info.path}\n{info.title}".encode())
+    for r in rows:
+        h.update("\n{}:{}:{}:{}".format(*r).encode())
+    return h.hexdigest()
+
+
+Job = tuple[FeedInfo, dt.datetime]
+
+
+def _render_jobs(database: Path, config: Config, now_s: str, jobs: list[Job]) -> list[str]:
+    """Render and write the given feeds; the paths whose bytes changed."""
+    store = Store(database, readonly=True)
+    try:
+        names = {key: name for key, name, _slug, _created in store.tags()}
+        written = []
+        for info, empty_updated in jobs:
+            entries = store.window(info.kind, info.key, now_s, config.max_entries)
             data = atom.render(
                 info,
                 entries,
@@ -81,14 +84,50 @@ def publish(store: Store, config: Config, now: dt.datetime) -> Published:
                 author=config.author,
                 empty_updated=empty_updated,
             )
-            if atomic.write(target, data):
-                result.written.append(info.path)
+            if atomic.write(config.output / info.path, data):
+                written.append(info.path)
+        return written
+    finally:
+        store.close()
+
+
+def _render_chunk(args: tuple[Path, Config, str, list[Job]]) -> list[str]:
+    return _render_jobs(*args)
+
+
+def _render_all(database: Path, config: Config, now_s: str, jobs: list[Job]) -> list[str]:
+    """Feeds are independent: with many to render, they are split over the CPU cores."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(jobs) < PARALLEL_FROM or workers < 2:
+        return _render_jobs(database, config, now_s, jobs)
+    chunks = [(database, config, now_s, jobs[i::workers]) for i in range(workers)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return sorted(p for part in pool.map(_render_chunk, chunks) for p in part)
+
+
+def publish(store: Store, config: Config, now: dt.datetime) -> Published:
+    """Render every feed whose signature moved, then the OPML and the index."""
+    out = config.output
+    now_s = iso(now)
+    limit = config.max_entries
+    settings = "\n".join([__version__, config.title, config.author, config.base_url, str(limit)])
+    old = store.feed_signatures()
+    result = Published()
+    new_sigs: dict[str, str] = {}
+    listed: list[pages.Listed] = []
+    jobs: list[Job] = []
+    for info, empty_updated in plan(store, config.title):
+        rows = store.signature_rows(info.kind, info.key, now_s, limit)
+        sig = _signature(settings, info, rows)
+        if old.get(info.path) != sig or not (out / info.path).exists():
+            jobs.append((info, empty_updated))
             new_sigs[info.path] = sig
         total = store.count(info.kind, info.key, now_s)
         listed.append(pages.Listed(info, min(len(rows), total), total))
     result.feeds = len(listed)
-    if new_sigs:
-        store.set_feed_signatures(new_sigs)
+    if jobs:
+        result.written = _render_all(store.path, config, now_s, jobs)
+        store.set_feed_signatures(new_sigs)  # only once every feed file is in place
     for name, data in (
         ("feeds.opml", pages.opml(config.title, config.base_url, listed)),
         ("index.html", pages.index(config.title, config.base_url, listed)),

@@ -20,8 +20,66 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _YamlLoader = yaml.SafeLoader
 
 
+# The keys feedd reads (normalize.article); the rest of a front matter is never looked at.
+WANTED = frozenset(
+    [
+        "title",
+        "date",
+        "published",
+        "pubdate",
+        "lastmod",
+        "updated",
+        "modified",
+        "summary",
+        "description",
+        "tags",
+        "categories",
+        "keywords",
+        "lang",
+        "language",
+        "url",
+        "link",
+        "author",
+        "draft",
+    ]
+)
+_TOP_KEY = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]|$)")
+
+
+def _wanted_blocks(fm: str) -> str | None:
+    """The top-level ``key:`` blocks of the keys feedd reads, or None for an unusual shape.
+
+    Scraped front matter carries many keys feedd ignores (000 has 19); building Python
+    objects for them is most of the cost of reading a small file. A line at column 0 starts
+    a block; indented lines, list items and comments continue it. Anything else at column 0
+    (quoted or complex keys, directives, anchors) returns None and the whole text is loaded.
+    """
+    out: list[str] = []
+    keep = False
+    for line in fm.split("\n"):
+        if not line or line[0] in " \t#" or line.startswith("- ") or line == "-":
+            if keep:
+                out.append(line)
+            continue
+        m = _TOP_KEY.match(line)
+        if m is None:
+            return None
+        keep = m.group(1) in WANTED
+        if keep:
+            out.append(line)
+    return "\n".join(out)
+
+
 class _YAML(YAMLHandler):
     def load(self, fm: str, **kwargs: object) -> Any:
+        wanted = _wanted_blocks(fm)
+        if wanted is not None:
+            try:
+                meta = yaml.load(wanted, Loader=_YamlLoader)  # noqa: S506 - a safe loader
+                if isinstance(meta, dict) or meta is None:
+                    return meta
+            except yaml.YAMLError:
+                pass  # e.g. an alias to an anchor in a skipped block: read the whole text
         return yaml.load(fm, Loader=_YamlLoader)  # noqa: S506 - a safe loader
 
 

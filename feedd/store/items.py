@@ -8,7 +8,6 @@ previous state, never half of a run.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -42,17 +41,6 @@ class Changes:
     @property
     def any(self) -> bool:
         return bool(self.new or self.updated or self.removed)
-
-
-def row_hash(item: Item, tag_keys: list[str]) -> str:
-    """Hash of every field a feed shows but the dates (those are the store's decision).
-
-    The content hash stands for title and body (the HTML is rendered from the body).
-    """
-    fields = [item.content_hash, item.summary, item.lang, item.lang_group, tag_keys, item.link,
-              item.author, item.published and iso(item.published),
-              item.updated and iso(item.updated)]  # fmt: skip
-    return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode()).hexdigest()[:32]
 
 
 def connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
@@ -130,7 +118,7 @@ class Store:
         current = self._stored("id = ?", old[0]) if old and old[0] else None
         match = self._stored("content_hash = ?", item.content_hash)
         keys = [tagmod.key(t) for t in item.tags]
-        rh = row_hash(item, keys)
+        rh = item.fingerprint
         taken = False
         if match is None and (current is None or current.refs > 1):  # a new entry is coming
             row = c.execute("SELECT 1 FROM entries WHERE id = ?", (entry_id(key),)).fetchone()

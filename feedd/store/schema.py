@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 def _v1(db: Database) -> None:
@@ -77,6 +79,10 @@ def migrate(conn: sqlite3.Connection) -> None:
     current = conn.execute("PRAGMA user_version").fetchone()[0]
     if current > VERSION:
         raise SchemaError(f"database schema {current} is newer than this feedd ({VERSION})")
+    if current == VERSION:
+        return
+    from sqlite_utils import Database  # ~0.1 s to import: only paid when there is work
+
     db = Database(conn)
     for version in range(current, VERSION):
         with conn:
