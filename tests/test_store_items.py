@@ -28,7 +28,7 @@ def item(key: str, text: str, **kw: object) -> Item:
 
 
 def ids(store: Store) -> dict[str, str | None]:
-    return dict(store.conn.execute("SELECT key, entry_id FROM files"))
+    return dict(store.conn.execute("SELECT key, entry_id FROM items"))
 
 
 @pytest.fixture

@@ -149,7 +149,9 @@ def normalize(key: str, data: bytes, zone: ZoneInfo) -> Item:
 
     link = _http(_str(meta, "url", "link")) or _source_link(body)
     author = _author(meta)
-    digest = text.content_hash(title, body)
+    # hashed over the rendered text, as remote entries are: a seed and a feed entry of the same
+    # article hash alike whatever Markdown or HTML carried it
+    digest = text.content_hash(title, html.to_text(rendered))
     # What a feed shows but the dates (the store decides those); the content hash stands for
     # title and body, the HTML being rendered from the body.
     fingerprint = text.stable_hash(

@@ -71,7 +71,8 @@ class Store:
 
     def file_stats(self) -> dict[str, tuple[int, int]]:
         """``{key: (size, mtime_ns)}`` of every file read before: the no-change fast path."""
-        return {k: (s, m) for k, s, m in self.conn.execute("SELECT key, size, mtime_ns FROM files")}
+        rows = self.conn.execute("SELECT key, size, mtime_ns FROM items WHERE source_id = 0")
+        return {k: (s, m) for k, s, m in rows}
 
     def ingest(
         self,
@@ -101,7 +102,7 @@ class Store:
     def _stored(self, where: str, arg: str) -> Stored | None:
         r = self.conn.execute(
             "SELECT id, content_hash, source_key, row_hash, published, updated, "
-            f"(SELECT count(*) FROM files f WHERE f.entry_id = e.id) FROM entries e WHERE {where}",
+            f"(SELECT count(*) FROM items i WHERE i.entry_id = e.id) FROM entries e WHERE {where}",
             (arg,),
         ).fetchone()
         if r is None:
@@ -112,7 +113,9 @@ class Store:
         self, key: str, size: int, mtime_ns: int, item: Item, now: dt.datetime, ch: Changes
     ) -> None:
         c = self.conn
-        old = c.execute("SELECT entry_id, first_seen FROM files WHERE key = ?", (key,)).fetchone()
+        old = c.execute(
+            "SELECT entry_id, first_seen FROM items WHERE source_id = 0 AND key = ?", (key,)
+        ).fetchone()
         mtime = min(dt.datetime.fromtimestamp(mtime_ns / 1e9, dt.UTC), now).replace(microsecond=0)
         first_seen = from_iso(old[1]) if old else mtime
         current = self._stored("id = ?", old[0]) if old and old[0] else None
@@ -136,8 +139,8 @@ class Store:
         elif intent.action == "draft":
             ch.drafts += 1
         c.execute(
-            "INSERT OR REPLACE INTO files (key, size, mtime_ns, entry_id, content_hash, first_seen)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO items (source_id, key, size, mtime_ns, entry_id, content_hash,"
+            " first_seen) VALUES (0, ?, ?, ?, ?, ?, ?)",
             (key, size, mtime_ns, intent.entry_id, item.content_hash, iso(first_seen)),
         )
         if intent.release and intent.release != intent.entry_id:
@@ -198,7 +201,7 @@ class Store:
         """A file stopped publishing ``eid``: drop the entry if no file publishes it any more."""
         c = self.conn
         rest = c.execute(
-            "SELECT key FROM files WHERE entry_id = ? ORDER BY key LIMIT 1", (eid,)
+            "SELECT key FROM items WHERE entry_id = ? ORDER BY source_id, key LIMIT 1", (eid,)
         ).fetchone()
         if rest is None:
             keys = [r[0] for r in c.execute("SELECT tag_key FROM entry_tags WHERE entry_id = ?",
@@ -210,13 +213,14 @@ class Store:
         else:  # another copy of the article still publishes it; its file now speaks for it
             c.execute(
                 "UPDATE entries SET source_key = ? WHERE id = ? AND source_key NOT IN "
-                "(SELECT key FROM files WHERE entry_id = ?)",
+                "(SELECT key FROM items WHERE entry_id = ?)",
                 (rest[0], eid, eid),
             )
 
     def _forget_file(self, key: str, ch: Changes) -> None:
-        row = self.conn.execute("SELECT entry_id FROM files WHERE key = ?", (key,)).fetchone()
-        self.conn.execute("DELETE FROM files WHERE key = ?", (key,))
+        where = "FROM items WHERE source_id = 0 AND key = ?"
+        row = self.conn.execute(f"SELECT entry_id {where}", (key,)).fetchone()
+        self.conn.execute(f"DELETE {where}", (key,))
         if row and row[0]:
             self._release(row[0], ch)
 
@@ -275,7 +279,7 @@ class Store:
 
     def totals(self) -> tuple[int, int]:
         """``(files, entries)`` in the store."""
-        f = self.conn.execute("SELECT count(*) FROM files WHERE entry_id IS NOT NULL").fetchone()
+        f = self.conn.execute("SELECT count(*) FROM items WHERE entry_id IS NOT NULL").fetchone()
         e = self.conn.execute("SELECT count(*) FROM entries").fetchone()
         return f[0], e[0]
 

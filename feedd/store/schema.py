@@ -15,20 +15,22 @@ if TYPE_CHECKING:
 
 
 def _v1(db: Database) -> None:
-    # One row per seed file that read cleanly. A file that fails to read has no row, so it is
-    # tried (and reported) again on every run while a previous good version stays published.
-    db["files"].create(
+    # One row per source item that read cleanly: a seed file (source_id 0, key its path below
+    # the seeds folder) or, later, a remote entry. A file that fails to read has no row, so it
+    # is tried (and reported) again on every run while a previous good version stays published.
+    db["items"].create(
         {
-            "key": str,  # path below the seeds folder, '/'-separated: the source key
+            "source_id": int,  # 0: the seeds folder
+            "key": str,  # seeds: path below the seeds folder, '/'-separated
             "size": int,
             "mtime_ns": int,  # with size, what tells an unchanged file without reading it
-            "entry_id": str,  # the entry this file publishes; NULL for a draft
-            "content_hash": str,  # the hash the file had when last read
+            "entry_id": str,  # the entry this item publishes; NULL for a draft
+            "content_hash": str,  # the hash the item had when last read
             "first_seen": str,  # min(mtime, clock) when first seen: the date of undated files
         },
-        pk="key",
+        pk=("source_id", "key"),
     )
-    db["files"].create_index(["entry_id"])
+    db["items"].create_index(["entry_id"])
     db["entries"].create(
         {
             "id": str,  # the Atom id, urn:uuid:...; never changes once given out
