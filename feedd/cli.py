@@ -11,12 +11,16 @@ import datetime as dt
 import os
 import sys
 import time
+from collections import Counter
+from pathlib import Path
 
 from . import __version__, pipeline
 from . import config as configmod
 from .errors import BusyError, ConfigError, FeeddError
 from .normalize.dates import iso
 from .publish.site import plan
+from .sources import opml
+from .store import sources as srcstore
 from .store.items import Store
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
@@ -61,11 +65,13 @@ def cmd_once(args: argparse.Namespace) -> int:
     cfg = _load(args)
     progress = _Progress("reading", not args.quiet and sys.stderr.isatty())
     try:
-        report = pipeline.run_once(cfg, progress=progress, wait=args.wait)
+        report = pipeline.run_once(cfg, progress=progress, wait=args.wait, fetch_all=args.fetch_all)
     finally:
         progress.close()
     for e in report.errors:
         _err(f"error: {e}")
+    for o in report.remote.failed:
+        _err(f"error: {o.url}: {o.error}")
     if not args.quiet:
         for w in report.warnings:
             _err(f"warning: {w}")
@@ -75,12 +81,22 @@ def cmd_once(args: argparse.Namespace) -> int:
             f"{ch.removed} removed, {ch.folded} duplicates folded, {ch.drafts} drafts skipped, "
             f"{len(report.errors)} failed"
         )
+        if report.remote.outcomes:
+            r = report.remote
+            print(
+                f"fetched {len(r.outcomes)} sources: "
+                + ", ".join(
+                    f"{n}× {k}" for k, n in sorted(Counter(o.outcome for o in r.outcomes).items())
+                )
+                + f"; {r.changes.new} new, {r.changes.updated} updated, {r.changes.removed} removed"
+                f", {r.changes.folded} duplicates folded"
+            )
         print(
             f"{report.entries} entries; wrote {len(pub.written)} files, "
             f"{pub.feeds} feeds in {cfg.output} ({report.seconds:.2f}s)"
         )
         print(f"open {cfg.output / 'index.html'} or subscribe to {cfg.base_url}all.atom")
-    return EXIT_INPUT if report.errors else EXIT_OK
+    return EXIT_INPUT if report.errors or report.remote.failed else EXIT_OK
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -120,6 +136,67 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _open_store(cfg: configmod.Config) -> Store:
+    store = Store(cfg.database)
+    srcstore.sync(store, [s.url for s in cfg.sources])
+    return store
+
+
+def cmd_sources_list(args: argparse.Namespace) -> int:
+    cfg = _load(args)
+    store = _open_store(cfg)
+    try:
+        counts = srcstore.entry_counts(store)
+        rows = srcstore.all_sources(store)
+        if not rows:
+            print("no sources: add [[sources]] to the config or run 'feedd sources import'")
+        for s in rows:
+            state = f"disabled: {s.disabled}" if s.disabled else "active"
+            print(f"{s.url}  ({s.origin}{', ' + s.label if s.label != s.url else ''})")
+            print(
+                f"    {state}; last fetch {s.last_fetch or 'never'}, status "
+                f"{s.last_status or '-'}; {counts.get(s.id, 0)} entries; next due "
+                f"{s.next_check or 'now'}; {s.errors} consecutive errors"
+            )
+            if s.last_error:
+                print(f"    last error: {s.last_error}")
+            if s.moved_to:
+                print(f"    redirected permanently to {s.moved_to} ({s.moved_seen} times)")
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def cmd_sources_import(args: argparse.Namespace) -> int:
+    cfg = _load(args)
+    try:
+        subs = opml.read(Path(args.file).read_bytes())
+    except OSError as e:
+        _err(f"{args.file}: cannot read: {e.strerror}")
+        return EXIT_INPUT
+    except opml.OpmlError as e:
+        _err(f"{args.file}: {e}")
+        return EXIT_INPUT
+    store = _open_store(cfg)
+    try:
+        added = sum(srcstore.add_imported(store, s.url, s.title) for s in subs)
+    finally:
+        store.close()
+    print(f"{args.file}: {len(subs)} feeds, {added} added, {len(subs) - added} already there")
+    return EXIT_OK
+
+
+def cmd_sources_export(args: argparse.Namespace) -> int:
+    cfg = _load(args)
+    store = _open_store(cfg)
+    try:
+        subs = [opml.Subscription(s.url, s.name or s.title) for s in srcstore.all_sources(store)]
+    finally:
+        store.close()
+    sys.stdout.write(opml.write(f"{cfg.title} sources", subs))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -145,6 +222,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--wait", type=float, default=60.0, metavar="SECONDS",
         help="how long to wait for another run on the same database (default 60)",
     )  # fmt: skip
+    once.add_argument(
+        "--fetch-all", action="store_true",
+        help="fetch every source now, ignoring the schedule (and retrying disabled ones)",
+    )  # fmt: skip
     once.set_defaults(func=cmd_once)
 
     check = sub.add_parser(
@@ -158,6 +239,26 @@ def build_parser() -> argparse.ArgumentParser:
         description="Show how many entries each feed has, from the database.",
     )  # fmt: skip
     stats.set_defaults(func=cmd_stats)
+
+    sources = sub.add_parser(
+        "sources", parents=[common], help="list, import or export the remote sources",
+        description="Remote sources: their state, and subscriptions in and out as OPML 2.0.",
+    )  # fmt: skip
+    ssub = sources.add_subparsers(dest="action", metavar="ACTION", required=True)
+    ssub.add_parser(
+        "list", parents=[common], help="each source with its state",
+        description="Each source: last fetch and status, entries, next due, consecutive errors.",
+    ).set_defaults(func=cmd_sources_list)  # fmt: skip
+    imp = ssub.add_parser(
+        "import", parents=[common], help="add the feeds of an OPML file",
+        description="Add every feed of an OPML file as a source (kept in the database).",
+    )  # fmt: skip
+    imp.add_argument("file", metavar="FILE.opml")
+    imp.set_defaults(func=cmd_sources_import)
+    ssub.add_parser(
+        "export", parents=[common], help="print every source as OPML 2.0",
+        description="Print every source, configured or imported, as OPML 2.0 on stdout.",
+    ).set_defaults(func=cmd_sources_export)  # fmt: skip
     return p
 
 

@@ -7,6 +7,7 @@ silent no-op: a typo must not quietly fall back to a default.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .errors import ConfigError
 
 DEFAULT_PATH = "config.toml"
+_LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")  # BCP 47, loosely
 
 
 def _existing_dir(value: Path) -> str | None:
@@ -74,7 +76,38 @@ OPTIONS: dict[str, Option] = {
     "author": Option("feedd", str, _non_empty, help="feed author, and entries' without one"),
     "max_entries": Option(50, int, _range(1, 10_000), help="newest entries kept in each feed"),
     "timezone": Option("UTC", str, _zone, help="zone of dates written without one"),
+    "interval": Option(3600, int, _range(60, 7 * 86400), help="seconds between fetches"),
+    "keep_entries": Option(500, int, _range(0, 1_000_000), help="newest entries kept per source"),
+    "keep_days": Option(0, int, _range(0, 36500), help="days an entry is kept; 0: no limit"),
+    "fetch_concurrency": Option(16, int, _range(1, 256), help="fetches at once, in all"),
+    "fetch_per_host": Option(2, int, _range(1, 32), help="fetches at once to one host"),
+    "fetch_timeout": Option(60, int, _range(1, 600), help="seconds one fetch may take"),
+    "max_feed_bytes": Option(10 * 1024 * 1024, int, _range(1024, 1 << 30), help="body cap"),
 }
+
+# Keys of one [[sources]] table; those shared with the top level default to its value.
+SOURCE_OPTIONS: dict[str, Option] = {
+    "url": Option(None, str, _http_url, help="the feed's URL"),
+    "name": Option("", str, help="a name for listings"),
+    "tags": Option([], list, help="tags added to every entry"),
+    "lang": Option("", str, help="language of every entry, overriding detection"),
+    "interval": OPTIONS["interval"],
+    "enabled": Option(True, bool, help="false: keep its entries, stop fetching"),
+    "keep_entries": OPTIONS["keep_entries"],
+    "keep_days": OPTIONS["keep_days"],
+}
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    url: str
+    name: str = ""
+    tags: tuple[str, ...] = ()
+    lang: str = ""
+    interval: int = 3600
+    enabled: bool = True
+    keep_entries: int = 500
+    keep_days: int = 0
 
 
 @dataclass(frozen=True)
@@ -87,6 +120,14 @@ class Config:
     author: str
     max_entries: int
     timezone: str
+    interval: int = 3600
+    keep_entries: int = 500
+    keep_days: int = 0
+    fetch_concurrency: int = 16
+    fetch_per_host: int = 2
+    fetch_timeout: int = 60
+    max_feed_bytes: int = 10 * 1024 * 1024
+    sources: tuple[SourceConfig, ...] = ()
     source: Path | None = None  # the file this was read from
 
     @property
@@ -95,31 +136,60 @@ class Config:
 
 
 def _type_name(t: type) -> str:
-    return {str: "a string", int: "an integer", bool: "true or false"}.get(t, t.__name__)
+    names = {str: "a string", int: "an integer", bool: "true or false", list: "a list"}
+    return names.get(t, t.__name__)
 
 
 def from_dict(data: dict[str, Any], base: Path, source: Path | None = None) -> Config:
     """Check ``data`` against OPTIONS and build a Config; paths resolve against ``base``."""
     where = str(source) if source else None
-    unknown = sorted(set(data) - set(OPTIONS))
+    data = dict(data)
+    raw_sources = data.pop("sources", [])
+    values = _check_table(data, OPTIONS, "", base, where)
+    if not values["base_url"].endswith("/"):
+        values["base_url"] += "/"
+    if not isinstance(raw_sources, list) or not all(isinstance(t, dict) for t in raw_sources):
+        raise ConfigError("sources", "must be [[sources]] tables", where)
+    sources = []
+    seen: set[str] = set()
+    for i, table in enumerate(raw_sources):
+        prefix = f"sources[{i}]."
+        if "url" not in table:
+            raise ConfigError(prefix + "url", "missing: every source needs a url", where)
+        defaults = {k: values[k] for k in ("interval", "keep_entries", "keep_days")}
+        sv = _check_table({**defaults, **table}, SOURCE_OPTIONS, prefix, base, where)
+        if not all(isinstance(t, str) and t.strip() for t in sv["tags"]):
+            raise ConfigError(prefix + "tags", "must be a list of non-empty strings", where)
+        if sv["lang"] and not _LANG_TAG.match(sv["lang"]):
+            raise ConfigError(prefix + "lang", f"{sv['lang']!r} is not a language tag", where)
+        if sv["url"] in seen:
+            raise ConfigError(prefix + "url", f"{sv['url']} is listed twice", where)
+        seen.add(sv["url"])
+        sv["tags"] = tuple(sv["tags"])
+        sources.append(SourceConfig(**sv))
+    return Config(**values, sources=tuple(sources), source=source)
+
+
+def _check_table(
+    data: dict[str, Any], options: dict[str, Option], prefix: str, base: Path, where: str | None
+) -> dict[str, Any]:
+    unknown = sorted(set(data) - set(options))
     if unknown:
-        raise ConfigError(unknown[0], f"unknown key (known: {', '.join(OPTIONS)})", where)
+        raise ConfigError(prefix + unknown[0], f"unknown key (known: {', '.join(options)})", where)
     values: dict[str, Any] = {}
-    for key, opt in OPTIONS.items():
+    for key, opt in options.items():
         value = data.get(key, opt.default)
         # bool is an int in Python; a config saying `max_entries = true` is still wrong
         if not isinstance(value, opt.type) or (opt.type is int and isinstance(value, bool)):
             raise ConfigError(
-                key, f"must be {_type_name(opt.type)}, not {type(value).__name__}", where
+                prefix + key, f"must be {_type_name(opt.type)}, not {type(value).__name__}", where
             )
         if opt.path:
             value = (base / value).resolve()
         if opt.check and (problem := opt.check(value)):
-            raise ConfigError(key, problem, where)
+            raise ConfigError(prefix + key, problem, where)
         values[key] = value
-    if not values["base_url"].endswith("/"):
-        values["base_url"] += "/"
-    return Config(**values, source=source)
+    return values
 
 
 def load(path: str | Path = DEFAULT_PATH) -> Config:

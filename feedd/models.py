@@ -22,6 +22,32 @@ class SeedFile:
 
 
 @dataclass(frozen=True, slots=True)
+class RawEntry:
+    """One entry of a remote feed as parsed, before normalizing: every field may be missing."""
+
+    guid: str | None
+    link: str | None
+    title: str | None
+    content: str | None  # HTML (content, else summary)
+    summary: str | None  # HTML or text
+    published: datetime | None
+    updated: datetime | None
+    author: str | None = None
+    lang: str | None = None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RawFeed:
+    """A remote feed as parsed."""
+
+    title: str | None
+    link: str | None
+    lang: str | None
+    entries: tuple[RawEntry, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Item:
     """One article, normalized; what the store decides about."""
 

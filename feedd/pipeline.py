@@ -23,6 +23,7 @@ from .errors import BusyError, InputError
 from .models import Item, SeedFile
 from .normalize.article import normalize
 from .publish.site import Published, publish
+from .remote import RemoteReport, refresh
 from .sources.files import read_bytes, scan
 from .store.items import Changes, Store
 
@@ -39,6 +40,7 @@ class Report:
     errors: list[InputError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     published: Published = field(default_factory=Published)
+    remote: RemoteReport = field(default_factory=RemoteReport)
     entries: int = 0
     seconds: float = 0.0
 
@@ -104,8 +106,12 @@ def run_once(
     now: dt.datetime | None = None,
     progress: Progress | None = None,
     wait: float = 60.0,
+    fetch_all: bool = False,
 ) -> Report:
-    """Scan, ingest and publish once; expected input errors are in the report, not raised."""
+    """Scan the seeds, fetch the sources that are due (all with ``fetch_all``), publish.
+
+    Expected input errors (a broken file, a failing source) are in the report, not raised.
+    """
     started = time.perf_counter()
     now = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
     report = Report()
@@ -130,6 +136,7 @@ def run_once(
                     yield f.key, f.size, f.mtime_ns, res
 
             report.changes = store.ingest(good(), deleted, now)
+            report.remote = refresh(store, config, now, fetch_all=fetch_all)
             report.published = publish(store, config, now)
             report.entries = store.totals()[1]
         finally:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import FEEDD, ROOT, Site, feedd
 
-COMMANDS = ["once", "check", "stats"]
+COMMANDS = ["once", "check", "stats", "sources list", "sources import", "sources export"]
 
 
 def test_version() -> None:
@@ -22,7 +22,7 @@ def test_version() -> None:
 
 @pytest.mark.parametrize("command", [None, *COMMANDS])
 def test_help_on_every_command(command: str | None) -> None:
-    r = feedd(*([command] if command else []), "--help")
+    r = feedd(*(command.split() if command else []), "--help")
     assert r.returncode == 0 and "--config" in r.stdout
 
 
@@ -43,8 +43,10 @@ def test_help_on_every_command(command: str | None) -> None:
 def test_bad_config_is_refused_naming_the_key(site: Site, line: str, message: str) -> None:
     cfg = site.root / "config.toml"
     cfg.write_text(line + "\n", encoding="utf-8")
+    (site.root / "x.opml").write_text("<opml version='2.0'><body/></opml>")
     for command in COMMANDS:
-        r = site.run(command)
+        extra = ["x.opml"] if command == "sources import" else []
+        r = site.run(*command.split(), *extra)
         assert r.returncode == 2, (command, r.stderr)
         assert message in r.stderr and str(cfg) in r.stderr
         assert "Traceback" not in r.stderr
@@ -128,7 +130,7 @@ def test_docs_name_every_command_and_config_key() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     shipped = (ROOT / "config.toml").read_text(encoding="utf-8")
     for command in COMMANDS:
-        assert f"`feedd {command}`" in readme
+        assert f"`feedd {command}" in readme
     for key in OPTIONS:
         assert f"`{key}`" in readme, key
         assert f"\n{key} = " in shipped, key

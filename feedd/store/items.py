@@ -79,11 +79,14 @@ class Store:
         results: Iterable[tuple[str, int, int, Item]],
         deleted: Iterable[str],
         now: dt.datetime,
+        source_id: int = 0,
     ) -> Changes:
-        """Apply freshly read files and vanished ones in one transaction.
+        """Apply freshly read items and vanished ones in one transaction.
 
-        ``results`` yields ``(key, size, mtime_ns, item)`` for files that read cleanly, in a
+        ``results`` yields ``(key, size, mtime_ns, item)`` for items that read cleanly, in a
         fixed order (sorted by key) so that a rebuild makes the same choices as the first run.
+        Seed files are source 0; a remote source's items have no size, and their mtime is
+        the fetch time.
         """
         ch = Changes()
         self._tag_keys = {r[0] for r in self.conn.execute("SELECT key FROM tags")}
@@ -92,11 +95,11 @@ class Store:
         with self.conn:
             for key, size, mtime_ns, item in results:
                 ch.read += 1
-                self._apply(key, size, mtime_ns, item, now, ch)
+                self._apply(source_id, key, size, mtime_ns, item, now, ch)
             # Vanished files last: a renamed file has by now attached to its entry, which so
             # keeps its id instead of leaving and coming back as a new entry.
             for key in deleted:
-                self._forget_file(key, ch)
+                self._forget(source_id, key, ch)
         return ch
 
     def _stored(self, where: str, arg: str) -> Stored | None:
@@ -110,12 +113,22 @@ class Store:
         return Stored(r[0], r[1], r[2], r[3], from_iso(r[4]), from_iso(r[5]), r[6])
 
     def _apply(
-        self, key: str, size: int, mtime_ns: int, item: Item, now: dt.datetime, ch: Changes
+        self,
+        source_id: int,
+        key: str,
+        size: int,
+        mtime_ns: int,
+        item: Item,
+        now: dt.datetime,
+        ch: Changes,
     ) -> None:
         c = self.conn
         old = c.execute(
-            "SELECT entry_id, first_seen FROM items WHERE source_id = 0 AND key = ?", (key,)
+            "SELECT entry_id, first_seen, retired FROM items WHERE source_id = ? AND key = ?",
+            (source_id, key),
         ).fetchone()
+        if old and old[2]:
+            return  # dropped by retention: never published again
         mtime = min(dt.datetime.fromtimestamp(mtime_ns / 1e9, dt.UTC), now).replace(microsecond=0)
         first_seen = from_iso(old[1]) if old else mtime
         current = self._stored("id = ?", old[0]) if old and old[0] else None
@@ -124,7 +137,8 @@ class Store:
         rh = item.fingerprint
         taken = False
         if match is None and (current is None or current.refs > 1):  # a new entry is coming
-            row = c.execute("SELECT 1 FROM entries WHERE id = ?", (entry_id(key),)).fetchone()
+            natural = entry_id(item.source_key)
+            row = c.execute("SELECT 1 FROM entries WHERE id = ?", (natural,)).fetchone()
             taken = row is not None
         intent = decide(item, rh, current, match, first_seen, mtime, taken)
 
@@ -140,8 +154,8 @@ class Store:
             ch.drafts += 1
         c.execute(
             "INSERT OR REPLACE INTO items (source_id, key, size, mtime_ns, entry_id, content_hash,"
-            " first_seen) VALUES (0, ?, ?, ?, ?, ?, ?)",
-            (key, size, mtime_ns, intent.entry_id, item.content_hash, iso(first_seen)),
+            " first_seen) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (source_id, key, size, mtime_ns, intent.entry_id, item.content_hash, iso(first_seen)),
         )
         if intent.release and intent.release != intent.entry_id:
             self._release(intent.release, ch)
@@ -217,12 +231,47 @@ class Store:
                 (rest[0], eid, eid),
             )
 
-    def _forget_file(self, key: str, ch: Changes) -> None:
-        where = "FROM items WHERE source_id = 0 AND key = ?"
-        row = self.conn.execute(f"SELECT entry_id {where}", (key,)).fetchone()
-        self.conn.execute(f"DELETE {where}", (key,))
+    def _forget(self, source_id: int, key: str, ch: Changes) -> None:
+        where = "FROM items WHERE source_id = ? AND key = ?"
+        row = self.conn.execute(f"SELECT entry_id {where}", (source_id, key)).fetchone()
+        self.conn.execute(f"DELETE {where}", (source_id, key))
         if row and row[0]:
             self._release(row[0], ch)
+
+    def forget_source(self, source_id: int) -> Changes:
+        """Drop every item of a source; entries nothing else publishes leave the feeds."""
+        ch = Changes()
+        with self.conn:
+            keys = [r[0] for r in self.conn.execute(
+                "SELECT key FROM items WHERE source_id = ?", (source_id,))]  # fmt: skip
+            for key in keys:
+                self._forget(source_id, key, ch)
+        return ch
+
+    def retire(self, source_id: int, keep: int, max_age_days: int, now: dt.datetime) -> Changes:
+        """Retention: keep a source's newest ``keep`` entries (0: all) and those younger than
+        ``max_age_days`` (0: any age). Retired items stay known, so they are not re-added."""
+        ch = Changes()
+        rows = self.conn.execute(
+            "SELECT i.key, e.published FROM items i JOIN entries e ON e.id = i.entry_id "
+            "WHERE i.source_id = ? AND i.retired = 0 ORDER BY e.published DESC, e.id",
+            (source_id,),
+        ).fetchall()
+        cutoff = iso(now - dt.timedelta(days=max_age_days)) if max_age_days else None
+        drop = [k for n, (k, published) in enumerate(rows)
+                if (keep and n >= keep) or (cutoff and published < cutoff)]  # fmt: skip
+        with self.conn:
+            for key in drop:
+                row = self.conn.execute(
+                    "SELECT entry_id FROM items WHERE source_id = ? AND key = ?", (source_id, key)
+                ).fetchone()
+                self.conn.execute(
+                    "UPDATE items SET retired = 1, entry_id = NULL WHERE source_id = ? AND key = ?",
+                    (source_id, key),
+                )
+                if row and row[0]:
+                    self._release(row[0], ch)
+        return ch
 
     # --- feed queries -----------------------------------------------------------------------
 

@@ -27,8 +27,12 @@ def _v1(db: Database) -> None:
             "entry_id": str,  # the entry this item publishes; NULL for a draft
             "content_hash": str,  # the hash the item had when last read
             "first_seen": str,  # min(mtime, clock) when first seen: the date of undated files
+            # 1: dropped by a source's retention; the key stays known so that the entry, still
+            # in the remote feed, does not come back as new on the next fetch
+            "retired": int,
         },
         pk=("source_id", "key"),
+        defaults={"retired": 0},
     )
     db["items"].create_index(["entry_id"])
     db["entries"].create(
@@ -64,6 +68,32 @@ def _v1(db: Database) -> None:
     db["tags"].create_index(["slug"], unique=True)
     # Language groups ever published: their feeds stay, possibly empty, like tag feeds.
     db["langs"].create({"code": str, "created": str}, pk="code")
+    # Remote feeds. A source is known by the URL it was configured (or imported) with; `url`
+    # is where it is fetched from now, moved by permanent redirects.
+    db["sources"].create(
+        {
+            "id": int,
+            "config_url": str,  # the URL as configured: how a config entry finds its row
+            "origin": str,  # "config" or "opml" (added by `feedd sources import`)
+            "url": str,
+            "name": str,
+            "title": str,  # the feed's own title, from its last good fetch
+            "etag": str,  # validators from the last 200, sent back on the next request
+            "last_modified": str,
+            "last_fetch": str,
+            "last_status": str,  # "200", "304", "410", "timeout", ...
+            "last_error": str,
+            "errors": int,  # consecutive failures: drives the backoff
+            "next_check": str,
+            "disabled": str,  # why feedd stopped fetching it (410 Gone); NULL while active
+            "moved_to": str,  # a permanent redirect's target, seen `moved_seen` times in a row
+            "moved_seen": int,
+        },
+        pk="id",
+        not_null={"config_url", "url", "origin"},
+        defaults={"errors": 0, "moved_seen": 0},
+    )
+    db["sources"].create_index(["config_url"], unique=True)
     # The signature each feed file was last written with; equal signature, no rewrite.
     db["feeds"].create({"path": str, "signature": str}, pk="path")
 
