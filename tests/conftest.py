@@ -36,10 +36,12 @@ class Site:
     def db(self) -> Path:
         return self.root / "var" / "feedd.db"
 
-    def config(self, **overrides: object) -> None:
+    def config(self, sources: list[dict[str, object]] = (), **overrides: object) -> None:
         lines = ['seeds = "seeds"', 'database = "var/feedd.db"', 'output = "public"']
-        for k, v in overrides.items():
-            lines.append(f"{k} = {v!r}" if not isinstance(v, str) else f'{k} = "{v}"')
+        lines += [f"{k} = {toml_value(v)}" for k, v in overrides.items()]
+        for src in sources:
+            lines.append("[[sources]]")
+            lines += [f"{k} = {toml_value(v)}" for k, v in src.items()]
         (self.root / "config.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     def run(self, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -53,6 +55,16 @@ class Site:
 
     def feeds(self) -> dict[str, Path]:
         return {p.relative_to(self.public).as_posix(): p for p in self.public.rglob("*.atom")}
+
+
+def toml_value(v: object) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, str):
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(v, list | tuple):
+        return "[" + ", ".join(toml_value(x) for x in v) + "]"
+    return repr(v)
 
 
 def feedd(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -91,6 +103,16 @@ def site(tmp_path: Path) -> Site:
     s = Site(tmp_path)
     s.config()
     return s
+
+
+@pytest.fixture
+def server():
+    """A real HTTP server on 127.0.0.1, for fetch tests."""
+    from feedserver import FeedServer
+
+    srv = FeedServer()
+    yield srv
+    srv.close()
 
 
 @pytest.fixture
