@@ -69,9 +69,7 @@ def toml_value(v: object) -> str:
 
 def feedd(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run the installed ``feedd`` command for real."""
-    return subprocess.run(
-        [str(FEEDD), *args], cwd=cwd, capture_output=True, text=True, timeout=300
-    )
+    return subprocess.run([str(FEEDD), *args], cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
 def check_atom(path: Path) -> ET.Element:

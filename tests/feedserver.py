@@ -6,7 +6,7 @@ every request it got (path and headers) so a test can assert what feedd sent.
 
 from __future__ import annotations
 
-import socket
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -41,7 +41,9 @@ class FeedServer:
                 pass
 
             def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-                server.requests.append(Seen(self.path, {k.lower(): v for k, v in self.headers.items()}))
+                server.requests.append(
+                    Seen(self.path, {k.lower(): v for k, v in self.headers.items()})
+                )
                 route = server.routes.get(self.path.split("?")[0])
                 if route is None:
                     self.send_response(404)
@@ -57,10 +59,8 @@ class FeedServer:
                 if "Content-Length" not in route.headers:
                     self.send_header("Content-Length", str(len(route.body)))
                 self.end_headers()
-                try:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(route.body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
@@ -95,7 +95,7 @@ def trickle(seconds_per_byte: float, body: bytes) -> Callable[[BaseHTTPRequestHa
                 h.wfile.write(bytes([b]))
                 h.wfile.flush()
                 time.sleep(seconds_per_byte)
-        except (BrokenPipeError, ConnectionResetError, socket.timeout):
+        except (TimeoutError, BrokenPipeError, ConnectionResetError):
             pass
 
     return handler

@@ -134,7 +134,9 @@ def test_failures_back_off_and_recover(empty_site: Site, server: FeedServer) -> 
     assert titles(empty_site) == ["Back"]
 
 
-def test_a_slow_server_times_out_without_blocking_others(empty_site: Site, server: FeedServer) -> None:
+def test_a_slow_server_times_out_without_blocking_others(
+    empty_site: Site, server: FeedServer
+) -> None:
     server.route("/slow.xml", handler=trickle(0.5, rss(item("s", "Slow", "<p>x</p>"))))
     for i in range(4):
         server.route(f"/fast{i}.xml", body=rss(item(f"f{i}", f"Fast {i}", f"<p>text {i}</p>")))
@@ -235,7 +237,9 @@ def test_edited_remote_entry_updates_in_place(empty_site: Site, server: FeedServ
     before = empty_site.feed("all.atom").entries[0]
     time.sleep(1.1)
     # the guid drifts to https with a trailing slash, and the text is edited
-    server.route("/e.xml", body=rss(item("https://example.org/p/1/", "Story", "<p>Second take.</p>")))
+    server.route(
+        "/e.xml", body=rss(item("https://example.org/p/1/", "Story", "<p>Second take.</p>"))
+    )
     r = empty_site.once("--fetch-all")
     assert "1 updated" in r.stdout, r.stdout
     entries = empty_site.feed("all.atom").entries
@@ -281,7 +285,9 @@ def test_opml_round_trip(empty_site: Site, server: FeedServer, tmp_path) -> None
     )
     r = empty_site.run("sources", "import", str(opml))
     assert r.returncode == 0 and "1 feeds, 1 added" in r.stdout
-    assert empty_site.run("sources", "import", str(opml)).stdout.endswith("0 added, 1 already there\n")
+    assert empty_site.run("sources", "import", str(opml)).stdout.endswith(
+        "0 added, 1 already there\n"
+    )
     assert empty_site.once().returncode == 0
     assert titles(empty_site) == ["From OPML"]
     out = empty_site.run("sources", "export").stdout
