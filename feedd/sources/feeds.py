@@ -71,7 +71,8 @@ def _xml_feed(body: bytes, headers: dict[str, str], url: str) -> RawFeed:
                 content=content or summary,
                 summary=summary,
                 published=_struct(e.get("published_parsed")),
-                updated=_struct(e.get("updated_parsed")),
+                # dict.get: feedparser would map a missing "updated" to "published" (and warn)
+                updated=_struct(dict.get(e, "updated_parsed")),
                 author=author,
                 lang=(e.get("content", [{}])[0].get("language") if e.get("content") else None)
                 or e.get("language"),
