@@ -197,6 +197,13 @@ def cmd_sources_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    from . import daemon, log
+
+    log.setup(args.log_level)
+    return daemon.main(Path(args.config))
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -233,6 +240,20 @@ def build_parser() -> argparse.ArgumentParser:
         description="Validate the config and read every seed file without writing; list problems.",
     )  # fmt: skip
     check.set_defaults(func=cmd_check)
+
+    run = sub.add_parser(
+        "run", parents=[common], help="run as a daemon: watch, fetch, publish and serve",
+        description="Run until stopped: watch the seeds, fetch sources on schedule, publish "
+        "after changes and serve the output folder over HTTP. SIGHUP reloads the config; "
+        "SIGTERM stops.",
+    )  # fmt: skip
+    run.add_argument(
+        "--log-level",
+        choices=["debug", "info", "warning", "error"],
+        default="info",
+        help="least important events to log (default info)",
+    )
+    run.set_defaults(func=cmd_run)
 
     stats = sub.add_parser(
         "stats", parents=[common], help="show entries per feed",

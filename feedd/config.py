@@ -83,6 +83,23 @@ OPTIONS: dict[str, Option] = {
     "fetch_per_host": Option(2, int, _range(1, 32), help="fetches at once to one host"),
     "fetch_timeout": Option(60, int, _range(1, 600), help="seconds one fetch may take"),
     "max_feed_bytes": Option(10 * 1024 * 1024, int, _range(1024, 1 << 30), help="body cap"),
+    "scan_interval": Option(300, int, _range(1, 86400), help="seconds between full rescans"),
+}
+
+
+def _listen(value: str) -> str | None:
+    if value == "":
+        return None
+    host, sep, port = value.rpartition(":")
+    if not sep or not port.isdigit() or not 0 <= int(port) < 65536 or not host:
+        return f'{value!r} is not HOST:PORT (or "" to turn the server off)'
+    return None
+
+
+# The [server] table of `feedd run`.
+SERVER_OPTIONS: dict[str, Option] = {
+    "listen": Option("127.0.0.1:8080", str, _listen, help="HOST:PORT, or '' for no server"),
+    "max_age": Option(60, int, _range(0, 86400), help="Cache-Control max-age of the feeds"),
 }
 
 # Keys of one [[sources]] table; those shared with the top level default to its value.
@@ -127,6 +144,9 @@ class Config:
     fetch_per_host: int = 2
     fetch_timeout: int = 60
     max_feed_bytes: int = 10 * 1024 * 1024
+    scan_interval: int = 300
+    listen: str = "127.0.0.1:8080"
+    max_age: int = 60
     sources: tuple[SourceConfig, ...] = ()
     source: Path | None = None  # the file this was read from
 
@@ -145,7 +165,11 @@ def from_dict(data: dict[str, Any], base: Path, source: Path | None = None) -> C
     where = str(source) if source else None
     data = dict(data)
     raw_sources = data.pop("sources", [])
+    server = data.pop("server", {})
+    if not isinstance(server, dict):
+        raise ConfigError("server", "must be a [server] table", where)
     values = _check_table(data, OPTIONS, "", base, where)
+    values.update(_check_table(server, SERVER_OPTIONS, "server.", base, where))
     if not values["base_url"].endswith("/"):
         values["base_url"] += "/"
     if not isinstance(raw_sources, list) or not all(isinstance(t, dict) for t in raw_sources):
@@ -175,7 +199,10 @@ def _check_table(
 ) -> dict[str, Any]:
     unknown = sorted(set(data) - set(options))
     if unknown:
-        raise ConfigError(prefix + unknown[0], f"unknown key (known: {', '.join(options)})", where)
+        known = ", ".join(options)
+        if not prefix:
+            known += ", server, sources"
+        raise ConfigError(prefix + unknown[0], f"unknown key (known: {known})", where)
     values: dict[str, Any] = {}
     for key, opt in options.items():
         value = data.get(key, opt.default)

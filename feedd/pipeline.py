@@ -100,6 +100,32 @@ def run_lock(database: Path, wait: float) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
+def ingest_seeds(
+    store: Store, config: Config, now: dt.datetime, report: Report,
+    progress: Progress | None = None,
+) -> None:  # fmt: skip
+    """Scan the seeds folder and store what changed; fills ``report`` (files, changes,
+    errors, warnings). Unchanged files (same size and mtime) are not read."""
+    known = store.file_stats()
+    found = {f.key: f for f in scan(config.seeds)}
+    report.files = len(found)
+    changed = sorted(
+        (f for k, f in found.items() if known.get(k) != (f.size, f.mtime_ns)),
+        key=lambda f: f.key,
+    )
+    deleted = sorted(k for k in known if k not in found)
+
+    def good() -> Iterator[tuple[str, int, int, Item]]:
+        for f, res in read_all(changed, config.timezone, progress):
+            if isinstance(res, InputError):
+                report.errors.append(res)
+                continue
+            report.warnings.extend(f"{f.key}: {w}" for w in res.warnings)
+            yield f.key, f.size, f.mtime_ns, res
+
+    report.changes = store.ingest(good(), deleted, now)
+
+
 def run_once(
     config: Config,
     *,
@@ -118,24 +144,7 @@ def run_once(
     with run_lock(config.database, wait):
         store = Store(config.database)
         try:
-            known = store.file_stats()
-            found = {f.key: f for f in scan(config.seeds)}
-            report.files = len(found)
-            changed = sorted(
-                (f for k, f in found.items() if known.get(k) != (f.size, f.mtime_ns)),
-                key=lambda f: f.key,
-            )
-            deleted = sorted(k for k in known if k not in found)
-
-            def good() -> Iterator[tuple[str, int, int, Item]]:
-                for f, res in read_all(changed, config.timezone, progress):
-                    if isinstance(res, InputError):
-                        report.errors.append(res)
-                        continue
-                    report.warnings.extend(f"{f.key}: {w}" for w in res.warnings)
-                    yield f.key, f.size, f.mtime_ns, res
-
-            report.changes = store.ingest(good(), deleted, now)
+            ingest_seeds(store, config, now, report, progress)
             report.remote = refresh(store, config, now, fetch_all=fetch_all)
             report.published = publish(store, config, now)
             report.entries = store.totals()[1]

@@ -37,6 +37,7 @@ class Outcome:
     new: int = 0
     updated: int = 0
     bytes: int = 0
+    saved: int = 0  # body bytes a 304 spared: the size of the last full response
     seconds: float = 0.0
 
 
@@ -54,7 +55,7 @@ def settings_for(config: Config) -> dict[str, SourceConfig]:
     return {s.url: s for s in config.sources}
 
 
-def _settings(src: Source, configured: dict[str, SourceConfig], config: Config) -> SourceConfig:
+def settings_of(src: Source, configured: dict[str, SourceConfig], config: Config) -> SourceConfig:
     return configured.get(src.config_url) or SourceConfig(
         url=src.config_url, interval=config.interval, keep_entries=config.keep_entries,
         keep_days=config.keep_days,
@@ -102,7 +103,7 @@ def refresh(
         srcstore.delete(store, sid)
     due = []
     for src in srcstore.all_sources(store):
-        s = _settings(src, configured, config)
+        s = settings_of(src, configured, config)
         if not s.enabled:
             continue
         if fetch_all or srcstore.is_due(src, now):  # --fetch-all retries disabled ones too
@@ -110,7 +111,7 @@ def refresh(
     if not due:
         return report
     for src, res in asyncio.run(fetch_many(due, config, now)):
-        outcome = apply(store, src, res, _settings(src, configured, config), now, report.changes)
+        outcome = apply(store, src, res, settings_of(src, configured, config), now, report.changes)
         report.outcomes.append(outcome)
     return report
 
@@ -126,6 +127,8 @@ def apply(
     """Store one fetch's result: entries, validators, schedule, and the source's state."""
     interval = dt.timedelta(seconds=settings.interval)
     out = Outcome(src.url, src.label, res.outcome, bytes=res.size, seconds=res.seconds)
+    if res.kind == "not_modified":
+        out.saved = src.last_size or 0
     state: dict[str, object] = {"last_fetch": srcstore.when(now)}
     if res.kind in ("body", "not_modified"):
         state.update(_moved(src, res))
@@ -143,7 +146,8 @@ def apply(
             out.new, out.updated = ch.new, ch.updated
             _merge(changes, ch)
             _merge(changes, store.retire(src.id, settings.keep_entries, settings.keep_days, now))
-            state.update(etag=res.etag, last_modified=res.last_modified, title=feed.title)
+            state.update(etag=res.etag, last_modified=res.last_modified, title=feed.title,
+                         last_size=res.size)  # fmt: skip
     errors = 0 if res.kind in ("body", "not_modified") else src.errors + 1
     state.update(last_status=str(res.status or res.outcome), errors=errors)
     if res.kind == "gone":

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import FEEDD, ROOT, Site, feedd
 
-COMMANDS = ["once", "check", "stats", "sources list", "sources import", "sources export"]
+COMMANDS = ["once", "run", "check", "stats", "sources list", "sources import", "sources export"]
 
 
 def test_version() -> None:

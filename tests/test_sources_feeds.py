@@ -15,7 +15,10 @@ DATA = Path(__file__).parent / "data" / "feeds"
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
-def items(name: str, settings: SourceSettings = SourceSettings()):
+NO_SETTINGS = SourceSettings()
+
+
+def items(name: str, settings: SourceSettings = NO_SETTINGS):
     feed = parse_feed((DATA / name).read_bytes(), {}, "http://example.org/feed")
     return [normalize_entry(e, feed, settings, NOW) for e in feed.entries]
 
@@ -91,7 +94,9 @@ def test_guid_drift_is_the_same_guid(a: str, b: str) -> None:
 
 def test_distinct_guids_stay_distinct() -> None:
     assert canonical_guid("https://example.org/p/1") != canonical_guid("https://example.org/p/2")
-    assert canonical_guid("https://example.org/p?id=1") != canonical_guid("https://example.org/p?id=2")
+    assert canonical_guid("https://example.org/p?id=1") != canonical_guid(
+        "https://example.org/p?id=2"
+    )
     assert canonical_guid("urn:uuid:1") != canonical_guid("urn:uuid:2")
 
 

@@ -88,6 +88,7 @@ def _v1(db: Database) -> None:
             "disabled": str,  # why feedd stopped fetching it (410 Gone); NULL while active
             "moved_to": str,  # a permanent redirect's target, seen `moved_seen` times in a row
             "moved_seen": int,
+            "last_size": int,  # bytes of the last 200: what each 304 saved
         },
         pk="id",
         not_null={"config_url", "url", "origin"},

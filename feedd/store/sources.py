@@ -36,6 +36,7 @@ class Source:
     disabled: str | None
     moved_to: str | None
     moved_seen: int
+    last_size: int | None
 
     @property
     def label(self) -> str:
@@ -43,16 +44,17 @@ class Source:
 
 
 _COLS = ("id, config_url, origin, url, name, title, etag, last_modified, last_fetch, "
-         "last_status, last_error, errors, next_check, disabled, moved_to, moved_seen")  # fmt: skip
+         "last_status, last_error, errors, next_check, disabled, moved_to, moved_seen, "
+         "last_size")  # fmt: skip
 
 
 def all_sources(store: Store) -> list[Source]:
     return [Source(*r) for r in store.conn.execute(f"SELECT {_COLS} FROM sources ORDER BY id")]
 
 
-def get(store: Store, source_id: int) -> Source:
+def get(store: Store, source_id: int) -> Source | None:
     r = store.conn.execute(f"SELECT {_COLS} FROM sources WHERE id = ?", (source_id,)).fetchone()
-    return Source(*r)
+    return Source(*r) if r else None
 
 
 def entry_counts(store: Store) -> dict[int, int]:

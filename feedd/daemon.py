@@ -1,0 +1,392 @@
+"""``feedd run``: the long-lived service. APScheduler drives the jobs; this module wires them.
+
+Jobs: a seeds scan (on every change the watcher sees, and every ``scan_interval`` as a safety
+net), one fetch job per source on its own interval with jitter, a debounced publish after
+changes, and a heartbeat that proves the scheduler still runs jobs (``/healthz`` and the
+systemd watchdog read it). Every job that writes takes the same lock as ``feedd once``, so a
+cron run beside the daemon waits its turn instead of publishing twice. A failing job is
+logged and runs again on schedule; it never stops the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import os
+import random
+import signal
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from . import config as configmod
+from . import log, serve, systemd
+from .config import Config
+from .errors import FeeddError
+from .metrics import Metrics
+from .normalize.dates import from_iso
+from .pipeline import Report, ingest_seeds, run_lock
+from .publish.site import publish
+from .remote import apply, fetch_many, settings_for, settings_of
+from .store import sources as srcstore
+from .store.items import Changes, Store
+
+LOCK_WAIT = 300.0  # a job waits this long for a `feedd once` (or another job) to finish
+DEBOUNCE = 1.0  # seconds of quiet after a change before publishing
+HEARTBEAT = 2.0
+STOP_GRACE = 8.0  # SIGTERM: how long to wait for an in-flight write before leaving anyway
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+class Daemon:
+    def __init__(self, config_path: Path) -> None:
+        self.config_path = config_path
+        self.config: Config = configmod.load(config_path)
+        self.metrics = Metrics()
+        self.stop_event = threading.Event()
+        self.reload_event = threading.Event()
+        self.dirty_lock = threading.Lock()
+        self.dirty_since: float | None = None
+        self.host_slots: dict[str, threading.BoundedSemaphore] = {}
+        self.fetch_slots = threading.BoundedSemaphore(self.config.fetch_concurrency)
+        self.server: serve.Server | None = None
+        self.watcher: threading.Thread | None = None
+        self.watch_stop = threading.Event()
+        self.scheduler = BackgroundScheduler(
+            timezone=dt.UTC,
+            executors={"default": ThreadPoolExecutor(max_workers=8)},
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+        )
+
+    # --- the jobs ----------------------------------------------------------------------------
+
+    def _store(self) -> Store:
+        return Store(self.config.database)
+
+    def scan_job(self) -> None:
+        started = time.monotonic()
+        report = Report()
+        try:
+            with run_lock(self.config.database, LOCK_WAIT):
+                store = self._store()
+                try:
+                    ingest_seeds(store, self.config, _now(), report)
+                finally:
+                    store.close()
+        except FeeddError as e:
+            log.event("scan_failed", logging.ERROR, error=e)
+            self.metrics.timed("scan", time.monotonic() - started, ok=False)
+            return
+        for e in report.errors:
+            log.event("seed_failed", logging.WARNING, path=e.path, reason=e.reason)
+        for w in report.warnings:
+            log.event("seed_warning", logging.WARNING, detail=w)
+        ch = report.changes
+        if ch.read or ch.removed:
+            log.event("scanned", files=report.files, read=ch.read, new=ch.new,
+                      updated=ch.updated, removed=ch.removed, folded=ch.folded)  # fmt: skip
+        self.metrics.health.last_scan = time.time()
+        self.metrics.timed("scan", time.monotonic() - started)
+        self.mark_dirty()  # publish after every scan: cheap when nothing changed, keeps it fresh
+
+    def fetch_job(self, source_id: int) -> None:
+        now = _now()
+        store = self._store()
+        try:
+            src = srcstore.get(store, source_id)
+        finally:
+            store.close()
+        if src is None:
+            return
+        settings = settings_of(src, settings_for(self.config), self.config)
+        if src.disabled or not settings.enabled:
+            return
+        if not srcstore.is_due(src, now):
+            self._reschedule_fetch(src)
+            return
+        host = (urlsplit(src.url).hostname or "").lower()
+        slot = self.host_slots.setdefault(
+            host, threading.BoundedSemaphore(self.config.fetch_per_host)
+        )
+        with slot, self.fetch_slots:
+            ((_, res),) = asyncio.run(fetch_many([src], self.config, now))
+        changes = Changes()
+        with run_lock(self.config.database, LOCK_WAIT):
+            store = self._store()
+            try:
+                out = apply(store, src, res, settings, _now(), changes)
+                src = srcstore.get(store, source_id)
+            finally:
+                store.close()
+        self.metrics.fetched(out.outcome, out.bytes, out.saved, out.seconds)
+        level = logging.WARNING if out.error else logging.INFO
+        log.event("fetched", level, source=out.url, status=out.outcome, new=out.new,
+                  updated=out.updated, bytes=out.bytes, error=out.error)  # fmt: skip
+        if changes.any:
+            self.mark_dirty()
+        if src:
+            self._reschedule_fetch(src)
+
+    def publish_job(self) -> None:
+        self.metrics.health.last_job = time.monotonic()
+        with self.dirty_lock:
+            if self.dirty_since is None or time.monotonic() - self.dirty_since < DEBOUNCE:
+                return
+            self.dirty_since = None
+        started = time.monotonic()
+        try:
+            with run_lock(self.config.database, LOCK_WAIT):
+                store = self._store()
+                try:
+                    result = publish(store, self.config, _now())
+                    entries = store.totals()[1]
+                finally:
+                    store.close()
+        except (FeeddError, OSError) as e:
+            self.metrics.health.last_publish_error = str(e)
+            self.metrics.timed("publish", time.monotonic() - started, ok=False)
+            log.event("publish_failed", logging.ERROR, error=e)
+            return
+        self.metrics.health.last_publish = time.time()
+        self.metrics.health.last_publish_error = None
+        self.metrics.timed("publish", time.monotonic() - started)
+        if result.written:
+            log.event("published", feeds=result.feeds, written=len(result.written), entries=entries)
+        systemd.notify(f"STATUS=Serving {entries} entries in {result.feeds} feeds; "
+                       f"last publish {time.strftime('%H:%M:%S')}")  # fmt: skip
+
+    def heartbeat_job(self) -> None:
+        self.metrics.health.last_job = time.monotonic()
+
+    def mark_dirty(self) -> None:
+        with self.dirty_lock:
+            self.dirty_since = time.monotonic()
+
+    # --- scheduling --------------------------------------------------------------------------
+
+    def _fetch_job_id(self, source_id: int) -> str:
+        return f"fetch:{source_id}"
+
+    def _reschedule_fetch(self, src: srcstore.Source) -> None:
+        """Run the source's job again when its stored schedule (backoff, Retry-After) says."""
+        job = self.scheduler.get_job(self._fetch_job_id(src.id))
+        if job is None or not src.next_check:
+            return
+        when = max(from_iso(src.next_check), _now() + dt.timedelta(seconds=1))
+        job.modify(next_run_time=when)
+
+    def sync_sources(self) -> None:
+        """Jobs for the sources of the config: added ones start, removed ones stop."""
+        with run_lock(self.config.database, LOCK_WAIT):
+            store = self._store()
+            try:
+                _, removed = srcstore.sync(store, [s.url for s in self.config.sources])
+                for sid in removed:
+                    store.forget_source(sid)
+                    srcstore.delete(store, sid)
+                rows = srcstore.all_sources(store)
+            finally:
+                store.close()
+        settings = settings_for(self.config)
+        wanted = {}
+        for src in rows:
+            s = settings_of(src, settings, self.config)
+            if s.enabled and not src.disabled:
+                wanted[self._fetch_job_id(src.id)] = (src, s.interval)
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith("fetch:") and job.id not in wanted:
+                job.remove()
+        for job_id, (src, interval) in wanted.items():
+            trigger = IntervalTrigger(seconds=interval, jitter=min(interval / 10, 300))
+            first = from_iso(src.next_check) if src.next_check else None
+            first = max(first or _now(), _now()) + dt.timedelta(seconds=random.uniform(0, 2))
+            job = self.scheduler.get_job(job_id)
+            if job is None:
+                self.scheduler.add_job(self.fetch_job, trigger, args=[src.id], id=job_id,
+                                       next_run_time=first)  # fmt: skip
+            elif job.trigger.interval.total_seconds() != interval:
+                job.reschedule(trigger)
+
+    def schedule(self) -> None:
+        self.scheduler.add_job(self.scan_job, IntervalTrigger(seconds=self.config.scan_interval),
+                               id="scan")  # fmt: skip
+        self.scheduler.add_job(self.publish_job, IntervalTrigger(seconds=0.5), id="publish")
+        self.scheduler.add_job(self.heartbeat_job, IntervalTrigger(seconds=HEARTBEAT),
+                               id="heartbeat")  # fmt: skip
+        self.sync_sources()
+
+    # --- the seeds watcher -------------------------------------------------------------------
+
+    def start_watcher(self) -> None:
+        from watchfiles import watch  # inotify on Linux
+
+        self.watch_stop = threading.Event()
+        stop, seeds = self.watch_stop, self.config.seeds
+
+        def loop() -> None:
+            while not stop.is_set():
+                try:
+                    for _changes in watch(seeds, stop_event=stop, debounce=300, step=50,
+                                          rust_timeout=1000, yield_on_timeout=False):  # fmt: skip
+                        self.scan_job()
+                except Exception as e:  # noqa: BLE001 - the folder vanished, inotify limits...
+                    log.event("watch_failed", logging.WARNING, folder=seeds, error=e)
+                    stop.wait(10)  # the periodic rescan covers the gap; try again later
+
+        self.watcher = threading.Thread(target=loop, name="watch", daemon=True)
+        self.watcher.start()
+
+    # --- health ------------------------------------------------------------------------------
+
+    def health(self) -> tuple[int, dict]:
+        h = self.metrics.health
+        now = time.time()
+        stale_after = 3 * max(self.config.scan_interval, 10)
+        problems = []
+        if h.last_publish_error:
+            problems.append(f"last publish failed: {h.last_publish_error}")
+        if h.last_publish is None or now - h.last_publish > stale_after:
+            problems.append("no publish within the last few scan intervals")
+        if time.monotonic() - h.last_job > 5 * HEARTBEAT:
+            problems.append("the scheduler has stopped running jobs")
+        failing = self._failing_sources()
+        doc = {
+            "status": "unhealthy" if problems else "ok",
+            "problems": problems,
+            "last_scan": _stamp(h.last_scan),
+            "last_publish": _stamp(h.last_publish),
+            "sources_failing": failing,
+        }
+        return (503 if problems else 200), doc
+
+    def _failing_sources(self) -> int:
+        try:
+            store = Store(self.config.database, readonly=True)
+        except Exception:  # noqa: BLE001 - health must answer even if the database cannot
+            return -1
+        try:
+            return store.conn.execute("SELECT count(*) FROM sources WHERE errors > 0").fetchone()[0]
+        finally:
+            store.close()
+
+    def metrics_text(self) -> str:
+        store = Store(self.config.database, readonly=True)
+        try:
+            entries = store.totals()[1]
+            states: dict[str, int] = {"active": 0, "failing": 0, "disabled": 0}
+            for disabled, errors in store.conn.execute("SELECT disabled, errors FROM sources"):
+                key = "disabled" if disabled else "failing" if errors else "active"
+                states[key] += 1
+        finally:
+            store.close()
+        return self.metrics.render(entries, states)
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        try:
+            new = configmod.load(self.config_path)
+        except FeeddError as e:
+            log.event("reload_failed", logging.ERROR, error=e, kept="previous config")
+            return
+        old = self.config
+        self.config = new
+        if new.listen != old.listen:
+            log.event("reload_note", logging.WARNING,
+                      detail="server.listen changed: restart feedd to move the server")  # fmt: skip
+        if self.server:
+            self.server.set_root(new.output, new.max_age)
+        if new.scan_interval != old.scan_interval:
+            self.scheduler.reschedule_job(
+                "scan", trigger=IntervalTrigger(seconds=new.scan_interval)
+            )
+        if new.seeds != old.seeds:
+            self.watch_stop.set()
+            self.start_watcher()
+        self.sync_sources()
+        self.scan_job()
+        log.event("reloaded", config=self.config_path, sources=len(new.sources))
+
+    def run(self) -> int:
+        log.event("starting", version=_version(), config=self.config_path, pid=os.getpid())
+        signal.signal(signal.SIGTERM, lambda *_: self.stop_event.set())
+        signal.signal(signal.SIGINT, lambda *_: self.stop_event.set())
+        signal.signal(signal.SIGHUP, lambda *_: self.reload_event.set())
+        if self.config.listen:
+            try:
+                self.server = serve.Server(
+                    self.config.listen,
+                    self.config.output,
+                    self.config.max_age,
+                    self.health,
+                    self.metrics_text,
+                )
+            except OSError as e:
+                log.event("server_failed", logging.ERROR, listen=self.config.listen, error=e)
+                return 1
+        self.scan_job()
+        self.mark_dirty()
+        self.dirty_since = time.monotonic() - DEBOUNCE
+        self.publish_job()
+        self.schedule()
+        self.scheduler.start()
+        self.start_watcher()
+        if self.server:
+            serve.start(self.server)
+            log.event("serving", listen=self.config.listen, folder=self.config.output)
+        systemd.notify("READY=1", "STATUS=Running")
+        watchdog = systemd.watchdog_interval()
+        while not self.stop_event.is_set():
+            self.stop_event.wait(min(watchdog or 1.0, 1.0))
+            if self.reload_event.is_set():
+                self.reload_event.clear()
+                systemd.notify("RELOADING=1")
+                self.reload()
+                systemd.notify("READY=1")
+            if watchdog and time.monotonic() - self.metrics.health.last_job < 5 * HEARTBEAT:
+                systemd.notify("WATCHDOG=1")  # only while the scheduler really runs jobs
+        return self.stop()
+
+    def stop(self) -> int:
+        systemd.notify("STOPPING=1", "STATUS=Stopping")
+        log.event("stopping")
+        self.scheduler.shutdown(wait=False)
+        self.watch_stop.set()
+        if self.server:
+            self.server.shutdown()
+            self.server.server_close()
+        # Let an in-flight transaction or feed write finish (it holds the lock), then leave
+        # while holding it: fetches still waiting on the network are abandoned, not awaited;
+        # they write nothing before they get the lock, and they never will.
+        try:
+            with run_lock(self.config.database, STOP_GRACE):
+                log.event("stopped")
+                logging.shutdown()
+                os._exit(0)
+        except FeeddError:
+            log.event("stopped", logging.WARNING, detail="a job was still writing; it rolls back")
+            logging.shutdown()
+            os._exit(0)
+
+
+def _stamp(t: float | None) -> str | None:
+    return dt.datetime.fromtimestamp(t, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if t else None
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def main(config_path: Path) -> int:
+    return Daemon(config_path).run()

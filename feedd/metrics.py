@@ -1,0 +1,81 @@
+"""Counters and health of a running daemon, and their Prometheus text rendering.
+
+Thread-safe: the scheduler's jobs write, the HTTP server's threads read.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Health:
+    """What ``/healthz`` judges freshness by (monotonic and wall times, seconds)."""
+
+    started: float = field(default_factory=time.time)
+    last_scan: float | None = None
+    last_publish: float | None = None
+    last_publish_error: str | None = None
+    last_job: float = field(default_factory=time.monotonic)  # heartbeat: the scheduler runs
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.fetches: Counter[str] = Counter()  # by outcome
+        self.bytes_fetched = 0
+        self.bytes_saved = 0  # by 304s: the size of the body that did not travel again
+        self.durations: dict[str, list[float]] = {}  # name -> [count, sum]
+        self.last_success: dict[str, float] = {}  # name -> unix time
+        self.health = Health()
+
+    def fetched(self, outcome: str, size: int, saved: int, seconds: float) -> None:
+        with self.lock:
+            self.fetches[outcome] += 1
+            self.bytes_fetched += size
+            self.bytes_saved += saved
+        self.timed("fetch", seconds)
+
+    def timed(self, name: str, seconds: float, ok: bool = True) -> None:
+        with self.lock:
+            d = self.durations.setdefault(name, [0, 0.0])
+            d[0] += 1
+            d[1] += seconds
+            if ok:
+                self.last_success[name] = time.time()
+
+    def render(self, entries: int, sources: dict[str, int]) -> str:
+        """Prometheus text exposition format 0.0.4."""
+        out: list[str] = []
+
+        def metric(name: str, kind: str, help_: str, samples: list[tuple[str, float]]) -> None:
+            out.append(f"# HELP feedd_{name} {help_}")
+            out.append(f"# TYPE feedd_{name} {kind}")
+            out.extend(f"feedd_{name}{labels} {value:g}" for labels, value in samples)
+
+        with self.lock:
+            metric("entries", "gauge", "Entries in the store.", [("", entries)])
+            metric("sources", "gauge", "Remote sources by state.",
+                   [(f'{{state="{k}"}}', v) for k, v in sorted(sources.items())])  # fmt: skip
+            outcomes = ("200", "304", "4xx", "5xx", "timeout", "too_large", "error",
+                        "parse_error", "gone")  # fmt: skip
+            metric("fetches_total", "counter", "Fetches by outcome.",
+                   [(f'{{outcome="{o}"}}', self.fetches.get(o, 0)) for o in outcomes])  # fmt: skip
+            metric("fetch_bytes_total", "counter", "Bytes received from sources.",
+                   [("", self.bytes_fetched)])  # fmt: skip
+            metric("not_modified_bytes_saved_total", "counter",
+                   "Body bytes not transferred thanks to 304 Not Modified.",
+                   [("", self.bytes_saved)])  # fmt: skip
+            for name, (count, total) in sorted(self.durations.items()):
+                metric(f"{name}_seconds", "summary", f"Duration of {name} jobs.",
+                       [("_count", count), ("_sum", total)])  # fmt: skip
+            metric(
+                "last_success_timestamp_seconds",
+                "gauge",
+                "Unix time of the last success.",
+                [(f'{{job="{k}"}}', v) for k, v in sorted(self.last_success.items())],
+            )
+        return "\n".join(out) + "\n"

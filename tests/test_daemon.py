@@ -1,0 +1,224 @@
+"""``feedd run`` as a real process: files appear and leave, the server answers, signals work."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from conftest import ATOM, FEEDD, ROOT, Site, toml_value
+from feedserver import FeedServer, item, rss
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Running:
+    def __init__(self, site: Site, env: dict[str, str] | None = None) -> None:
+        self.site = site
+        self.port = free_port()
+        self.write_config()
+        self.log = open(site.root / "run.log", "w+")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(
+            [str(FEEDD), "run", "--config", str(site.root / "config.toml")],
+            stdout=self.log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
+        )  # fmt: skip
+        wait_for(lambda: self.get("/healthz")[0] == 200, what="the server to answer")
+
+    def write_config(self, sources: list[dict] = (), extra: str = "") -> None:
+        lines = ['seeds = "seeds"', "scan_interval = 2", extra, "[server]",
+                 f'listen = "127.0.0.1:{self.port}"']  # fmt: skip
+        for src in sources:
+            lines.append("[[sources]]")
+            lines += [f"{k} = {toml_value(v)}" for k, v in src.items()]
+        (self.site.root / "config.toml").write_text("\n".join(lines) + "\n")
+
+    def get(self, path: str, headers: dict[str, str] | None = None, method: str = "GET"):
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+            c.request(method, path, headers=headers or {})
+            r = c.getresponse()
+            body = r.read()
+            c.close()
+            return r.status, dict(r.getheaders()), body
+        except OSError:
+            return 0, {}, b""
+
+    def titles(self) -> list[str]:
+        status, _, body = self.get("/all.atom")
+        if status != 200:
+            return []
+        root = ET.fromstring(body)
+        return [e.find(f"{ATOM}title").text for e in root.iter(f"{ATOM}entry")]
+
+    def output(self) -> str:
+        if not self.log.closed:
+            self.log.flush()
+        return (self.site.root / "run.log").read_text()
+
+    def stop(self) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout=15)
+        finally:
+            self.log.close()
+
+
+def wait_for(check: Callable[[], bool], timeout: float = 20, what: str = "it") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def daemon(site: Site) -> Iterator[Running]:
+    d = Running(site)
+    yield d
+    if d.proc.poll() is None:
+        d.proc.kill()
+        d.proc.wait()
+
+
+def test_a_saved_file_appears_and_a_deleted_one_leaves(daemon: Running) -> None:
+    assert len(daemon.titles()) == 5
+    seed = daemon.site.seeds / "fresh.md"
+    seed.write_text("---\ntitle: Written just now\n---\nA file saved into seeds.\n")
+    wait_for(lambda: "Written just now" in daemon.titles(), timeout=10, what="the new entry")
+    seed.unlink()
+    wait_for(lambda: "Written just now" not in daemon.titles(), timeout=10, what="it to leave")
+    assert "Traceback" not in daemon.output()
+
+
+def test_conditional_get_gzip_and_head(daemon: Running) -> None:
+    status, h, body = daemon.get("/all.atom")
+    assert status == 200 and h["Content-Type"] == "application/atom+xml; charset=utf-8"
+    assert h["ETag"].startswith('"') and "max-age=" in h["Cache-Control"]
+    assert daemon.get("/all.atom", {"If-None-Match": h["ETag"]})[0] == 304
+    assert daemon.get("/all.atom", {"If-Modified-Since": h["Last-Modified"]})[0] == 304
+    assert daemon.get("/all.atom", {"If-Modified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"})[0] == 200
+    status, gh, gz = daemon.get("/all.atom", {"Accept-Encoding": "gzip"})
+    assert gh["Content-Encoding"] == "gzip" and len(gz) < len(body)
+    assert (
+        daemon.get("/all.atom", {"If-None-Match": gh["ETag"], "Accept-Encoding": "gzip"})[0] == 304
+    )
+    status, hh, hb = daemon.get("/all.atom", method="HEAD")
+    assert status == 200 and hb == b"" and hh["Content-Length"] == str(len(body))
+    assert daemon.get("/feeds.opml")[1]["Content-Type"].startswith("text/x-opml")
+    assert daemon.get("/")[1]["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [("GET", "/../config.toml", 400), ("GET", "/%2e%2e/%2e%2e/etc/passwd", 400),
+     ("GET", "/lang/../../config.toml", 400), ("GET", "/nope.atom", 404),
+     ("GET", "/" + "a" * 5000, 414), ("POST", "/all.atom", 405), ("DELETE", "/", 405),
+     ("GET", "/.hidden", 400)],
+    ids=["dotdot", "encoded", "nested", "missing", "long", "post", "delete", "hidden"],
+)  # fmt: skip
+def test_bad_requests_get_clean_4xx(daemon: Running, method: str, path: str, status: int) -> None:
+    assert daemon.get(path, method=method)[0] == status
+
+
+def test_healthz_and_metrics(daemon: Running) -> None:
+    status, h, body = daemon.get("/healthz")
+    assert status == 200 and b'"status": "ok"' in body and b"last_publish" in body
+    status, h, body = daemon.get("/metrics")
+    text = body.decode()
+    assert status == 200 and "feedd_entries 5" in text
+    assert 'feedd_fetches_total{outcome="304"}' in text and "feedd_publish_seconds_count" in text
+
+
+def test_slow_clients_do_not_starve_others(daemon: Running) -> None:
+    idle = []
+    for _ in range(20):  # connections that send nothing at all
+        s = socket.create_connection(("127.0.0.1", daemon.port))
+        s.sendall(b"GET /all.atom HTTP/1.1\r\nHost: x\r\n")  # and never finish the request
+        idle.append(s)
+    started = time.monotonic()
+    assert daemon.get("/all.atom")[0] == 200
+    assert time.monotonic() - started < 2
+    for s in idle:
+        s.close()
+
+
+def test_sighup_adds_a_source_and_survives_a_broken_config(daemon: Running) -> None:
+    srv = FeedServer()
+    try:
+        srv.route("/f.xml", body=rss(item("r1", "From a new source", "<p>Remote text.</p>")))
+        daemon.write_config(sources=[{"url": srv.url("/f.xml")}])
+        daemon.proc.send_signal(signal.SIGHUP)
+        wait_for(lambda: "From a new source" in daemon.titles(), timeout=15, what="the source")
+        (daemon.site.root / "config.toml").write_text("max_entries = 'many'\n")
+        daemon.proc.send_signal(signal.SIGHUP)
+        wait_for(lambda: "reload_failed" in daemon.output(), what="the reload error")
+        assert daemon.proc.poll() is None and daemon.get("/healthz")[0] == 200
+        assert "config key 'max_entries'" in daemon.output()
+    finally:
+        srv.close()
+
+
+def test_sigterm_exits_promptly(daemon: Running) -> None:
+    started = time.monotonic()
+    assert daemon.stop() == 0
+    assert time.monotonic() - started < 10
+    assert "stopped" in daemon.output()
+
+
+def test_once_beside_the_daemon(daemon: Running) -> None:
+    r = daemon.site.run("once")
+    assert r.returncode == 0, r.stderr
+    assert daemon.get("/healthz")[0] == 200 and len(daemon.titles()) == 5
+
+
+def test_ready_on_a_real_notify_socket(site: Site, tmp_path: Path) -> None:
+    path = str(tmp_path / "notify.sock")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(path)
+    sock.settimeout(20)
+    d = Running(site, env={"NOTIFY_SOCKET": path, "WATCHDOG_USEC": "2000000"})
+    try:
+        got = []
+        while not any("READY=1" in g for g in got) or not any("WATCHDOG=1" in g for g in got):
+            got.append(sock.recv(4096).decode())
+        assert any(g.startswith("STATUS=") or "\nSTATUS=" in g for g in got)
+    finally:
+        assert d.stop() == 0
+        sock.close()
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze not installed")
+def test_systemd_unit_verifies(tmp_path: Path) -> None:
+    unit = (ROOT / "contrib" / "feedd.service").read_text()
+    assert "Type=notify" in unit and "ExecReload=/bin/kill -HUP $MAINPID" in unit
+    for line in ("DynamicUser=yes", "StateDirectory=feedd", "ProtectSystem=strict",
+                 "NoNewPrivileges=yes", "PrivateTmp=yes", "WatchdogSec="):  # fmt: skip
+        assert line in unit
+    local = tmp_path / "feedd.service"
+    local.write_text(unit.replace("/opt/feedd/.venv/bin/feedd", str(FEEDD)))
+    r = subprocess.run(["systemd-analyze", "verify", str(local)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+
+
+def test_notify_is_a_no_op_without_systemd() -> None:
+    r = subprocess.run(
+        [sys.executable, "-c", "from feedd.systemd import notify; print(notify('READY=1'))"],
+        env={k: v for k, v in os.environ.items() if k != "NOTIFY_SOCKET"},
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert r.stdout.strip() == "False"
