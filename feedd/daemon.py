@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import logging
 import os
 import random
 import signal
+import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -41,6 +44,28 @@ LOCK_WAIT = 300.0  # a job waits this long for a `feedd once` (or another job) t
 DEBOUNCE = 1.0  # seconds of quiet after a change before publishing
 HEARTBEAT = 2.0
 STOP_GRACE = 8.0  # SIGTERM: how long to wait for an in-flight write before leaving anyway
+
+
+def _job(name: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Run a job body so that an expected failure is one log line and the next run comes.
+
+    Errors feedd expects (the lock busy for too long, the disk full, the database locked by
+    someone else) become a message; anything else is a bug and keeps its traceback.
+    """
+
+    def wrap(fn: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(fn)
+        def run(*args: object) -> None:
+            try:
+                fn(*args)
+            except (FeeddError, OSError, sqlite3.Error) as e:
+                log.event(f"{name}_failed", logging.ERROR, error=f"{type(e).__name__}: {e}")
+            except Exception:
+                log.LOG.exception("%s_crashed (a bug: please report it)", name)
+
+        return run
+
+    return wrap
 
 
 def _now() -> dt.datetime:
@@ -72,6 +97,7 @@ class Daemon:
     def _store(self) -> Store:
         return Store(self.config.database)
 
+    @_job("scan")
     def scan_job(self) -> None:
         started = time.monotonic()
         report = Report()
@@ -98,6 +124,7 @@ class Daemon:
         self.metrics.timed("scan", time.monotonic() - started)
         self.mark_dirty()  # publish after every scan: cheap when nothing changed, keeps it fresh
 
+    @_job("fetch")
     def fetch_job(self, source_id: int) -> None:
         now = _now()
         store = self._store()
@@ -136,6 +163,7 @@ class Daemon:
         if src:
             self._reschedule_fetch(src)
 
+    @_job("publish")
     def publish_job(self) -> None:
         self.metrics.health.last_job = time.monotonic()
         with self.dirty_lock:
@@ -151,7 +179,7 @@ class Daemon:
                     entries = store.totals()[1]
                 finally:
                     store.close()
-        except (FeeddError, OSError) as e:
+        except (FeeddError, OSError, sqlite3.Error) as e:
             self.metrics.health.last_publish_error = str(e)
             self.metrics.timed("publish", time.monotonic() - started, ok=False)
             log.event("publish_failed", logging.ERROR, error=e)

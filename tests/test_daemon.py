@@ -144,6 +144,19 @@ def test_healthz_and_metrics(daemon: Running) -> None:
     assert 'feedd_fetches_total{outcome="304"}' in text and "feedd_publish_seconds_count" in text
 
 
+def test_healthz_is_503_when_publishing_fails(daemon: Running) -> None:
+    public = daemon.site.public
+    shutil.rmtree(public)
+    public.write_text("not a folder")  # every feed write now fails
+    (daemon.site.seeds / "new.md").write_text("---\ntitle: Cannot publish\n---\nText.\n")
+    wait_for(lambda: daemon.get("/healthz")[0] == 503, what="healthz to turn 503")
+    assert b"last publish failed" in daemon.get("/healthz")[2]
+    assert "publish_failed" in daemon.output() and daemon.proc.poll() is None
+    public.unlink()  # and it recovers on its own
+    (daemon.site.seeds / "new.md").write_text("---\ntitle: Published again\n---\nText.\n")
+    wait_for(lambda: daemon.get("/healthz")[0] == 200, what="healthz to recover")
+
+
 def test_slow_clients_do_not_starve_others(daemon: Running) -> None:
     idle = []
     for _ in range(20):  # connections that send nothing at all
