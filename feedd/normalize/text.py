@@ -72,15 +72,15 @@ def undouble(body: str) -> tuple[str, bool]:
 def content_hash(title: str, text: str) -> str:
     """A versioned hash of what makes two articles the same article.
 
-    Unicode-normalized (NFC) and whitespace-collapsed title and text, serialized with sorted
-    keys and fixed separators behind a version prefix: a later change of normalization bumps
-    HASH_VERSION instead of silently re-keying every stored entry.
+    Unicode-normalized (NFC) and whitespace-collapsed title and text, joined by a unit
+    separator (U+001F, which ``clean`` removes from all text, so it cannot occur in either)
+    behind a version prefix: a later change of normalization bumps HASH_VERSION instead of
+    silently re-keying every stored entry.
     """
-    norm = {
-        "title": collapse(unicodedata.normalize("NFC", title)),
-        "text": collapse(unicodedata.normalize("NFC", text)),
-    }
-    return f"v{HASH_VERSION}:" + stable_hash(norm)
+    title = collapse(unicodedata.normalize("NFC", title))
+    text = collapse(unicodedata.normalize("NFC", text))
+    payload = f"feedd-content\x1f{title}\x1f{text}".encode()
+    return f"v{HASH_VERSION}:" + hashlib.sha256(payload).hexdigest()
 
 
 def stable_hash(value: object) -> str:

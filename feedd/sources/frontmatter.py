@@ -14,6 +14,8 @@ from typing import Any
 import yaml
 from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
 
+from . import simpleyaml
+
 try:
     _YamlLoader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
@@ -74,6 +76,9 @@ class _YAML(YAMLHandler):
     def load(self, fm: str, **kwargs: object) -> Any:
         wanted = _wanted_blocks(fm)
         if wanted is not None:
+            simple = simpleyaml.load(wanted)
+            if simple is not None:
+                return simple
             try:
                 meta = yaml.load(wanted, Loader=_YamlLoader)  # noqa: S506 - a safe loader
                 if isinstance(meta, dict) or meta is None:
