@@ -20,7 +20,7 @@ CASES = {
     "iso-z": "date: 2025-07-11T10:40:05Z",
     "space-time": "date: 2025-02-07 22:26:11",
     "date-only": "date: 2025-07-11",
-    "block-list": 'tags:\n  - "qq"\n  - 人工智能\n  -\ncategories:\n- a',
+    "block-list": 'tags:\n  - "qq"\n  - 人工智能\n  -\ncategories:\n- news',
     "flow-list": 'tags: ["AI", "大模型"]\nlang: ["zh-CN"]',
     "single-quoted": "title: 'It''s here'",
     "bools": "draft: yes\na: On\nb: FALSE\nc: True",
