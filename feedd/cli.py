@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import sqlite3
 import sys
 import time
 from collections import Counter
@@ -297,6 +298,14 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INPUT
     except FeeddError as e:
         _err(str(e))
+        return EXIT_INPUT
+    except OSError as e:  # the output folder or database cannot be written: disk full, ...
+        where = f"{e.filename}: " if e.filename else ""
+        _err(f"error: {where}{e.strerror or e}")
+        return EXIT_INPUT
+    except sqlite3.DatabaseError as e:
+        _err(f"error: database: {e} (a damaged database can be deleted: it is rebuilt from "
+             "the seeds with the same entry ids)")  # fmt: skip
         return EXIT_INPUT
     except KeyboardInterrupt:
         _err("interrupted")

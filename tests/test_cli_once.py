@@ -320,3 +320,36 @@ def test_two_runs_at_once_never_corrupt(site: Site) -> None:
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert con.execute("SELECT count(*) FROM entries").fetchone()[0] == 5
     assert len(site.feed("all.atom").entries) == 5
+
+
+def test_a_file_name_that_is_not_utf8(empty_site: Site) -> None:
+    path = os.fsencode(empty_site.seeds) + b"/\xff-latin1.md"
+    with open(path, "wb") as fh:
+        fh.write(b"---\ntitle: Nome estranho\n---\nTexto.\n")
+    r = empty_site.once()
+    assert r.returncode == 0, r.stderr
+    assert titles(empty_site, "all.atom") == ["Nome estranho"]
+    assert "read 0 of 1 files" in empty_site.once().stdout  # a stable key: not read again
+
+
+def test_unwritable_output_and_damaged_database_are_messages(site: Site) -> None:
+    site.public.write_text("a file where the output folder should be")
+    r = site.once()
+    assert r.returncode == 1 and str(site.public) in r.stderr and "Traceback" not in r.stderr
+    site.public.unlink()
+    site.db.write_bytes(b"this is not a database" * 100)
+    for extra in ("-wal", "-shm"):
+        Path(str(site.db) + extra).unlink(missing_ok=True)
+    r = site.once()
+    assert r.returncode == 1 and "database" in r.stderr and "Traceback" not in r.stderr
+    site.db.unlink()  # and deleting it is the cure: same ids again
+    assert site.once().returncode == 0
+    assert len(site.feed("all.atom").entries) == 5
+
+
+def test_too_many_tags_are_capped_with_a_warning(empty_site: Site) -> None:
+    tags = ", ".join(f"t{i}" for i in range(80))
+    (empty_site.seeds / "spam.md").write_text(f"---\ntitle: Spam\ntags: {tags}\n---\nBody.\n")
+    r = empty_site.once()
+    assert r.returncode == 0 and "spam.md: 80 tags; only the first 50" in r.stderr
+    assert len(list((empty_site.public / "tags").iterdir())) == 50

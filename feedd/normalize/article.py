@@ -18,7 +18,9 @@ from . import dates, html, lang, tags, text
 from .decode import DecodeError, decode
 
 SUMMARY_CHARS = 280
-TITLE_CHARS = 80
+TITLE_CHARS = 80  # a title made from the text
+MAX_TITLE_CHARS = 300  # a title as written: longer is a mistake, not a headline
+MAX_TAGS = 50  # per article: more is tag spam, and each tag is a feed
 _MD_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t]*#*[ \t]*$")
 _PLAIN_HEADING_MAX = 150
 _NOT_HEADING_END = tuple(".。!?！？:：;；,，、…")
@@ -113,6 +115,7 @@ def normalize(key: str, data: bytes, zone: ZoneInfo) -> Item:
     warnings: list[str] = []
 
     title = _str(meta, "title")
+    title = text.clip(title, MAX_TITLE_CHARS) if title else None
     if title is None:
         title, body = _take_title(body)
         title = text.clip(title, TITLE_CHARS * 2) if title else None
@@ -143,6 +146,9 @@ def normalize(key: str, data: bytes, zone: ZoneInfo) -> Item:
         tags.values(meta.get("categories")),
         tags.values(meta.get("keywords")),
     )
+    if len(item_tags) > MAX_TAGS:
+        warnings.append(f"{len(item_tags)} tags; only the first {MAX_TAGS} are used")
+        item_tags = item_tags[:MAX_TAGS]
     published = _date(meta, ("date", "published", "pubdate"), zone, warnings)
     updated = _date(meta, ("lastmod", "updated", "modified"), zone, warnings)
     draft = meta.get("draft") is True or str(meta.get("draft")).lower() in ("true", "yes")

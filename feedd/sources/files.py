@@ -28,6 +28,16 @@ def skipped_name(name: str) -> bool:
     )
 
 
+def _text_name(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (os.scandir keeps them as surrogates,
+    which SQLite and XML refuse) are spelled as ``\\xff``, stably and uniquely."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def _inside(root: Path, path: str) -> bool:
     try:
         return Path(path).resolve().is_relative_to(root)
@@ -50,7 +60,7 @@ def scan(root: Path) -> Iterator[SeedFile]:
             for de in it:
                 if skipped_name(de.name):
                     continue
-                key = prefix + de.name
+                key = prefix + _text_name(de.name)
                 try:
                     is_link = de.is_symlink()
                     st = de.stat()  # follows links; checked for confinement below
