@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -18,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from . import parallel
 from .config import Config
 from .errors import BusyError, InputError
 from .models import Item, SeedFile
@@ -60,10 +60,9 @@ def read_all(
 ) -> Iterator[tuple[SeedFile, Item | InputError]]:
     """Read and normalize ``files``, yielding results in the order given."""
     jobs = [(f, zone) for f in files]
-    workers = min(os.cpu_count() or 1, 8)
-    if len(files) >= PARALLEL_FROM and workers > 1:
-        ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(workers) as pool:
+    n = parallel.workers()
+    if len(files) >= PARALLEL_FROM and n > 1:
+        with parallel.pool(n) as pool:
             for i, res in enumerate(pool.imap(_read, jobs, chunksize=32), 1):
                 if progress:
                     progress(i, len(files))

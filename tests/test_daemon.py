@@ -105,6 +105,23 @@ def test_a_saved_file_appears_and_a_deleted_one_leaves(daemon: Running) -> None:
     assert "Traceback" not in daemon.output()
 
 
+def test_many_files_at_once_while_running(daemon: Running) -> None:
+    """Enough files to be read by a worker pool, started from the threaded daemon."""
+    batch = daemon.site.root / "batch"
+    batch.mkdir()
+    for i in range(250):
+        (batch / f"b{i}.md").write_text(
+            f"---\ntitle: Batch {i}\ndate: 2030-01-01\n---\nText {i}.\n"
+        )
+    batch.rename(daemon.site.seeds / "batch")
+
+    def count() -> int:
+        return int(daemon.get("/metrics")[2].decode().split("\nfeedd_entries ")[1].split()[0])
+
+    wait_for(lambda: count() == 255, timeout=30, what="250 new entries")
+    assert "Traceback" not in daemon.output()
+
+
 def test_conditional_get_gzip_and_head(daemon: Running) -> None:
     status, h, body = daemon.get("/all.atom")
     assert status == 200 and h["Content-Type"] == "application/atom+xml; charset=utf-8"

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import multiprocessing
-import os
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import __version__
+from .. import __version__, parallel
 from ..config import Config
 from ..normalize.dates import from_iso, iso
 from ..store.items import Store
@@ -97,11 +95,11 @@ def _render_chunk(args: tuple[Path, Config, str, list[Job]]) -> list[str]:
 
 def _render_all(database: Path, config: Config, now_s: str, jobs: list[Job]) -> list[str]:
     """Feeds are independent: with many to render, they are split over the CPU cores."""
-    workers = min(os.cpu_count() or 1, 8)
+    workers = parallel.workers()
     if len(jobs) < PARALLEL_FROM or workers < 2:
         return _render_jobs(database, config, now_s, jobs)
     chunks = [(database, config, now_s, jobs[i::workers]) for i in range(workers)]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with parallel.pool(workers) as pool:
         return sorted(p for part in pool.map(_render_chunk, chunks) for p in part)
 
 
