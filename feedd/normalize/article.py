@@ -16,6 +16,7 @@ from ..models import Item
 from ..sources.frontmatter import FrontMatterError, split
 from . import dates, html, lang, tags, text
 from .decode import DecodeError, decode
+from .fingerprint import fingerprint
 
 SUMMARY_CHARS = 280
 TITLE_CHARS = 80  # a title made from the text
@@ -158,12 +159,7 @@ def normalize(key: str, data: bytes, zone: ZoneInfo) -> Item:
     # hashed over the rendered text, as remote entries are: a seed and a feed entry of the same
     # article hash alike whatever Markdown or HTML carried it
     digest = text.content_hash(title, html.to_text(rendered))
-    # What a feed shows but the dates (the store decides those); the content hash stands for
-    # title and body, the HTML being rendered from the body.
-    fingerprint = text.stable_hash(
-        [digest, summary, tag, group, [tags.key(t) for t in item_tags], link, author,
-         published and dates.iso(published), updated and dates.iso(updated)]
-    )  # fmt: skip
+    fp = fingerprint(digest, summary, tag, group, item_tags, link, author, published, updated)
     return Item(
         source_key=key,
         content_hash=digest,
@@ -178,6 +174,6 @@ def normalize(key: str, data: bytes, zone: ZoneInfo) -> Item:
         published=published,
         updated=updated,
         draft=draft,
-        fingerprint=fingerprint,
+        fingerprint=fp,
         warnings=tuple(warnings),
     )

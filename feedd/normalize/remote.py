@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ..models import Item, RawEntry, RawFeed
 from . import html, lang, tags, text
+from .fingerprint import fingerprint
 
 TITLE_CHARS = 80
 SUMMARY_CHARS = 280
@@ -107,10 +108,7 @@ def normalize_entry(raw: RawEntry, feed: RawFeed, source: SourceSettings, now: d
     author = _plain(raw.author)[:200] or None
     key = canonical_guid(raw.guid) if raw.guid and raw.guid.strip() else None
     key = key or (canonical_guid(link) if link else digest)
-    fingerprint = text.stable_hash(
-        [digest, summary, code, group, [tags.key(t) for t in item_tags], link, author,
-         published and published.isoformat(), updated and updated.isoformat()]
-    )  # fmt: skip
+    fp = fingerprint(digest, summary, code, group, item_tags, link, author, published, updated)
     return Item(
         source_key="remote:" + key,
         content_hash=digest,
@@ -124,5 +122,5 @@ def normalize_entry(raw: RawEntry, feed: RawFeed, source: SourceSettings, now: d
         author=author,
         published=published,
         updated=updated,
-        fingerprint=fingerprint,
+        fingerprint=fp,
     )

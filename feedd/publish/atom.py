@@ -13,6 +13,7 @@ import datetime as dt
 import html
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
@@ -58,32 +59,31 @@ class _EntryFixes(BaseEntryExtension):
 
 
 def render(
-    info: FeedInfo,
-    entries: list[Entry],
-    tag_names: dict[str, str],
-    *,
-    base_url: str,
-    feed_id: str,
-    author: str,
-    empty_updated: dt.datetime,
+    info: FeedInfo, entries: list[Entry], tag_names: dict[str, str], **settings: Any
 ) -> bytes:
     """The feed's bytes; the same arguments always give the same bytes.
 
-    Stored text was cleaned of XML-illegal characters when it was normalized, so it goes in
-    as it is; should any slip through anyway (lxml refuses them with ValueError), the feed is
-    built again with every string cleaned here: never invalid XML, never a crash.
+    ``settings``: ``base_url``, ``feed_id``, ``author`` and ``empty_updated`` (the feed's
+    ``updated`` while it has no entry). Stored text was cleaned of XML-illegal characters when
+    it was normalized, so it goes in as it is; should any slip through anyway (lxml refuses
+    them with ValueError), the feed is built again with every string cleaned here: never
+    invalid XML, never a crash.
     """
-    args = (info, entries, tag_names, base_url, feed_id, author, empty_updated)
     try:
-        return _render(*args, safe=lambda s: s)
+        return _render(info, entries, tag_names, safe=_as_is, **settings)
     except ValueError:
-        return _render(*args, safe=xml_safe)
+        return _render(info, entries, tag_names, safe=xml_safe, **settings)
+
+
+def _as_is(s: str) -> str:
+    return s
 
 
 def _render(
     info: FeedInfo,
     entries: list[Entry],
     tag_names: dict[str, str],
+    *,
     base_url: str,
     feed_id: str,
     author: str,
