@@ -1,0 +1,462 @@
+#!/usr/bin/env python3
+"""feedd's benchmark: cold, no-change and incremental runs, remote sources and serving.
+
+    python bench/run.py [--sizes 1000,10000,50000] [--runs 3] [--peers] [--sources 100,1000]
+                        [--serve] [--work bench/work] [--out bench/RESULTS.md]
+
+Run it with the Python of the environment feedd is installed in (the `feedd` command next to
+it is what is timed). Everything it generates goes under --work (git-ignored). It prints and
+writes absolute figures and, with --peers, ratios to Pelican and Hugo measured in the same run
+(tools alternated run by run, as ../shared/bench-peers/peers.sh builds them). The targets are
+printed as PASS/FAIL lines for a person to read: nothing here, and nothing in the test suite,
+fails on a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PEERS = ROOT.parent / "shared" / "bench-peers"
+FEEDD = Path(sys.executable).with_name("feedd")
+ATOM = "{http://www.w3.org/2005/Atom}"
+# Hugo's figures from ../shared/bench-peers/RESULTS.md, used when --peers is not given.
+HUGO_PUBLISHED = {10_000: {"cold": 5.54, "nochange": 4.47, "rss": 725}, 50_000: {"rss": 2097}}
+
+
+@dataclass
+class Timing:
+    walls: list[float] = field(default_factory=list)
+    rss_mib: list[float] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.walls)
+
+    @property
+    def rss(self) -> float:
+        """Peak RSS of the median run."""
+        order = sorted(range(len(self.walls)), key=self.walls.__getitem__)
+        return self.rss_mib[order[len(order) // 2]]
+
+
+def timed(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, str]:
+    """Run ``cmd``; (wall seconds, peak RSS MiB of it and its reaped children, stderr)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err}")
+    return wall, usage.ru_maxrss / 1024, err
+
+
+def feedd_once(site: Path, *extra: str) -> tuple[float, float, str]:
+    return timed([str(FEEDD), "once", "-q", "--config", str(site / "config.toml"), *extra])
+
+
+# --- the corpus ---------------------------------------------------------------------------
+
+
+def corpus(work: Path, n: int) -> Path:
+    site = work / str(n)
+    if not (site / "corpus.done").exists():
+        shutil.rmtree(site, ignore_errors=True)
+        site.mkdir(parents=True)
+        subprocess.run([sys.executable, str(HERE / "gen_corpus.py"), "--n", str(n), "--out",
+                        str(site / "seeds"), "--manifest", str(site / "manifest.jsonl")],
+                       check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+        (site / "corpus.done").touch()
+    (site / "config.toml").write_text('seeds = "seeds"\n')
+    return site
+
+
+def reset(site: Path) -> None:
+    shutil.rmtree(site / "var", ignore_errors=True)
+    shutil.rmtree(site / "public", ignore_errors=True)
+
+
+def change_three(site: Path, i: int) -> None:
+    """Edit one file, add one, delete one."""
+    files = sorted((site / "seeds").iterdir())
+    edit = files[(7 * i + 1) % len(files)]
+    with edit.open("a", encoding="utf-8") as fh:
+        fh.write(f"\n\nAn added paragraph, edit number {i}.\n")
+    (site / "seeds" / f"zz-added-{i}.md").write_text(
+        f"---\ntitle: Added article {i}\ndate: 2026-01-0{i % 9 + 1}\ntags: [bench]\n---\n"
+        f"A new article written for run {i} of the benchmark, with text of its own.\n",
+        encoding="utf-8",
+    )
+    victims = [f for f in files if f != edit and not f.name.startswith("zz-")]
+    victims[(13 * i + 5) % len(victims)].unlink()
+
+
+def correctness(site: Path) -> dict[str, object]:
+    """What the timed run produced: feeds, entries, folded duplicates, languages."""
+    public, db = site / "public", sqlite3.connect(site / "var" / "feedd.db")
+    feeds = list(public.rglob("*.atom"))
+    ids: set[str] = set()
+    for path in feeds:
+        root = ET.parse(path).getroot()  # raises on a malformed feed
+        ids.update(e.findtext(f"{ATOM}id") for e in root.iter(f"{ATOM}entry"))
+    in_all = len(ET.parse(public / "all.atom").getroot().findall(f"{ATOM}entry"))
+    entry_of = dict(db.execute("SELECT key, entry_id FROM items WHERE source_id = 0"))
+    planted = folded = 0
+    for line in (site / "manifest.jsonl").read_text(encoding="utf-8").splitlines():
+        rec = json.loads(line)
+        if rec["dup_of"] and rec["file"] in entry_of:
+            planted += 1
+            folded += entry_of[rec["file"]] == entry_of.get(rec["dup_of"])
+    langs = dict(db.execute("SELECT lang_group, count(*) FROM entries GROUP BY lang_group"))
+    return {
+        "feeds": len(feeds), "well_formed": True, "entries_in_all": in_all,
+        "distinct_ids_in_feeds": len(ids),
+        "entries": db.execute("SELECT count(*) FROM entries").fetchone()[0],
+        "duplicates_folded": f"{folded}/{planted}", "languages": langs,
+    }  # fmt: skip
+
+
+# --- peers ---------------------------------------------------------------------------------
+
+
+def peers_once(n: int, tools: str, work: Path) -> dict[str, tuple[float, float]]:
+    """One build per phase of each peer via peers.sh; {label: (wall, rss MiB)}."""
+    env = {**os.environ, "WORK": str(work / "peers"), "TOOLS": tools}
+    results = work / "peers" / str(n) / "results.tsv"
+    results.unlink(missing_ok=True)
+    subprocess.run(["bash", str(PEERS / "peers.sh"), str(n), "1"], env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    out = {}
+    for line in results.read_text().splitlines():
+        parts = line.split("\t")
+        if "=" not in parts[1]:
+            continue
+        kv = dict(p.split("=", 1) for p in parts[1:] if "=" in p)
+        out[parts[0]] = (float(kv["wall_median"]), float(kv["peak_rss_mib"]))
+    return out
+
+
+# --- remote sources ------------------------------------------------------------------------
+
+
+class _Feeds(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802
+        n = self.path.strip("/").split(".")[0]
+        etag = f'"{n}"'
+        if self.headers.get("If-None-Match") == etag:
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        items = "".join(
+            f"<item><guid>{n}-{i}</guid><title>Source {n} item {i}</title>"
+            f"<description>&lt;p&gt;Text of item {i} of source {n}, about feeds.&lt;/p&gt;"
+            f"</description><pubDate>Mon, 0{i % 9 + 1} Feb 2025 10:00:00 GMT</pubDate></item>"
+            for i in range(10)
+        )
+        head = f'<?xml version="1.0"?><rss version="2.0"><channel><title>S{n}</title>'
+        body = (head + items + "</channel></rss>").encode()
+        self.send_response(200)
+        self.send_header("ETag", etag)
+        self.send_header("Content-Type", "application/rss+xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def sources_round(work: Path, m: int) -> tuple[float, float]:
+    """(cold fetch round, all-304 round) seconds for ``m`` sources on one local server."""
+    ThreadingHTTPServer.request_queue_size = 1024
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), _Feeds)
+    srv.daemon_threads = True
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    site = work / f"sources-{m}"
+    shutil.rmtree(site, ignore_errors=True)
+    (site / "seeds").mkdir(parents=True)
+    port = srv.server_address[1]
+    lines = ['seeds = "seeds"', "fetch_concurrency = 32", "fetch_per_host = 32"]
+    for i in range(m):
+        lines += ["[[sources]]", f'url = "http://127.0.0.1:{port}/{i}.xml"']
+    (site / "config.toml").write_text("\n".join(lines) + "\n")
+    try:
+        cold, _, _ = feedd_once(site, "--fetch-all")
+        warm, _, _ = feedd_once(site, "--fetch-all")
+    finally:
+        srv.shutdown()
+        srv.server_close()
+    return cold, warm
+
+
+# --- serving -------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wrk(url: str, headers: dict[str, str]) -> float:
+    cmd = ["wrk", "-t2", "-c32", "-d5s", url]
+    for k, v in headers.items():
+        cmd += ["-H", f"{k}: {v}"]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    return float(next(ln.split()[1] for ln in out.splitlines() if ln.startswith("Requests/sec")))
+
+
+def etag_of(url: str) -> str:
+    import urllib.request
+
+    with urllib.request.urlopen(url) as r:  # noqa: S310 - a loopback URL of our own
+        return r.headers["ETag"]
+
+
+def serving(site: Path) -> dict[str, float]:
+    """Requests per second for conditional (304) and full GETs of all.atom."""
+    port = free_port()
+    cfg = site / "serve.toml"
+    cfg.write_text(f'seeds = "seeds"\n[server]\nlisten = "127.0.0.1:{port}"\n')
+    proc = subprocess.Popen([str(FEEDD), "run", "--config", str(cfg), "--log-level", "error"])
+    out: dict[str, float] = {}
+    try:
+        url = f"http://127.0.0.1:{port}/all.atom"
+        for _ in range(300):
+            try:
+                tag = etag_of(url)
+                break
+            except OSError:
+                time.sleep(0.1)
+        out["feedd_304"] = wrk(url, {"If-None-Match": tag})
+        out["feedd_200"] = wrk(url, {})
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    if shutil.which("nginx"):
+        out.update(nginx(site))
+    return out
+
+
+def nginx(site: Path) -> dict[str, float]:
+    port = free_port()
+    conf = site / "nginx.conf"
+    conf.write_text(
+        f"daemon off; worker_processes 2; pid {site}/nginx.pid; error_log {site}/nginx.err;\n"
+        "events { worker_connections 1024; }\n"
+        f"http {{ access_log off; server {{ listen 127.0.0.1:{port}; root {site}/public;"
+        " etag on; location / { } } }\n"
+    )
+    proc = subprocess.Popen(["nginx", "-c", str(conf), "-p", str(site)])
+    try:
+        url = f"http://127.0.0.1:{port}/all.atom"
+        for _ in range(100):
+            try:
+                tag = etag_of(url)
+                break
+            except OSError:
+                time.sleep(0.1)
+        return {"nginx_304": wrk(url, {"If-None-Match": tag}), "nginx_200": wrk(url, {})}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+# --- the report ----------------------------------------------------------------------------
+
+
+def machine() -> str:
+    cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
+                if ln.startswith("model name")), platform.processor())  # fmt: skip
+    mem = next(int(ln.split()[1]) for ln in Path("/proc/meminfo").read_text().splitlines()
+               if ln.startswith("MemTotal"))  # fmt: skip
+    version = subprocess.run([str(FEEDD), "--version"], capture_output=True, text=True).stdout
+    return (f"{os.cpu_count()} CPUs ({cpu}), {mem / 1048576:.0f} GiB, {platform.platform()}, "
+            f"Python {platform.python_version()}, {version.strip()}")  # fmt: skip
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="1000,10000,50000")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--peers", action="store_true", help="also time Pelican and Hugo")
+    ap.add_argument("--sources", default="100,1000", help="remote source counts ('' for none)")
+    ap.add_argument("--serve", action="store_true", help="requests/s of the server (needs wrk)")
+    ap.add_argument("--work", type=Path, default=HERE / "work")
+    ap.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    args = ap.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    work = args.work.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    rows: list[str] = []
+    notes: list[str] = []
+    targets: list[str] = []
+    cold: dict[int, Timing] = {}
+    nochange: dict[int, Timing] = {}
+    peers: dict[int, dict[str, list[tuple[float, float]]]] = {}
+
+    for n in sizes:
+        site = corpus(work, n)
+        t_cold, t_none, t_edit = Timing(), Timing(), Timing()
+        tools = "hugo-atom" + (" pelican" if n <= 10_000 else "")  # Pelican at 50k: ~500 s
+        for run in range(args.runs):
+            reset(site)
+            wall, rss, err = feedd_once(site)
+            t_cold.walls.append(wall)
+            t_cold.rss_mib.append(rss)
+            if run == 0:
+                found = correctness(site)
+                notes.append(f"N={n}: {json.dumps(found, ensure_ascii=False)}" + (
+                    f"; stderr: {err.strip()[:200]}" if err.strip() else ""))  # fmt: skip
+            wall, rss, _ = feedd_once(site)
+            t_none.walls.append(wall)
+            t_none.rss_mib.append(rss)
+            change_three(site, run)
+            wall, rss, _ = feedd_once(site)
+            t_edit.walls.append(wall)
+            t_edit.rss_mib.append(rss)
+            if args.peers:  # alternate: one build of each peer after each feedd run
+                for label, fig in peers_once(n, tools, work).items():
+                    peers.setdefault(n, {}).setdefault(label, []).append(fig)
+            print(
+                f"N={n} run {run + 1}: cold {t_cold.walls[-1]:.2f}s no-change "
+                f"{t_none.walls[-1]:.2f}s edit+add+delete {t_edit.walls[-1]:.2f}s",
+                flush=True,
+            )
+        shutil.rmtree(site, ignore_errors=True)  # the edits made it differ from the corpus
+        cold[n], nochange[n] = t_cold, t_none
+        for phase, t in (("cold", t_cold), ("no-change", t_none), ("edit+add+delete", t_edit)):
+            ratio = ""
+            peer = peers.get(n, {})
+            key = {"cold": "cold", "no-change": "nochange"}.get(phase)
+            for tool, label in (("hugo-atom", "Hugo"), ("pelican", "Pelican")):
+                figs = peer.get(f"{tool}-{key}") if key else None
+                if figs:
+                    med = statistics.median(f[0] for f in figs)
+                    ratio += f" {label} {med:.2f}s ({t.median / med:.2f}×);"
+            rows.append(f"| {n:,} | {phase} | {t.median:.2f} | {min(t.walls):.2f} | "
+                        f"{max(t.walls):.2f} | {t.rss:.0f} |{ratio} |")  # fmt: skip
+
+    def peer_fig(n: int, label: str, i: int, published: str) -> tuple[float | None, str]:
+        figs = peers.get(n, {}).get(label)
+        if figs:
+            return statistics.median(f[i] for f in figs), "measured in this run"
+        value = HUGO_PUBLISHED.get(n, {}).get(published) if label.startswith("hugo") else None
+        return value, "shared/bench-peers/RESULTS.md"
+
+    if 10_000 in cold:
+        hugo, src = peer_fig(10_000, "hugo-atom-cold", 0, "cold")
+        if hugo:
+            targets.append(f"{verdict(cold[10_000].median <= hugo)} cold N=10,000 ≤ 1.0× Hugo: "
+                           f"{cold[10_000].median:.2f}s vs {hugo:.2f}s ({src})")  # fmt: skip
+        pel, src = peer_fig(10_000, "pelican-cold", 0, "")
+        if pel:
+            targets.append(f"{verdict(cold[10_000].median <= 0.1 * pel)} cold N=10,000 ≤ 0.1× "
+                           f"Pelican: {cold[10_000].median:.2f}s vs {pel:.2f}s")  # fmt: skip
+        hugo, src = peer_fig(10_000, "hugo-atom-nochange", 0, "nochange")
+        nc = nochange[10_000].median
+        if hugo:
+            targets.append(f"{verdict(nc <= 0.1 * hugo)} no-change N=10,000 ≤ 0.1× Hugo: "
+                           f"{nc:.2f}s vs {hugo:.2f}s ({src})")  # fmt: skip
+        targets.append(f"{verdict(nc < 0.5)} no-change N=10,000 < 0.5 s: {nc:.2f}s")
+        edit = next(r for r in rows if r.startswith("| 10,000 | edit"))
+        e = float(edit.split("|")[3])
+        targets.append(f"{verdict(e < 0.5)} edit+add+delete N=10,000 < 0.5 s: {e:.2f}s")
+    if 50_000 in cold:
+        hugo, src = peer_fig(50_000, "hugo-atom-cold", 1, "rss")
+        rss = cold[50_000].rss
+        if hugo:
+            targets.append(f"{verdict(rss <= 0.15 * hugo)} peak RSS N=50,000 ≤ 0.15× Hugo: "
+                           f"{rss:.0f} MiB vs {hugo:.0f} MiB ({src})")  # fmt: skip
+        if 10_000 in cold:
+            ratio = cold[50_000].median / cold[10_000].median
+            targets.append(f"{verdict(ratio <= 5.5)} cold 50k/10k ≤ 5.5: {ratio:.2f}")
+            r10 = cold[10_000].rss
+            targets.append(f"{'PASS' if rss <= 1.5 * r10 else 'FAIL'} peak RSS flat in N: "
+                           f"{r10:.0f} MiB at 10k, {rss:.0f} MiB at 50k")  # fmt: skip
+
+    source_rows = []
+    for m in [int(s) for s in args.sources.split(",") if s]:
+        c, w = sources_round(work, m)
+        source_rows.append(f"| {m:,} | {c:.2f} | {w:.2f} |")
+        if m == 1000:
+            targets.append(f"{verdict(w < 2)} 1,000 sources all answering 304 < 2 s: {w:.2f}s")
+        print(f"sources M={m}: cold round {c:.2f}s, all-304 round {w:.2f}s", flush=True)
+
+    serve_rows = []
+    if args.serve:
+        if shutil.which("wrk") is None:
+            serve_rows.append("wrk is not installed (apt-get install wrk): not measured")
+        else:
+            site = corpus(work, min(sizes) if sizes else 1000)
+            reset(site)
+            feedd_once(site)
+            rps = serving(site)
+            for k, v in rps.items():
+                serve_rows.append(f"| {k} | {v:,.0f} |")
+            if "nginx_304" in rps:
+                ok = rps["feedd_304"] >= 0.5 * rps["nginx_304"]
+                targets.append(
+                    f"{verdict(ok)} conditional GETs ≥ 0.5× nginx: "
+                    f"{rps['feedd_304']:,.0f}/s vs {rps['nginx_304']:,.0f}/s"
+                )
+            print("serving:", rps, flush=True)
+
+    command = "python bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    report = [
+        "# feedd benchmark results",
+        "",
+        f"Machine: {machine()}.",
+        f"Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. Command: `{command}`.",
+        "Corpus: `bench/gen_corpus.py --n N --seed 1`. Wall seconds of the real `feedd once` "
+        "(start-up included); peak RSS of its process and worker processes (the largest one).",
+        "",
+        "| N | phase | median s | min s | max s | peak RSS MiB | peers (feedd ÷ peer) |",
+        "|---|---|---|---|---|---|---|",
+        *rows,
+        "",
+        "## What was timed",
+        "",
+        *[f"- {n}" for n in notes],
+    ]
+    if source_rows:
+        report += ["", "## Remote sources (one local server, `fetch_per_host = 32`)", "",
+                   "| sources | cold round s | all-304 round s |", "|---|---|---|"]  # fmt: skip
+        report += source_rows
+    if serve_rows:
+        report += ["", "## Serving `all.atom` (wrk -t2 -c32 -d5s)", "",
+                   "| server and response | requests/s |", "|---|---|", *serve_rows]  # fmt: skip
+    report += ["", "## Targets", "", *[f"- {t}" for t in targets], ""]
+    args.out.write_text("\n".join(report), encoding="utf-8")
+    print("\n".join(report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
