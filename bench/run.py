@@ -147,7 +147,7 @@ def peers_once(n: int, tools: str, work: Path) -> dict[str, tuple[float, float]]
     out = {}
     for line in results.read_text().splitlines():
         parts = line.split("\t")
-        if "=" not in parts[1]:
+        if len(parts) < 3 or "=" not in parts[1]:  # the "feeds:" check lines
             continue
         kv = dict(p.split("=", 1) for p in parts[1:] if "=" in p)
         out[parts[0]] = (float(kv["wall_median"]), float(kv["peak_rss_mib"]))
