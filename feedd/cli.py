@@ -20,7 +20,6 @@ from . import config as configmod
 from .errors import BusyError, ConfigError, FeeddError
 from .normalize.dates import iso
 from .publish.site import plan
-from .sources import opml
 from .store import sources as srcstore
 from .store.items import Store
 
@@ -169,6 +168,8 @@ def cmd_sources_list(args: argparse.Namespace) -> int:
 
 
 def cmd_sources_import(args: argparse.Namespace) -> int:
+    from .sources import opml
+
     cfg = _load(args)
     try:
         subs = opml.read(Path(args.file).read_bytes())
@@ -188,6 +189,8 @@ def cmd_sources_import(args: argparse.Namespace) -> int:
 
 
 def cmd_sources_export(args: argparse.Namespace) -> int:
+    from .sources import opml
+
     cfg = _load(args)
     store = _open_store(cfg)
     try:

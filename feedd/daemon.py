@@ -236,7 +236,9 @@ class Daemon:
         for job_id, (src, interval) in wanted.items():
             trigger = IntervalTrigger(seconds=interval, jitter=min(interval / 10, 300))
             first = from_iso(src.next_check) if src.next_check else None
-            first = max(first or _now(), _now()) + dt.timedelta(seconds=random.uniform(0, 2))
+            # spread the first round too: 500 sources due at start do not fire in one second
+            spread = random.uniform(0, min(interval / 10, 30))
+            first = max(first or _now(), _now()) + dt.timedelta(seconds=spread)
             job = self.scheduler.get_job(job_id)
             if job is None:
                 self.scheduler.add_job(self.fetch_job, trigger, args=[src.id], id=job_id,

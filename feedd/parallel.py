@@ -7,10 +7,12 @@ child; there the workers come from a ``forkserver`` instead, a clean single-thre
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
-from multiprocessing.pool import Pool
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import Pool
 
 MAX_WORKERS = 8
 
@@ -23,5 +25,7 @@ def workers() -> int:
 
 
 def pool(n: int) -> Pool:
+    import multiprocessing
+
     method = "fork" if threading.active_count() == 1 else "forkserver"
     return multiprocessing.get_context(method).Pool(n)

@@ -21,7 +21,6 @@ from . import parallel
 from .config import Config
 from .errors import BusyError, InputError
 from .models import Item, SeedFile
-from .normalize.article import normalize
 from .publish.site import Published, publish
 from .remote import RemoteReport, refresh
 from .sources.files import read_bytes, scan
@@ -46,6 +45,8 @@ class Report:
 
 
 def _read(args: tuple[SeedFile, str]) -> tuple[SeedFile, Item | InputError]:
+    from .normalize.article import normalize  # YAML, Markdown, HTML: only when files changed
+
     f, zone = args
     try:
         return f, normalize(f.key, read_bytes(f), ZoneInfo(zone))

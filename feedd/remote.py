@@ -7,21 +7,23 @@ source is reported and backs off; it never stops the others.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from .config import Config, SourceConfig
 from .normalize.remote import SourceSettings, normalize_entry
-from .sources import http
 from .sources.feeds import FeedParseError, parse_feed
 from .sources.schedule import next_check
 from .store import sources as srcstore
 from .store.items import Changes, Store
 from .store.sources import Source
+
+if TYPE_CHECKING:  # httpx and asyncio load only when a source is fetched
+    from .sources import http
 
 MAX_STORED_ERROR = 500
 
@@ -63,6 +65,8 @@ def settings_of(src: Source, configured: dict[str, SourceConfig], config: Config
 
 
 def limits_for(config: Config) -> http.Limits:
+    from .sources import http
+
     return http.Limits(
         connect_timeout=min(10.0, config.fetch_timeout),
         read_timeout=min(20.0, config.fetch_timeout),
@@ -76,6 +80,10 @@ async def fetch_many(
 ) -> list[tuple[Source, http.Fetched]]:
     """Fetch ``due`` concurrently: at most ``fetch_concurrency`` in all and ``fetch_per_host``
     to any one host; a slow server holds one slot for at most ``fetch_timeout``."""
+    import asyncio
+
+    from .sources import http
+
     limits = limits_for(config)
     overall = asyncio.Semaphore(config.fetch_concurrency)
     per_host: defaultdict[str, asyncio.Semaphore] = defaultdict(
@@ -110,6 +118,8 @@ def refresh(
             due.append(src)
     if not due:
         return report
+    import asyncio
+
     for src, res in asyncio.run(fetch_many(due, config, now)):
         outcome = apply(store, src, res, settings_of(src, configured, config), now, report.changes)
         report.outcomes.append(outcome)

@@ -86,6 +86,15 @@ class Server(ThreadingHTTPServer):
         self.cache = FileCache()
         super().__init__((host.strip("[]"), int(port)), Handler)
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hangs up or times out is ordinary traffic, not a traceback."""
+        import sys
+
+        exc = sys.exc_info()[1]
+        if isinstance(exc, ConnectionError | TimeoutError):
+            return
+        super().handle_error(request, client_address)
+
     def set_root(self, root: Path, max_age: int) -> None:
         self.root, self.max_age = root.resolve(), max_age
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
@@ -21,20 +20,10 @@ from feedgen.feed import FeedGenerator
 from .. import __version__
 from ..models import Entry
 from ..normalize.text import xml_safe
+from .info import FeedInfo
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 PROJECT_URL = "https://github.com/feedd/feedd"
-
-
-@dataclass(frozen=True)
-class FeedInfo:
-    """One feed of the output: where it goes and what it is called."""
-
-    path: str  # relative to the output folder: "all.atom", "tags/<slug>.atom", "lang/pt.atom"
-    kind: str  # "all", "tag" or "lang"
-    key: str | None  # tag key or language group
-    title: str
-    lang: str | None = None  # xml:lang of the feed element (language feeds)
 
 
 class _FeedExt(BaseExtension):

@@ -6,10 +6,9 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from urllib.parse import quote
-from xml.sax.saxutils import quoteattr
 
 from ..normalize.text import xml_safe
-from .atom import FeedInfo
+from .info import FeedInfo
 
 
 @dataclass(frozen=True)
@@ -17,6 +16,11 @@ class Listed:
     info: FeedInfo
     shown: int  # entries in the feed file
     total: int  # entries with that tag or language in all
+
+
+def quoteattr(value: str) -> str:
+    """An XML attribute value, quotes included."""
+    return '"' + html.escape(value, quote=True) + '"'
 
 
 def url(base_url: str, path: str) -> str:

@@ -17,8 +17,8 @@ from .. import __version__, parallel
 from ..config import Config
 from ..normalize.dates import from_iso, iso
 from ..store.items import Store
-from . import atom, atomic, pages
-from .atom import FeedInfo
+from . import atomic, pages
+from .info import FeedInfo
 
 FEED_NAMESPACE = uuid.UUID("5b7c1e3a-4f7d-5e0a-9c1b-feedd0000002")
 EMPTY_FEED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # only an all-feed with no entry
@@ -67,6 +67,8 @@ Job = tuple[FeedInfo, dt.datetime]
 
 def _render_jobs(database: Path, config: Config, now_s: str, jobs: list[Job]) -> list[str]:
     """Render and write the given feeds; the paths whose bytes changed."""
+    from . import atom  # feedgen and lxml: only loaded when a feed is rendered
+
     store = Store(database, readonly=True)
     try:
         names = {key: name for key, name, _slug, _created in store.tags()}

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import html
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from urllib.parse import urlsplit
-from xml.sax.saxutils import quoteattr
 
 from ..normalize.text import xml_safe
 
@@ -25,6 +23,8 @@ def read(data: bytes) -> list[Subscription]:
     """Every outline with an http(s) ``xmlUrl``, nested folders included, first one kept."""
     if b"<!DOCTYPE" in data[:2048] or b"<!ENTITY" in data[:4096]:
         raise OpmlError("OPML with a DOCTYPE is refused (entity expansion)")
+    import xml.etree.ElementTree as ET  # imported late: only for `sources import`
+
     try:
         root = ET.fromstring(data)
     except ET.ParseError as e:
@@ -47,7 +47,8 @@ def write(title: str, subs: list[Subscription]) -> str:
         "  <body>",
     ]
     for s in subs:
-        text = quoteattr(xml_safe(s.title or s.url))
-        lines.append(f'    <outline type="rss" text={text} xmlUrl={quoteattr(s.url)}/>')
+        text = html.escape(xml_safe(s.title or s.url), quote=True)
+        url = html.escape(s.url, quote=True)
+        lines.append(f'    <outline type="rss" text="{text}" xmlUrl="{url}"/>')
     lines += ["  </body>", "</opml>", ""]
     return "\n".join(lines)
