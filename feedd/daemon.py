@@ -371,7 +371,7 @@ class Daemon:
         self.scheduler.start()
         self.start_watcher()
         if self.server:
-            serve.start(self.server)
+            self.server.start()
             log.event("serving", listen=self.config.listen, folder=self.config.output)
         systemd.notify("READY=1", "STATUS=Running")
         watchdog = systemd.watchdog_interval()
@@ -392,8 +392,7 @@ class Daemon:
         self.scheduler.shutdown(wait=False)
         self.watch_stop.set()
         if self.server:
-            self.server.shutdown()
-            self.server.server_close()
+            self.server.close()
         # Let an in-flight transaction or feed write finish (it holds the lock), then leave
         # while holding it: fetches still waiting on the network are abandoned, not awaited;
         # they write nothing before they get the lock, and they never will.
