@@ -15,7 +15,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from . import __version__, pipeline
+from . import __version__, log, pipeline
 from . import config as configmod
 from .errors import BusyError, ConfigError, FeeddError
 from .normalize.dates import iso
@@ -202,7 +202,7 @@ def cmd_sources_export(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from . import daemon, log
+    from . import daemon
 
     log.setup(args.log_level)
     return daemon.main(Path(args.config))
@@ -253,7 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     run.add_argument(
         "--log-level",
-        choices=["debug", "info", "warning", "error"],
+        choices=log.LEVELS,
         default="info",
         help="least important events to log (default info)",
     )

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 class Health:
     """What ``/healthz`` judges freshness by (monotonic and wall times, seconds)."""
 
-    started: float = field(default_factory=time.time)
     last_scan: float | None = None
     last_publish: float | None = None
     last_publish_error: str | None = None

@@ -206,4 +206,3 @@ def _merge(into: Changes, ch: Changes) -> None:
     into.removed += ch.removed
     into.folded += ch.folded
     into.drafts += ch.drafts
-    into.touched_tags |= ch.touched_tags

@@ -17,13 +17,12 @@ from typing import Any
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 
-from .. import __version__
+from .. import PROJECT_URL, __version__
 from ..models import Entry
 from ..normalize.text import xml_safe
 from .info import FeedInfo
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-PROJECT_URL = "https://github.com/feedd/feedd"
 
 
 class _FeedExt(BaseExtension):

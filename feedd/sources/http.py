@@ -27,10 +27,9 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from .. import __version__
+from .. import PROJECT_URL, __version__
 from .schedule import parse_max_age, parse_retry_after
 
-PROJECT_URL = "https://github.com/feedd/feedd"
 USER_AGENT = f"feedd/{__version__} (+{PROJECT_URL})"
 MAX_REDIRECTS = 5
 _REDIRECTS = {301, 302, 303, 307, 308}

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..models import Entry, Item
@@ -36,7 +36,6 @@ class Changes:
     removed: int = 0
     folded: int = 0  # files whose article was already published from another file
     drafts: int = 0
-    touched_tags: set[str] = field(default_factory=set)
 
     @property
     def any(self) -> bool:
@@ -159,8 +158,6 @@ class Store:
         )
         if intent.release and intent.release != intent.entry_id:
             self._release(intent.release, ch)
-        if intent.action in ("new", "edit", "refresh"):
-            ch.touched_tags.update(keys)
 
     def _write_entry(
         self, intent: Intent, item: Item, keys: list[str], rh: str, insert: bool
@@ -218,9 +215,6 @@ class Store:
             "SELECT key FROM items WHERE entry_id = ? ORDER BY source_id, key LIMIT 1", (eid,)
         ).fetchone()
         if rest is None:
-            keys = [r[0] for r in c.execute("SELECT tag_key FROM entry_tags WHERE entry_id = ?",
-                                             (eid,))]  # fmt: skip
-            ch.touched_tags.update(keys)
             c.execute("DELETE FROM entry_tags WHERE entry_id = ?", (eid,))
             c.execute("DELETE FROM entries WHERE id = ?", (eid,))
             ch.removed += 1
@@ -331,10 +325,6 @@ class Store:
         f = self.conn.execute("SELECT count(*) FROM items WHERE entry_id IS NOT NULL").fetchone()
         e = self.conn.execute("SELECT count(*) FROM entries").fetchone()
         return f[0], e[0]
-
-    def entries(self) -> Iterator[Entry]:
-        for r in self.conn.execute(f"SELECT {_ENTRY_COLS} FROM entries ORDER BY id"):
-            yield _entry(r)
 
 
 def _entry(r: tuple) -> Entry:
