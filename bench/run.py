@@ -24,6 +24,7 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -57,16 +58,25 @@ class Timing:
 
 
 def timed(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, str]:
-    """Run ``cmd``; (wall seconds, peak RSS MiB of it and its reaped children, stderr)."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - started
-    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-    proc.returncode = os.waitstatus_to_exitcode(status)
+    """Run ``cmd``; (wall seconds, peak RSS MiB of its largest process, stderr).
+
+    The peak RSS comes from GNU time, as peers.sh takes it: a child's ru_maxrss seen from
+    here would also count this (large) benchmark process, which the child was forked from.
+    """
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as out:
+        started = time.perf_counter()
+        proc = subprocess.run(
+            ["/usr/bin/time", "-f", "%M", "-o", out.name, *cmd],
+            cwd=cwd,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        wall = time.perf_counter() - started
+        rss_kib = int(out.read().split()[-1])
     if proc.returncode not in (0, 1):
-        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err}")
-    return wall, usage.ru_maxrss / 1024, err
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr}")
+    return wall, rss_kib / 1024, proc.stderr
 
 
 def feedd_once(site: Path, *extra: str) -> tuple[float, float, str]:
@@ -435,7 +445,7 @@ def main(argv: list[str] | None = None) -> int:
         f"Machine: {machine()}.",
         f"Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. Command: `{command}`.",
         "Corpus: `bench/gen_corpus.py --n N --seed 1`. Wall seconds of the real `feedd once` "
-        "(start-up included); peak RSS of its process and worker processes (the largest one).",
+        "(start-up included); peak RSS by GNU time (its largest process: feedd or a worker).",
         "",
         "| N | phase | median s | min s | max s | peak RSS MiB | peers (feedd ÷ peer) |",
         "|---|---|---|---|---|---|---|",
