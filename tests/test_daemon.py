@@ -191,7 +191,7 @@ def test_sighup_adds_a_source_and_survives_a_broken_config(daemon: Running) -> N
     srv = FeedServer()
     try:
         srv.route("/f.xml", body=rss(item("r1", "From a new source", "<p>Remote text.</p>")))
-        daemon.write_config(sources=[{"url": srv.url("/f.xml")}])
+        daemon.write_config(sources=[{"url": srv.url("/f.xml"), "interval": 60}])
         daemon.proc.send_signal(signal.SIGHUP)
         wait_for(lambda: "From a new source" in daemon.titles(), timeout=15, what="the source")
         (daemon.site.root / "config.toml").write_text("max_entries = 'many'\n")
