@@ -245,23 +245,27 @@ def etag_of(url: str) -> str:
         return r.headers["ETag"]
 
 
+def rates(label: str, url: str) -> dict[str, float]:
+    """Once the server answers: requests/s of conditional (304) and of full GETs of ``url``."""
+    for _ in range(300):
+        try:
+            tag = etag_of(url)
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        raise SystemExit(f"{label} did not answer at {url}")
+    return {f"{label}_304": wrk(url, {"If-None-Match": tag}), f"{label}_200": wrk(url, {})}
+
+
 def serving(site: Path) -> dict[str, float]:
     """Requests per second for conditional (304) and full GETs of all.atom."""
     port = free_port()
     cfg = site / "serve.toml"
     cfg.write_text(f'seeds = "seeds"\n[server]\nlisten = "127.0.0.1:{port}"\n')
     proc = subprocess.Popen([str(FEEDD), "run", "--config", str(cfg), "--log-level", "error"])
-    out: dict[str, float] = {}
     try:
-        url = f"http://127.0.0.1:{port}/all.atom"
-        for _ in range(300):
-            try:
-                tag = etag_of(url)
-                break
-            except OSError:
-                time.sleep(0.1)
-        out["feedd_304"] = wrk(url, {"If-None-Match": tag})
-        out["feedd_200"] = wrk(url, {})
+        out = rates("feedd", f"http://127.0.0.1:{port}/all.atom")
     finally:
         proc.terminate()
         proc.wait(timeout=20)
@@ -281,14 +285,7 @@ def nginx(site: Path) -> dict[str, float]:
     )
     proc = subprocess.Popen(["nginx", "-c", str(conf), "-p", str(site)])
     try:
-        url = f"http://127.0.0.1:{port}/all.atom"
-        for _ in range(100):
-            try:
-                tag = etag_of(url)
-                break
-            except OSError:
-                time.sleep(0.1)
-        return {"nginx_304": wrk(url, {"If-None-Match": tag}), "nginx_200": wrk(url, {})}
+        return rates("nginx", f"http://127.0.0.1:{port}/all.atom")
     finally:
         proc.terminate()
         proc.wait(timeout=20)
