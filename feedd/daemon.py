@@ -150,6 +150,8 @@ class Daemon:
         with run_lock(self.config.database, LOCK_WAIT):
             store = self._store()
             try:
+                if srcstore.get(store, source_id) is None:
+                    return  # removed from the config (SIGHUP) while it was being fetched
                 out = apply(store, src, res, settings, _now(), changes)
                 src = srcstore.get(store, source_id)
             finally:
