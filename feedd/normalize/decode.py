@@ -20,6 +20,16 @@ _BOMS = (
 _IMPLAUSIBLE = {"utf_7", "cp037", "cp1026", "cp273", "cp500", "cp875", "cp1140", "mac_cyrillic"}
 
 
+_WESTERN = {
+    "English", "Portuguese", "Spanish", "French", "German", "Italian", "Dutch", "Catalan",
+    "Danish", "Swedish", "Norwegian", "Finnish", "Icelandic", "Indonesian", "Malay",
+}  # fmt: skip
+_MULTIBYTE = {
+    "gb18030", "gb2312", "gbk", "big5", "big5hkscs", "cp950", "cp936", "euc_jp", "euc_kr",
+    "shift_jis", "cp932", "cp949", "iso2022_jp", "utf_16", "utf_32",
+}  # fmt: skip
+
+
 class DecodeError(ValueError):
     """The bytes are not text in any encoding we can tell."""
 
@@ -65,6 +75,14 @@ def decode(data: bytes) -> tuple[str, str]:
     best = from_bytes(data).best()
     if best is None or best.encoding in _IMPLAUSIBLE:
         raise DecodeError("not UTF-8, and no text encoding could be detected")
+    if best.language in _WESTERN and best.encoding not in _MULTIBYTE:
+        # Single-byte code pages that all read as Latin letters are where detection guesses
+        # worst: Latin-1 Portuguese comes back as cp1250 ("inteligęncia"). Text in a Western
+        # European language is windows-1252 (a superset of Latin-1's letters) in practice.
+        try:
+            return _newlines(data.decode("cp1252")), "cp1252"
+        except UnicodeDecodeError:
+            return _newlines(data.decode("latin-1")), "latin-1"
     return _newlines(str(best)), best.encoding
 
 
