@@ -25,7 +25,7 @@ PT = "A inteligência artificial continuará sendo um dos principais setores de 
         (PT.encode("utf-8"), PT),
         (b"\xef\xbb\xbf" + PT.encode("utf-8"), PT),
         (PT.encode("utf-16"), PT),  # with its byte order mark
-        ("linha 1\r\nlinha 2\rlinha 3\n".encode(), "linha 1\nlinha 2\nlinha 3\n"),
+        (b"linha 1\r\nlinha 2\rlinha 3\n", "linha 1\nlinha 2\nlinha 3\n"),
         ((ZH_CN * 3).encode("gbk"), ZH_CN * 3),
         ((ZH_TW * 3).encode("big5"), ZH_TW * 3),
         ((PT * 3).encode("latin-1"), PT * 3),
