@@ -16,7 +16,7 @@ from ..models import Item
 from ..sources.frontmatter import FrontMatterError, split
 from . import dates, html, lang, tags, text
 from .decode import DecodeError, decode
-from .fingerprint import fingerprint
+from .fingerprint import finish
 
 SUMMARY_CHARS = 280
 TITLE_CHARS = 80  # a title made from the text
@@ -159,8 +159,7 @@ def normalize(key: str, data: bytes, zone: ZoneInfo) -> Item:
     # hashed over the rendered text, as remote entries are: a seed and a feed entry of the same
     # article hash alike whatever Markdown or HTML carried it
     digest = text.content_hash(title, html.to_text(rendered))
-    fp = fingerprint(digest, summary, tag, group, item_tags, link, author, published, updated)
-    return Item(
+    return finish(
         source_key=key,
         content_hash=digest,
         title=title,
@@ -174,6 +173,5 @@ def normalize(key: str, data: bytes, zone: ZoneInfo) -> Item:
         published=published,
         updated=updated,
         draft=draft,
-        fingerprint=fp,
         warnings=tuple(warnings),
     )

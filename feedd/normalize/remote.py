@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ..models import Item, RawEntry, RawFeed
 from . import html, lang, tags, text
-from .fingerprint import fingerprint
+from .fingerprint import finish
 
 TITLE_CHARS = 80
 SUMMARY_CHARS = 280
@@ -108,8 +108,7 @@ def normalize_entry(raw: RawEntry, feed: RawFeed, source: SourceSettings, now: d
     author = _plain(raw.author)[:200] or None
     key = canonical_guid(raw.guid) if raw.guid and raw.guid.strip() else None
     key = key or (canonical_guid(link) if link else digest)
-    fp = fingerprint(digest, summary, code, group, item_tags, link, author, published, updated)
-    return Item(
+    return finish(
         source_key="remote:" + key,
         content_hash=digest,
         title=title,
@@ -122,5 +121,4 @@ def normalize_entry(raw: RawEntry, feed: RawFeed, source: SourceSettings, now: d
         author=author,
         published=published,
         updated=updated,
-        fingerprint=fp,
     )
