@@ -1,9 +1,7 @@
 #!/usr/bin/env python3
 """Write a synthetic corpus of article files shaped like ../seeds/, for benchmarks and scale tests.
 
-(Copied unchanged from the shared tools, ../shared/tools/gen_corpus.py, so the benchmark runs
-from this repository alone; SEEDS below points at this repository's seeds/, which are the
-same five files.)
+Copied verbatim from shared/tools/gen_corpus.py; this paragraph is the only change.
 
     python gen_corpus.py --n N --out DIR [--seed S] [--manifest FILE]
 
@@ -135,11 +133,7 @@ PT_HEADINGS = [
 
 ZH_TW_SIGNATURES = ["編輯:遲明緒", "編輯:林嘉怡", "責任編輯:陳志明", "編輯:黃雅婷"]
 ZH_CN_SIGNATURES = ["上游新闻记者 杨昕华", "封面新闻记者 王越", "责任编辑：李然", "记者 陈强"]
-EN_SIGNATURES = [
-    "Edited by Anna Lee",
-    "Reporting by Wei Chen; editing by Mark Hall",
-    "Staff writer",
-]
+EN_SIGNATURES = ["Edited by Anna Lee", "Reporting by Wei Chen; editing by Mark Hall", "Staff writer"]
 PT_SIGNATURES = ["Fonte: Diário do Povo Online", "Com informações da Xinhua", "Redação"]
 
 SOURCES = {  # category/source key -> link pattern for the trailing source line
@@ -240,7 +234,7 @@ def split_latin(text: str) -> list[str]:
         line = line.strip()
         for s in LATIN_END.split(line):
             s = s.strip()
-            if len(s) >= 30 and s[-1] in '.!?”"':
+            if len(s) >= 30 and s[-1] in ".!?”\"":
                 out.append(s)
     return out
 
@@ -249,7 +243,7 @@ def clause_mix(rng: random.Random, sentences: list[str], sep: str, end: str, n: 
     """New sentences made of clauses of the given ones: more variety, same language."""
     clauses = []
     for s in sentences:
-        for c in s.rstrip('。！？.!?”"').split(sep):
+        for c in s.rstrip("。！？.!?”\"").split(sep):
             c = c.strip()
             if len(c) >= (4 if sep != ", " else 12):
                 clauses.append(c)
@@ -407,9 +401,7 @@ def make_body(rng: random.Random, pools: Pools, lang: str, flavor: str, target: 
                 out.append("  \n")  # 000: lines holding two spaces between paragraphs
             continue
         if r < 0.11 and flavor == "news":
-            out.append(
-                f"![{'图片' if cjk else 'image'}](https://inews.gtimg.com/om_bt/{rng.getrandbits(64):016x}/641)"
-            )
+            out.append(f"![{'图片' if cjk else 'image'}](https://inews.gtimg.com/om_bt/{rng.getrandbits(64):016x}/641)")
             continue
         if r < 0.15 and flavor == "essay":
             items = rng.choices(pool, k=rng.randint(2, 4))
@@ -455,16 +447,7 @@ def q(s: str) -> str:
 
 def plain(s: str) -> str:
     """A YAML plain scalar where that is safe (as 002 writes them), else a quoted one."""
-    if YAML_PLAIN_BAD.search(s) or s.lower() in (
-        "true",
-        "false",
-        "null",
-        "yes",
-        "no",
-        "on",
-        "off",
-        "~",
-    ):
+    if YAML_PLAIN_BAD.search(s) or s.lower() in ("true", "false", "null", "yes", "no", "on", "off", "~"):
         return q(s)
     return s
 
@@ -485,11 +468,7 @@ def front_matter(rng: random.Random, style: str, lang: str, title: str, ts: int,
                  category: str, body: str, pools: Pools) -> str:  # fmt: skip
     if style == "qq":  # 000, 004
         code = lang_code(rng, lang)
-        thumb = (
-            f"https://inews.gtimg.com/om_ls/{rng.getrandbits(64):016x}/640360/0"
-            if rng.random() < 0.5
-            else ""
-        )
+        thumb = f"https://inews.gtimg.com/om_ls/{rng.getrandbits(64):016x}/640360/0" if rng.random() < 0.5 else ""
         lines = [
             "---",
             f"title: {q(title)}",
@@ -521,15 +500,9 @@ def front_matter(rng: random.Random, style: str, lang: str, title: str, ts: int,
     elif style == "essay":  # 002: plain scalars, ISO date with offset, no lang key
         off = {"zh-CN": 8, "zh-TW": 8, "pt": -3, "en": 0}[lang]
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ts + off * 3600))
-        stamp += (
-            "Z"
-            if off == 0 and rng.random() < 0.5
-            else f"{'+' if off >= 0 else '-'}{abs(off):02d}:00"
-        )
-        summary = (
-            " ".join(rng.choices(pools.sentences[lang], k=2))
-            if lang in ("pt", "en")
-            else "".join(rng.choices(pools.sentences[lang], k=2))
+        stamp += "Z" if off == 0 and rng.random() < 0.5 else f"{'+' if off >= 0 else '-'}{abs(off):02d}:00"
+        summary = " ".join(rng.choices(pools.sentences[lang], k=2)) if lang in ("pt", "en") else "".join(
+            rng.choices(pools.sentences[lang], k=2)
         )
         lines = [
             "---",
@@ -546,10 +519,8 @@ def front_matter(rng: random.Random, style: str, lang: str, title: str, ts: int,
         ]
     else:  # compact: flow lists, date only or UTC stamp, lang as list or string
         code = lang_code(rng, lang)
-        date = (
-            time.strftime("%Y-%m-%d", time.gmtime(ts))
-            if rng.random() < 0.5
-            else time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
+        date = time.strftime("%Y-%m-%d", time.gmtime(ts)) if rng.random() < 0.5 else time.strftime(
+            "%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts)
         )
         lines = ["---", f"title: {q(title)}", f"date: {date}"]
         lines.append(f"lang: [{q(code)}]" if rng.random() < 0.7 else f"lang: {code}")
@@ -568,9 +539,7 @@ def front_matter(rng: random.Random, style: str, lang: str, title: str, ts: int,
 def respace(rng: random.Random, text: str) -> tuple[str, str]:
     kind = rng.choice(("trailing", "blank", "crlf", "edges", "nfd"))
     if kind == "trailing":
-        return "\n".join(
-            ln + " " * rng.randint(1, 3) if ln else ln for ln in text.split("\n")
-        ), kind
+        return "\n".join(ln + " " * rng.randint(1, 3) if ln else ln for ln in text.split("\n")), kind
     if kind == "blank":
         return text.replace("\n\n", "\n\n\n"), kind
     if kind == "crlf":
@@ -630,10 +599,7 @@ def generate(n: int, out: Path, seed: int, manifest: Path | None) -> dict:
         n_fm += d["front_matter"] is not None
         used_tags.update(t.casefold() for t in d["tags"])
         if mf:
-            rec = {
-                k: d[k]
-                for k in ("lang", "front_matter", "title", "tags", "category", "doubled", "variant")
-            }
+            rec = {k: d[k] for k in ("lang", "front_matter", "title", "tags", "category", "doubled", "variant")}
             rec["file"] = name
             rec["date"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(d["ts"]))
             rec["dup_of"] = names[d["dup_of"]] if d["dup_of"] is not None else None
@@ -646,9 +612,7 @@ def generate(n: int, out: Path, seed: int, manifest: Path | None) -> dict:
         has_fm = rng.random() < FRONT_MATTER_SHARE
         if has_fm:
             style = rng.choices(("qq", "essay", "compact"), weights=(45, 30, 25))[0]
-            flavor = {"qq": "news", "essay": "essay", "compact": rng.choice(("news", "wire"))}[
-                style
-            ]
+            flavor = {"qq": "news", "essay": "essay", "compact": rng.choice(("news", "wire"))}[style]
         else:
             style = rng.choice(("title-line", "no-title"))
             flavor = rng.choice(("news", "wire"))
