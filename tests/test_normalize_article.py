@@ -59,12 +59,6 @@ def test_frontmatter_json():
     assert it.html.startswith("<p>An article whose front matter")
 
 
-@pytest.mark.xfail(
-    reason="JSON front matter on one line ('{\"title\": ...}' then the body) is not recognized: "
-    "python-frontmatter's JSON boundary wants '{' and '}' alone on their lines, so the JSON "
-    "becomes the title and the body's first line",
-    strict=True,
-)
 def test_frontmatter_json_one_line():
     it = data("frontmatter_json_one_line.md")
     assert it.title == "One-line JSON"
@@ -100,12 +94,6 @@ def test_refused_file_names_key_and_reason(name, reason):
     assert str(exc.value).startswith(name + ": ")
 
 
-@pytest.mark.xfail(
-    reason="a YAML front matter that is a list ('---\\n- a\\n- b\\n---') is accepted as empty "
-    "metadata: the fast path (_wanted_blocks keeps no block, simpleyaml.load('') -> {}) skips "
-    "split()'s 'is a list, not a mapping' check, which '[a, b]' on one line does reach",
-    strict=True,
-)
 def test_frontmatter_yaml_list_is_refused():
     with pytest.raises(InputError, match="not a mapping"):
         data("frontmatter_yaml_list.md")
@@ -195,12 +183,6 @@ def test_control_chars_never_reach_the_item():
     assert "Text with control chars and one." in it.html
 
 
-@pytest.mark.xfail(
-    reason="clean() runs on the raw text before YAML is parsed, so YAML escapes ('\\a', '\\0', "
-    "'\\x01') put XML-illegal characters into title, tags and author: title 'Bell\\x07 and NUL"
-    "\\x00 here', tags ('a\\x00b',), author '\\x01Ana'",
-    strict=True,
-)
 def test_control_chars_from_yaml_escapes_never_reach_the_item():
     it = data("frontmatter_yaml_escapes.md")
     for field in text_fields(it):

@@ -70,11 +70,6 @@ def test_result_is_utc():
     assert d.utcoffset() == dt.timedelta(0)
 
 
-@pytest.mark.xfail(
-    reason="RFC 2822 '-0000' means the time is UTC (zone unknown); parsedate_to_datetime "
-    "returns it naive, so it is read in the configured zone: 14:26:11Z instead of 22:26:11Z",
-    strict=True,
-)
 def test_rfc2822_minus_zero_is_utc():
     assert parse("Fri, 07 Feb 2025 22:26:11 -0000", SHANGHAI) == utc(2025, 2, 7, 22, 26, 11)
 

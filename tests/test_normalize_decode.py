@@ -88,21 +88,11 @@ def test_real_seed_in_a_legacy_encoding(prefix, codec):
     assert decode(original.encode(codec))[0] == original
 
 
-@pytest.mark.xfail(
-    reason="a one-sentence Latin-1 file is detected as cp1250 with language 'Unknown', so the "
-    "Western-European fallback to cp1252 is skipped: 'Inteligęncia' instead of 'Inteligência'",
-    strict=True,
-)
 def test_latin1_single_sentence():
     line = "Inteligência artificial em Xangai."
     assert decode(line.encode("latin-1"))[0] == line
 
 
-@pytest.mark.xfail(
-    reason="a one-sentence Big5 file (no BOM, no NUL byte) is detected as utf_16_be and "
-    "decoded to Hangul/Yi mojibake instead of being read as Big5",
-    strict=True,
-)
 def test_big5_single_sentence():
     line = "人工智慧產業鏈不斷完善。"
     assert decode(line.encode("big5"))[0] == line

@@ -42,6 +42,18 @@ def _str(meta: dict[str, Any], *keys: str) -> str | None:
     return None
 
 
+def _safe(value: Any) -> Any:
+    """Front matter strings without XML-illegal characters: YAML and JSON escapes (``\\0``,
+    ``\\a``, ``\\u0001``) make them after the text itself was cleaned."""
+    if isinstance(value, str):
+        return text.xml_safe(value)
+    if isinstance(value, list):
+        return [_safe(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _safe(v) for k, v in value.items()}
+    return value
+
+
 def _author(meta: dict[str, Any]) -> str | None:
     v = meta.get("author")
     if isinstance(v, list) and v:
@@ -112,7 +124,7 @@ def normalize(key: str, data: bytes, zone: ZoneInfo) -> Item:
         meta, body = split(raw)
     except FrontMatterError as e:
         raise InputError(key, str(e)) from None
-    meta = meta or {}
+    meta = _safe(meta or {})
     warnings: list[str] = []
 
     title = _str(meta, "title")

@@ -55,9 +55,13 @@ def _parse_str(s: str) -> dt.datetime:
     except ValueError:
         pass
     try:
-        return email.utils.parsedate_to_datetime(s)  # RFC 2822: "Fri, 07 Feb 2025 22:26:11 +0800"
+        d = email.utils.parsedate_to_datetime(s)  # RFC 2822: "Fri, 07 Feb 2025 22:26:11 +0800"
     except (TypeError, ValueError, IndexError):
         pass
+    else:
+        # RFC 2822 3.3: -0000 is UTC with no word on the local zone; the parser returns it
+        # naive, which must not be read in the configured zone
+        return d.replace(tzinfo=UTC) if s.rstrip().endswith("-0000") else d
     for fmt in _FORMATS:
         try:
             return dt.datetime.strptime(s, fmt)

@@ -72,10 +72,19 @@ def decode(data: bytes) -> tuple[str, str]:
         return _newlines(text), "utf-8"
     from charset_normalizer import from_bytes  # imported late: only for non-UTF-8 files
 
-    best = from_bytes(data).best()
-    if best is None or best.encoding in _IMPLAUSIBLE:
+    # UTF-16/32 without a byte order mark is a guess detection makes for short CJK text in a
+    # legacy code page (one Big5 sentence); real UTF-16 files carry a BOM (handled above).
+    candidates = [
+        m
+        for m in from_bytes(data)
+        if m.encoding not in _IMPLAUSIBLE and not m.encoding.startswith("utf_")
+    ]
+    if not candidates:
         raise DecodeError("not UTF-8, and no text encoding could be detected")
-    if best.language in _WESTERN and best.encoding not in _MULTIBYTE:
+    best = candidates[0]
+    if best.encoding not in _MULTIBYTE and (
+        best.language in _WESTERN or (best.language == "Unknown" and _latin(str(best)))
+    ):
         # Single-byte code pages that all read as Latin letters are where detection guesses
         # worst: Latin-1 Portuguese comes back as cp1250 ("inteligęncia"). Text in a Western
         # European language is windows-1252 (a superset of Latin-1's letters) in practice.
@@ -84,6 +93,11 @@ def decode(data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError:
             return _newlines(data.decode("latin-1")), "latin-1"
     return _newlines(str(best)), best.encoding
+
+
+def _latin(text: str) -> bool:
+    """Every letter beyond ASCII is a Latin one (U+00C0 to U+024F)."""
+    return all("\u00c0" <= c <= "\u024f" for c in text if ord(c) > 127 and c.isalpha())
 
 
 def _newlines(text: str) -> str:

@@ -82,6 +82,8 @@ def chinese_script(text: str) -> str:
 def detect(text: str) -> str:
     """A BCP 47 tag for ``text``: script first, then a statistical guess for alphabets."""
     sample = text[:SAMPLE]
+    if not sample.strip():
+        return "und"
     han = len(_HAN.findall(sample))
     kana = len(_KANA.findall(sample)) if han else 0
     if kana and kana * 10 > han:

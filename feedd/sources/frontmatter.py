@@ -58,14 +58,18 @@ def _wanted_blocks(fm: str) -> str | None:
     """
     out: list[str] = []
     keep = False
+    seen_key = False
     for line in fm.split("\n"):
         if not line or line[0] in " \t#" or line.startswith("- ") or line == "-":
+            if not seen_key and line.startswith("-"):
+                return None  # a list, not a mapping: let PyYAML say so
             if keep:
                 out.append(line)
             continue
         m = _TOP_KEY.match(line)
         if m is None:
             return None
+        seen_key = True
         keep = m.group(1) in WANTED
         if keep:
             out.append(line)
@@ -109,10 +113,25 @@ class FrontMatterError(ValueError):
     """The text opens with a front matter delimiter but what follows does not parse."""
 
 
+def _json_one_line(text: str) -> tuple[dict[str, Any] | None, str]:
+    """JSON front matter not laid out as Hugo does (``{`` alone on the first line): the first
+    JSON object of the text, when it is one and a line break follows it; else no front matter
+    (a body may well start with a brace)."""
+    try:
+        meta, end = json.JSONDecoder().raw_decode(text)
+    except ValueError:
+        return None, text
+    if not isinstance(meta, dict) or text[end : end + 1] not in ("\n", ""):
+        return None, text
+    return meta, text[end:].lstrip("\n")
+
+
 def split(text: str) -> tuple[dict[str, Any] | None, str]:
     """Return ``(metadata, body)``; metadata is None for a file with no front matter."""
     start = text[:3]
     handler = _HANDLERS.get(start) or (_HANDLERS["{"] if text.startswith("{") else None)
+    if handler is not None and start[0] == "{" and not handler.detect(text):
+        return _json_one_line(text)
     if handler is None or not handler.detect(text):
         return None, text
     kind = {"---": "YAML", "+++": "TOML"}.get(start, "JSON")
