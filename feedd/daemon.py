@@ -28,8 +28,8 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from . import __version__, log, serve, systemd
 from . import config as configmod
-from . import log, serve, systemd
 from .config import Config
 from .errors import FeeddError
 from .metrics import Metrics
@@ -349,7 +349,7 @@ class Daemon:
         log.event("reloaded", config=self.config_path, sources=len(new.sources))
 
     def run(self) -> int:
-        log.event("starting", version=_version(), config=self.config_path, pid=os.getpid())
+        log.event("starting", version=__version__, config=self.config_path, pid=os.getpid())
         signal.signal(signal.SIGTERM, lambda *_: self.stop_event.set())
         signal.signal(signal.SIGINT, lambda *_: self.stop_event.set())
         signal.signal(signal.SIGHUP, lambda *_: self.reload_event.set())
@@ -411,12 +411,6 @@ class Daemon:
 
 def _stamp(t: float | None) -> str | None:
     return dt.datetime.fromtimestamp(t, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if t else None
-
-
-def _version() -> str:
-    from . import __version__
-
-    return __version__
 
 
 def main(config_path: Path) -> int:

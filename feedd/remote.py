@@ -8,7 +8,6 @@ source is reported and backs off; it never stops the others.
 from __future__ import annotations
 
 import datetime as dt
-import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -107,7 +106,7 @@ def refresh(
     configured = settings_for(config)
     _, removed = srcstore.sync(store, list(configured))
     for sid in removed:
-        _merge(report.changes, store.forget_source(sid))
+        report.changes.add(store.forget_source(sid))
         srcstore.delete(store, sid)
     due = []
     for src in srcstore.all_sources(store):
@@ -154,8 +153,8 @@ def apply(
         else:
             ch = _store_entries(store, src.id, feed, settings, now)
             out.new, out.updated = ch.new, ch.updated
-            _merge(changes, ch)
-            _merge(changes, store.retire(src.id, settings.keep_entries, settings.keep_days, now))
+            changes.add(ch)
+            changes.add(store.retire(src.id, settings.keep_entries, settings.keep_days, now))
             state.update(etag=res.etag, last_modified=res.last_modified, title=feed.title,
                          last_size=res.size)  # fmt: skip
     errors = 0 if res.kind in ("body", "not_modified") else src.errors + 1
@@ -170,7 +169,7 @@ def apply(
     else:
         state.update(last_error=None, disabled=None)
     state["next_check"] = srcstore.when(
-        next_check(now, interval, errors, res.retry_after, res.max_age, random.Random())
+        next_check(now, interval, errors, res.retry_after, res.max_age)
     )
     srcstore.record(store, src.id, **state)
     return out
@@ -197,12 +196,3 @@ def _store_entries(
     stamp = int(now.timestamp() * 1e9)
     rows = [(k, 0, stamp, items[k]) for k in sorted(items)]
     return store.ingest(rows, [], now, source_id=source_id)
-
-
-def _merge(into: Changes, ch: Changes) -> None:
-    into.read += ch.read
-    into.new += ch.new
-    into.updated += ch.updated
-    into.removed += ch.removed
-    into.folded += ch.folded
-    into.drafts += ch.drafts

@@ -7,6 +7,7 @@ previous state, never half of a run.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import sqlite3
@@ -40,6 +41,10 @@ class Changes:
     @property
     def any(self) -> bool:
         return bool(self.new or self.updated or self.removed)
+
+    def add(self, other: Changes) -> None:
+        for f in dataclasses.fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
 
 def connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
@@ -285,31 +290,21 @@ class Store:
         return [_entry(r) for r in rows]
 
     def _window(self, kind: str, key: str | None, now: str, limit: int, cols: str) -> list[tuple]:
+        table, where, args = _scope(kind, key, now)
         order = "ORDER BY published DESC, id ASC LIMIT ?"
-        if kind == "all":
-            sql, args = f"SELECT {cols} FROM entries WHERE published <= ? {order}", (now, limit)
-        elif kind == "lang":
-            sql = f"SELECT {cols} FROM entries WHERE lang_group = ? AND published <= ? {order}"
-            args = (key, now, limit)
-        else:
+        if table == "entries":
+            sql = f"SELECT {cols} FROM entries WHERE {where} {order}"
+        else:  # the tag's newest ids first, from the index on (tag_key, published, entry_id)
             sql = (
                 f"SELECT {cols} FROM entries WHERE id IN (SELECT entry_id FROM entry_tags "
-                "WHERE tag_key = ? AND published <= ? "
-                "ORDER BY published DESC, entry_id ASC LIMIT ?) " + order
+                f"WHERE {where} ORDER BY published DESC, entry_id ASC LIMIT ?) {order}"
             )
-            args = (key, now, limit, limit)
-        return self.conn.execute(sql, args).fetchall()
+            args = (*args, limit)
+        return self.conn.execute(sql, (*args, limit)).fetchall()
 
     def count(self, kind: str, key: str | None, now: str) -> int:
-        if kind == "all":
-            sql, args = "SELECT count(*) FROM entries WHERE published <= ?", (now,)
-        elif kind == "lang":
-            sql = "SELECT count(*) FROM entries WHERE lang_group = ? AND published <= ?"
-            args = (key, now)
-        else:
-            sql = "SELECT count(*) FROM entry_tags WHERE tag_key = ? AND published <= ?"
-            args = (key, now)
-        return self.conn.execute(sql, args).fetchone()[0]
+        table, where, args = _scope(kind, key, now)
+        return self.conn.execute(f"SELECT count(*) FROM {table} WHERE {where}", args).fetchone()[0]
 
     def feed_signatures(self) -> dict[str, str]:
         return dict(self.conn.execute("SELECT path, signature FROM feeds"))
@@ -325,6 +320,15 @@ class Store:
         f = self.conn.execute("SELECT count(*) FROM items WHERE entry_id IS NOT NULL").fetchone()
         e = self.conn.execute("SELECT count(*) FROM entries").fetchone()
         return f[0], e[0]
+
+
+def _scope(kind: str, key: str | None, now: str) -> tuple[str, str, tuple]:
+    """``(table, condition, arguments)`` of the entries one feed draws from."""
+    if kind == "all":
+        return "entries", "published <= ?", (now,)
+    if kind == "lang":
+        return "entries", "lang_group = ? AND published <= ?", (key, now)
+    return "entry_tags", "tag_key = ? AND published <= ?", (key, now)
 
 
 def _entry(r: tuple) -> Entry:
