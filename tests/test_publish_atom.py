@@ -135,3 +135,27 @@ def test_a_polling_reader_never_sees_a_partial_feed(tmp_path: Path) -> None:
     stop.set()
     t.join()
     assert failures == []
+
+
+def test_markup_in_any_field_round_trips_as_text() -> None:
+    odd = "a & b <c> \"d\" 'e' ]]> &amp;"
+    e = entry(
+        1,
+        title=odd,
+        summary=odd,
+        author=odd,
+        link="https://x.org/?a=1&b='2'",
+        tags=("t",),
+        html="<p>" + odd.replace("&", "&amp;").replace("<", "&lt;") + "</p>",
+    )
+    root = ET.fromstring(render(
+        FeedInfo("all.atom", "all", None, odd), [e], {"t": odd}, base_url="https://x.org/",
+        feed_id="urn:uuid:f", author=odd, empty_updated=dt.datetime(2024, 1, 1, tzinfo=UTC),
+    ))  # fmt: skip
+    x = next(root.iter(f"{ATOM}entry"))
+    assert root.find(f"{ATOM}title").text == odd
+    assert [x.find(f"{ATOM}{k}").text for k in ("title", "summary")] == [odd, odd]
+    assert x.find(f"{ATOM}author/{ATOM}name").text == odd
+    assert x.find(f"{ATOM}link").get("href") == "https://x.org/?a=1&b='2'"
+    assert x.find(f"{ATOM}category").get("term") == odd
+    assert ET.fromstring(f"<d>{x.find(f'{ATOM}content').text}</d>").find("p").text == odd

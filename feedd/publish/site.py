@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import __version__, parallel
+from .. import __version__
 from ..config import Config
 from ..normalize.dates import from_iso, iso
 from ..store.items import Store
@@ -22,7 +23,6 @@ from .info import FeedInfo
 
 FEED_NAMESPACE = uuid.UUID("5b7c1e3a-4f7d-5e0a-9c1b-feedd0000002")
 EMPTY_FEED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # only an all-feed with no entry
-PARALLEL_FROM = 40  # feeds to render; fewer are done in this process
 LANG_NAMES = {
     "zh-Hans": "Chinese (Simplified)", "zh-Hant": "Chinese (Traditional)", "en": "English",
     "pt": "Portuguese", "es": "Spanish", "fr": "French", "de": "German", "it": "Italian",
@@ -62,47 +62,71 @@ def _signature(settings: str, info: FeedInfo, rows: list[tuple]) -> str:
     return h.hexdigest()
 
 
-Job = tuple[FeedInfo, dt.datetime]
+# A feed to write: what it is, its `updated` while empty, and its window's signature rows
+# (id, row hash, published, updated), newest first.
+Job = tuple[FeedInfo, dt.datetime, list[tuple]]
 
 
-def _render_jobs(database: Path, config: Config, now_s: str, jobs: list[Job]) -> list[str]:
+class _EntryCache:
+    """Each entry's XML, made once and reused by every feed it is in, dropped after the last.
+
+    An entry sits in the all-feed, its language's feed and one feed per tag; making its XML
+    once instead of once per feed is most of what a cold publish costs.
+    """
+
+    def __init__(self, store: Store, config: Config, jobs: list[Job]) -> None:
+        self.store = store
+        self.names = {key: name for key, name, _slug, _created in store.tags()}
+        self.settings = {"base_url": config.base_url, "author": config.author}
+        self.refs = Counter(r[0] for _info, _empty, rows in jobs for r in rows)
+        self.xml: dict[tuple[str, bool], bytes] = {}
+        self.langs: dict[str, str] = {}  # id -> the entry's language, for entries seen
+
+    def feed(self, info: FeedInfo, ids: list[str]) -> list[bytes]:
+        from . import atom
+
+        missing = [i for i in ids if i not in self.langs]
+        fresh = self.store.entries(missing) if missing else {}
+        parts = []
+        for i in ids:
+            if i in fresh:
+                self.langs[i] = fresh[i].lang
+            key = (i, self.langs[i] != info.lang)  # whether it needs its own xml:lang
+            if key not in self.xml:
+                e = fresh.get(i) or self.store.entries([i])[i]
+                self.xml[key] = atom.entry_xml(e, self.names, feed_lang=info.lang, **self.settings)
+            parts.append(self.xml[key])
+            self.refs[i] -= 1
+            if not self.refs[i]:
+                self.xml.pop((i, True), None)
+                self.xml.pop((i, False), None)
+                del self.langs[i]
+        return parts
+
+
+def _render_jobs(database: Path, config: Config, jobs: list[Job]) -> list[str]:
     """Render and write the given feeds; the paths whose bytes changed."""
     from . import atom  # feedgen and lxml: only loaded when a feed is rendered
 
     store = Store(database, readonly=True)
     try:
-        names = {key: name for key, name, _slug, _created in store.tags()}
+        cache = _EntryCache(store, config, jobs)
         written = []
-        for info, empty_updated in jobs:
-            entries = store.window(info.kind, info.key, now_s, config.max_entries)
-            data = atom.render(
+        for info, empty_updated, rows in jobs:
+            updated = max((from_iso(r[3]) for r in rows), default=empty_updated)
+            head = atom.head_xml(
                 info,
-                entries,
-                names,
                 base_url=config.base_url,
                 feed_id=feed_id(info.path),
                 author=config.author,
-                empty_updated=empty_updated,
+                updated=updated,
             )
+            data = atom.assemble(head, cache.feed(info, [r[0] for r in rows]))
             if atomic.write(config.output / info.path, data):
                 written.append(info.path)
         return written
     finally:
         store.close()
-
-
-def _render_chunk(args: tuple[Path, Config, str, list[Job]]) -> list[str]:
-    return _render_jobs(*args)
-
-
-def _render_all(database: Path, config: Config, now_s: str, jobs: list[Job]) -> list[str]:
-    """Feeds are independent: with many to render, they are split over the CPU cores."""
-    workers = parallel.workers()
-    if len(jobs) < PARALLEL_FROM or workers < 2:
-        return _render_jobs(database, config, now_s, jobs)
-    chunks = [(database, config, now_s, jobs[i::workers]) for i in range(workers)]
-    with parallel.pool(workers) as pool:
-        return sorted(p for part in pool.map(_render_chunk, chunks) for p in part)
 
 
 def publish(store: Store, config: Config, now: dt.datetime) -> Published:
@@ -120,13 +144,13 @@ def publish(store: Store, config: Config, now: dt.datetime) -> Published:
         rows = store.signature_rows(info.kind, info.key, now_s, limit)
         sig = _signature(settings, info, rows)
         if old.get(info.path) != sig or not (out / info.path).exists():
-            jobs.append((info, empty_updated))
+            jobs.append((info, empty_updated, rows))
             new_sigs[info.path] = sig
         total = store.count(info.kind, info.key, now_s)
         listed.append(pages.Listed(info, min(len(rows), total), total))
     result.feeds = len(listed)
     if jobs:
-        result.written = _render_all(store.path, config, now_s, jobs)
+        result.written = _render_jobs(store.path, config, jobs)
         store.set_feed_signatures(new_sigs)  # only once every feed file is in place
     for name, data in (
         ("feeds.opml", pages.opml(config.title, config.base_url, listed)),

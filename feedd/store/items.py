@@ -289,6 +289,18 @@ class Store:
         rows = self._window(kind, key, now, limit, _ENTRY_COLS)
         return [_entry(r) for r in rows]
 
+    def entries(self, ids: list[str]) -> dict[str, Entry]:
+        """The entries with these ids, by id."""
+        found: dict[str, Entry] = {}
+        for i in range(0, len(ids), 500):  # SQLite caps the number of parameters
+            part = ids[i : i + 500]
+            marks = ",".join("?" * len(part))
+            for r in self.conn.execute(
+                f"SELECT {_ENTRY_COLS} FROM entries WHERE id IN ({marks})", part
+            ):
+                found[r[0]] = _entry(r)
+        return found
+
     def _window(self, kind: str, key: str | None, now: str, limit: int, cols: str) -> list[tuple]:
         table, where, args = _scope(kind, key, now)
         order = "ORDER BY published DESC, id ASC LIMIT ?"
