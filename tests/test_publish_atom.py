@@ -4,6 +4,7 @@ control characters, and the atomic, write-only-on-change file writes."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import os
 import threading
 import xml.etree.ElementTree as ET
