@@ -147,7 +147,7 @@ def test_markup_in_any_field_round_trips_as_text() -> None:
         author=odd,
         link="https://x.org/?a=1&b='2'",
         tags=("t",),
-        html="<p>" + odd.replace("&", "&amp;").replace("<", "&lt;") + "</p>",
+        html=f"<p>{html.escape(odd)}</p>",
     )
     root = ET.fromstring(render(
         FeedInfo("all.atom", "all", None, odd), [e], {"t": odd}, base_url="https://x.org/",
