@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from feedd.normalize import dates, lang, tags, text
+from feedd.normalize import dates, html, lang, tags, text
 from feedd.normalize.decode import DecodeError, decode
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -139,3 +139,32 @@ def test_content_hash() -> None:
     assert h == text.content_hash("T", unicodedata.normalize("NFD", "Ação rápida segunda"))
     assert h != text.content_hash("Other", "Ação rápida segunda")
     assert h != text.content_hash("T", "Ação rápida terceira")
+
+
+@pytest.mark.parametrize(
+    "md",
+    [
+        "[x](javascript:alert(1))",
+        "[x](jav&#x61;script:alert(1))",  # an entity in the scheme
+        "[x](JaVaScRiPt:alert(1))",
+        "![i](data:text/html;base64,PHNjcmlwdD4=)",
+        "[r]\n\n[r]: vbscript:msgbox(1)",  # a reference definition
+        "[x](foo:bar)",  # any scheme but http, https and mailto
+    ],
+)
+def test_markdown_without_html_still_loses_bad_urls(md: str) -> None:
+    h = html.render(md)
+    assert "script" not in h.lower() and "data:" not in h and "foo:" not in h
+    assert h.startswith("<p><a") or h.startswith("<p><img")
+
+
+def test_markdown_without_html_keeps_good_urls_and_drops_presentation() -> None:
+    h = html.render(
+        "[a](https://x.org/?q=1&r=2) ![i](/img.png) [m](mailto:a@b.org) [f](#x) [p](./a:b)"
+        "[^1]\n\n[^1]: note\n\n|a|b|\n|:-|-:|\n|1|2|\n\n```py\ncode\n```"
+    )
+    for good in ('href="https://x.org/?q=1&amp;r=2"', 'src="/img.png"', 'href="mailto:a@b.org"',
+                 'href="#x"', 'href="./a:b"', '<div id="1">', "<table>", "<code>code"):  # fmt: skip
+        assert good in h
+    assert "class=" not in h and "style=" not in h
+    assert h.count('rel="noopener noreferrer"') == h.count("<a ")

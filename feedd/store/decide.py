@@ -8,6 +8,7 @@ makes them table-testable without a database.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from dataclasses import dataclass
 from typing import Literal
@@ -45,6 +46,7 @@ class Intent:
     release: str | None = None  # an entry the file stops publishing (deleted if unreferenced)
 
 
+@functools.lru_cache(maxsize=64)  # asked twice in a row for each new file
 def entry_id(source_key: str, salt: str = "") -> str:
     return "urn:uuid:" + str(uuid.uuid5(NAMESPACE, source_key + ("\n" + salt if salt else "")))
 

@@ -65,6 +65,7 @@ class Store:
     def __init__(self, path: Path, readonly: bool = False) -> None:
         self.path = path
         self.conn = connect(path, readonly)
+        self._tag_rows: list[tuple[str, str, str]] = []  # entry_tags to insert: see _flush_tags
         if not readonly:
             migrate(self.conn)
 
@@ -104,7 +105,20 @@ class Store:
             # keeps its id instead of leaving and coming back as a new entry.
             for key in deleted:
                 self._forget(source_id, key, ch)
+            self._flush_tags()
         return ch
+
+    def _flush_tags(self) -> None:
+        """Write the entry-tag rows gathered so far: one statement for many entries."""
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO entry_tags (tag_key, entry_id, published) VALUES (?, ?, ?)",
+            self._tag_rows,
+        )
+        self._tag_rows.clear()
+
+    def _delete_tags(self, eid: str) -> None:
+        self._flush_tags()
+        self.conn.execute("DELETE FROM entry_tags WHERE entry_id = ?", (eid,))
 
     def _stored(self, where: str, arg: str) -> Stored | None:
         r = self.conn.execute(
@@ -187,11 +201,8 @@ class Store:
                 "published = ?, updated = ?, row_hash = ? WHERE id = ?",
                 (*values, intent.entry_id),
             )
-            c.execute("DELETE FROM entry_tags WHERE entry_id = ?", (intent.entry_id,))
-        c.executemany(
-            "INSERT OR IGNORE INTO entry_tags (tag_key, entry_id, published) VALUES (?, ?, ?)",
-            [(k, intent.entry_id, published) for k in keys],
-        )
+            self._delete_tags(intent.entry_id)
+        self._tag_rows.extend((k, intent.entry_id, published) for k in keys)
         for name, k in zip(item.tags, keys, strict=True):
             if k not in self._tag_keys:
                 self._new_tag(k, name, updated)
@@ -220,7 +231,7 @@ class Store:
             "SELECT key FROM items WHERE entry_id = ? ORDER BY source_id, key LIMIT 1", (eid,)
         ).fetchone()
         if rest is None:
-            c.execute("DELETE FROM entry_tags WHERE entry_id = ?", (eid,))
+            self._delete_tags(eid)
             c.execute("DELETE FROM entries WHERE id = ?", (eid,))
             ch.removed += 1
         else:  # another copy of the article still publishes it; its file now speaks for it
