@@ -72,7 +72,7 @@ def _parse_str(s: str) -> dt.datetime:
 
 def iso(d: dt.datetime) -> str:
     """The stored and published form: UTC, seconds, ``Z``; sorts as text."""
-    return d.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return d.astimezone(UTC).isoformat(timespec="seconds")[:19] + "Z"  # faster than strftime
 
 
 def from_iso(s: str) -> dt.datetime:

@@ -8,7 +8,6 @@ stands for title and body (the HTML is rendered from the body).
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from ..models import Item
@@ -19,10 +18,10 @@ from .text import stable_hash
 
 def finish(**fields: Any) -> Item:
     """An Item from its fields, with its fingerprint."""
-    item = Item(**fields)
-    published, updated = item.published, item.updated
-    fp = stable_hash(
-        [item.content_hash, item.summary, item.lang, item.lang_group, [key(t) for t in item.tags],
-         item.link, item.author, published and iso(published), updated and iso(updated)]
+    published, updated = fields.get("published"), fields.get("updated")
+    fields["fingerprint"] = stable_hash(
+        [fields["content_hash"], fields["summary"], fields["lang"], fields["lang_group"],
+         [key(t) for t in fields.get("tags", ())], fields.get("link"), fields.get("author"),
+         published and iso(published), updated and iso(updated)]
     )  # fmt: skip
-    return dataclasses.replace(item, fingerprint=fp)
+    return Item(**fields)

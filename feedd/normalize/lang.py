@@ -53,30 +53,30 @@ def group(tag: str, text: str = "") -> str:
     return chinese_script(text)
 
 
-_script_tables: tuple[dict[int, None], dict[int, None]] | None = None
+_script_patterns: tuple[re.Pattern[str], re.Pattern[str]] | None = None
 
 
 def chinese_script(text: str) -> str:
     """``zh-Hant`` when more characters are Traditional-only than Simplified-only.
 
     hanzidentifier's own ``identify`` asks for every character to fit one system, which one
-    stray character of real text breaks; its CC-CEDICT character sets are counted instead.
+    stray character of real text breaks; its CC-CEDICT character sets are counted instead,
+    each as one character class (a regex scan counts at C speed).
     """
-    global _script_tables
-    if _script_tables is None:
+    global _script_patterns
+    if _script_patterns is None:
         from hanzidentifier import helpers  # imported late: only Chinese text needs it
 
         trad, simp = helpers.TRADITIONAL_CHARACTERS, helpers.SIMPLIFIED_CHARACTERS
-        # deletion tables: len(sample) - len(sample.translate(t)) counts at C speed
-        _script_tables = (
-            dict.fromkeys(map(ord, trad - simp)),
-            dict.fromkeys(map(ord, simp - trad)),
+        _script_patterns = (
+            re.compile("[" + "".join(sorted(trad - simp)) + "]"),
+            re.compile("[" + "".join(sorted(simp - trad)) + "]"),
         )
-    trad_only, simp_only = _script_tables
+    trad_only, simp_only = _script_patterns
     sample = text[:SAMPLE]
-    t = len(sample) - len(sample.translate(trad_only))
-    s = len(sample) - len(sample.translate(simp_only))
-    return "zh-Hant" if t > s else "zh-Hans"
+    return (
+        "zh-Hant" if len(trad_only.findall(sample)) > len(simp_only.findall(sample)) else "zh-Hans"
+    )
 
 
 def detect(text: str) -> str:

@@ -95,7 +95,7 @@ def decide(
 
     published = item.published or first_seen
     updated = max(item.updated or published, published)
-    new_id = entry_id(item.source_key, item.content_hash if id_taken else "")
+    new_id = entry_id(item.source_key, item.content_hash) if id_taken else entry_id(item.source_key)
     return Intent("new", entry_id=new_id, published=published, updated=updated, release=release)
 
 

@@ -66,6 +66,8 @@ class Store:
         self.path = path
         self.conn = connect(path, readonly)
         self._tag_rows: list[tuple[str, str, str]] = []  # entry_tags to insert: see _flush_tags
+        self._new_source = False  # see ingest
+        self._written: tuple[set[str], set[str]] | None = None
         if not readonly:
             migrate(self.conn)
 
@@ -97,6 +99,11 @@ class Store:
         self._tag_keys = {r[0] for r in self.conn.execute("SELECT key FROM tags")}
         self._slugs = {r[0] for r in self.conn.execute("SELECT slug FROM tags")}
         self._langs = {r[0] for r in self.conn.execute("SELECT code FROM langs")}
+        # A first load (no item of the source, no entry at all) knows every item, hash and id
+        # there is, because it writes them: the lookups that could only find nothing are
+        # skipped, which is most of a cold start's queries.
+        self._new_source = self._none("SELECT 1 FROM items WHERE source_id = ?", source_id)
+        self._written = (set(), set()) if self._none("SELECT 1 FROM entries") else None
         with self.conn:
             for key, size, mtime_ns, item in results:
                 ch.read += 1
@@ -120,6 +127,13 @@ class Store:
         self._flush_tags()
         self.conn.execute("DELETE FROM entry_tags WHERE entry_id = ?", (eid,))
 
+    def _none(self, sql: str, *args: object) -> bool:
+        return self.conn.execute(sql + " LIMIT 1", args).fetchone() is None
+
+    def _may_exist(self, kind: int, value: str) -> bool:
+        """Whether an entry with this content hash (kind 0) or id (1) may be stored."""
+        return self._written is None or value in self._written[kind]
+
     def _stored(self, where: str, arg: str) -> Stored | None:
         r = self.conn.execute(
             "SELECT id, content_hash, source_key, row_hash, published, updated, "
@@ -141,23 +155,26 @@ class Store:
         ch: Changes,
     ) -> None:
         c = self.conn
-        old = c.execute(
+        old = None if self._new_source else c.execute(
             "SELECT entry_id, first_seen, retired FROM items WHERE source_id = ? AND key = ?",
             (source_id, key),
-        ).fetchone()
+        ).fetchone()  # fmt: skip
         if old and old[2]:
             return  # dropped by retention: never published again
         mtime = min(dt.datetime.fromtimestamp(mtime_ns / 1e9, dt.UTC), now).replace(microsecond=0)
         first_seen = from_iso(old[1]) if old else mtime
         current = self._stored("id = ?", old[0]) if old and old[0] else None
-        match = self._stored("content_hash = ?", item.content_hash)
+        match = None
+        if self._may_exist(0, item.content_hash):
+            match = self._stored("content_hash = ?", item.content_hash)
         keys = [tagmod.key(t) for t in item.tags]
         rh = item.fingerprint
         taken = False
         if match is None and (current is None or current.refs > 1):  # a new entry is coming
             natural = entry_id(item.source_key)
-            row = c.execute("SELECT 1 FROM entries WHERE id = ?", (natural,)).fetchone()
-            taken = row is not None
+            taken = self._may_exist(1, natural) and not self._none(
+                "SELECT 1 FROM entries WHERE id = ?", natural
+            )
         intent = decide(item, rh, current, match, first_seen, mtime, taken)
 
         if intent.action == "new":
@@ -184,6 +201,9 @@ class Store:
         assert intent.entry_id and intent.published and intent.updated
         c = self.conn
         published, updated = iso(intent.published), iso(intent.updated)
+        if self._written is not None:
+            self._written[0].add(item.content_hash)
+            self._written[1].add(intent.entry_id)
         values = (item.content_hash, item.source_key, item.title, item.summary, item.html,
                   item.lang, item.lang_group, json.dumps(keys, ensure_ascii=False), item.link,
                   item.author, published, updated, rh)  # fmt: skip
