@@ -44,16 +44,16 @@ class Report:
     seconds: float = 0.0
 
 
-def _read(args: tuple[SeedFile, str]) -> tuple[SeedFile, Item | InputError]:
+def _read(args: tuple[SeedFile, str]) -> Item | InputError:
     from .normalize.article import normalize  # YAML, Markdown, HTML: only when files changed
 
     f, zone = args
     try:
-        return f, normalize(f.key, read_bytes(f), ZoneInfo(zone))
+        return normalize(f.key, read_bytes(f), ZoneInfo(zone))
     except InputError as e:
-        return f, e
+        return e
     except Exception as e:  # noqa: BLE001 - one odd file must never stop the run
-        return f, InputError(f.key, f"unexpected error while reading: {type(e).__name__}: {e}")
+        return InputError(f.key, f"unexpected error while reading: {type(e).__name__}: {e}")
 
 
 def read_all(
@@ -63,16 +63,19 @@ def read_all(
     jobs = [(f, zone) for f in files]
     n = parallel.workers()
     if len(files) >= PARALLEL_FROM and n > 1:
+        from .normalize import article  # noqa: F401 - loaded once here, inherited by the workers
+
         with parallel.pool(n) as pool:
-            for i, res in enumerate(pool.imap(_read, jobs, chunksize=32), 1):
+            results = pool.imap(_read, jobs, chunksize=32)
+            for i, (f, res) in enumerate(zip(files, results, strict=True), 1):
                 if progress:
                     progress(i, len(files))
-                yield res
+                yield f, res
     else:
         for i, job in enumerate(jobs, 1):
             if progress:
                 progress(i, len(files))
-            yield _read(job)
+            yield job[0], _read(job)
 
 
 @contextlib.contextmanager

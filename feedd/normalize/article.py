@@ -97,10 +97,8 @@ def _take_title(body: str) -> tuple[str | None, str]:
 
 
 def _source_link(body: str) -> str | None:
-    for line in reversed(body.rstrip().split("\n")):
-        m = _SOURCE_LINE.match(line.strip())
-        return _http(m.group(1)) if m else None
-    return None
+    m = _SOURCE_LINE.match(body.rstrip().rpartition("\n")[2].strip())  # the last line
+    return _http(m.group(1)) if m else None
 
 
 def _date(meta: dict[str, Any], keys: tuple[str, ...], zone: ZoneInfo, warnings: list[str]):
@@ -124,7 +122,7 @@ def normalize(key: str, data: bytes, zone: ZoneInfo) -> Item:
         meta, body = split(raw)
     except FrontMatterError as e:
         raise InputError(key, str(e)) from None
-    meta = _safe(meta or {})
+    meta = _safe(meta) if meta and "\\" in raw else meta or {}  # escapes need a backslash
     warnings: list[str] = []
 
     title = _str(meta, "title")

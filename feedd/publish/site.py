@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import __version__
+from .. import __version__, parallel
 from ..config import Config
 from ..normalize.dates import from_iso, iso
 from ..store.items import Store
@@ -23,6 +23,7 @@ from .info import FeedInfo
 
 FEED_NAMESPACE = uuid.UUID("5b7c1e3a-4f7d-5e0a-9c1b-feedd0000002")
 EMPTY_FEED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # only an all-feed with no entry
+PARALLEL_FROM = 40  # feeds to render; fewer are done in this process
 LANG_NAMES = {
     "zh-Hans": "Chinese (Simplified)", "zh-Hant": "Chinese (Traditional)", "en": "English",
     "pt": "Portuguese", "es": "Spanish", "fr": "French", "de": "German", "it": "Italian",
@@ -129,6 +130,23 @@ def _render_jobs(database: Path, config: Config, jobs: list[Job]) -> list[str]:
         store.close()
 
 
+def _render_chunk(args: tuple[Path, Config, list[Job]]) -> list[str]:
+    return _render_jobs(*args)
+
+
+def _render_all(database: Path, config: Config, jobs: list[Job]) -> list[str]:
+    """Feeds are independent: with many to render, they are split over the CPU cores (an
+    entry in feeds of both halves is then made twice, a small price)."""
+    workers = parallel.workers()
+    if len(jobs) < PARALLEL_FROM or workers < 2:
+        return _render_jobs(database, config, jobs)
+    from . import atom  # noqa: F401 - loaded once here, inherited by the workers
+
+    chunks = [(database, config, jobs[i::workers]) for i in range(workers)]
+    with parallel.pool(workers) as pool:
+        return sorted(p for part in pool.map(_render_chunk, chunks) for p in part)
+
+
 def publish(store: Store, config: Config, now: dt.datetime) -> Published:
     """Render every feed whose signature moved, then the OPML and the index."""
     out = config.output
@@ -150,7 +168,7 @@ def publish(store: Store, config: Config, now: dt.datetime) -> Published:
         listed.append(pages.Listed(info, min(len(rows), total), total))
     result.feeds = len(listed)
     if jobs:
-        result.written = _render_jobs(store.path, config, jobs)
+        result.written = _render_all(store.path, config, jobs)
         store.set_feed_signatures(new_sigs)  # only once every feed file is in place
     for name, data in (
         ("feeds.opml", pages.opml(config.title, config.base_url, listed)),

@@ -7,11 +7,12 @@ previous state, never half of a run.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,7 +105,7 @@ class Store:
         # skipped, which is most of a cold start's queries.
         self._new_source = self._none("SELECT 1 FROM items WHERE source_id = ?", source_id)
         self._written = (set(), set()) if self._none("SELECT 1 FROM entries") else None
-        with self.conn:
+        with self._journal("DELETE" if self._written is not None else None), self.conn:
             for key, size, mtime_ns, item in results:
                 ch.read += 1
                 self._apply(source_id, key, size, mtime_ns, item, now, ch)
@@ -114,6 +115,24 @@ class Store:
                 self._forget(source_id, key, ch)
             self._flush_tags()
         return ch
+
+    @contextlib.contextmanager
+    def _journal(self, mode: str | None) -> Iterator[None]:
+        """Use a rollback journal for a first load, WAL again afterwards.
+
+        A first load writes every page anew: a rollback journal then records next to nothing,
+        where WAL writes the whole database twice (to the log, then at the checkpoint), a
+        third of a cold start's database time. Readers wait meanwhile, but there is nothing
+        to read yet. Should another connection be open, the mode stays WAL, which is fine.
+        """
+        if mode is None:
+            yield
+            return
+        self.conn.execute(f"PRAGMA journal_mode={mode}")
+        try:
+            yield
+        finally:
+            self.conn.execute("PRAGMA journal_mode=WAL")
 
     def _flush_tags(self) -> None:
         """Write the entry-tag rows gathered so far: one statement for many entries."""
