@@ -84,8 +84,19 @@ def read_bytes(f: SeedFile) -> bytes:
     if f.size > MAX_FILE_BYTES:
         raise InputError(f.key, f"file too large ({f.size} bytes, limit {MAX_FILE_BYTES})")
     try:
-        with open(f.path, "rb") as fh:
-            return fh.read(MAX_FILE_BYTES + 1)
+        # Read the size the scan saw (asking for the limit would allocate it for every file);
+        # a file that grew since is read on, up to the limit.
+        fd = os.open(f.path, os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            data = os.read(fd, f.size + 1)
+            while len(data) > f.size and len(data) <= MAX_FILE_BYTES:
+                more = os.read(fd, MAX_FILE_BYTES + 1 - len(data))
+                if not more:
+                    break
+                data += more
+            return data
+        finally:
+            os.close(fd)
     except FileNotFoundError:
         raise InputError(f.key, "file vanished while reading") from None
     except OSError as e:
