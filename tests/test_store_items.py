@@ -93,3 +93,21 @@ def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
     con.close()
     with pytest.raises(SchemaError):
         Store(path)
+
+
+def test_a_first_load_decides_as_a_later_load_does(tmp_path: Path) -> None:
+    """The first load skips lookups that can only find nothing; the outcome must not move."""
+    batch = [(k, 1, MTIME, item(k, text)) for k, text in
+             [("a.md", "x"), ("b.md", "y"), ("c.md", "x"), ("d.md", "z"), ("e.md", "y")]]  # fmt: skip
+    first = Store(tmp_path / "first.db")
+    later = Store(tmp_path / "later.db")
+    later.ingest([("0.md", 1, MTIME, item("0.md", "other"))], [], NOW)
+    reader = sqlite3.connect(tmp_path / "later.db")  # an open reader keeps WAL mode
+    reader.execute("SELECT count(*) FROM entries").fetchone()
+    a, b = first.ingest(batch, [], NOW), later.ingest(batch, [], NOW)
+    assert (a.new, a.folded) == (b.new, b.folded) == (3, 2)
+    assert ids(first) == {k: v for k, v in ids(later).items() if k != "0.md"}
+    for s in (first, later):
+        assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        s.close()
+    reader.close()

@@ -123,16 +123,21 @@ class Store:
         A first load writes every page anew: a rollback journal then records next to nothing,
         where WAL writes the whole database twice (to the log, then at the checkpoint), a
         third of a cold start's database time. Readers wait meanwhile, but there is nothing
-        to read yet. Should another connection be open, the mode stays WAL, which is fine.
+        to read yet. Should another connection be open, the mode stays WAL.
         """
-        if mode is None:
+        if mode is None or not self._set_journal(mode):
             yield
             return
-        self.conn.execute(f"PRAGMA journal_mode={mode}")
         try:
             yield
         finally:
-            self.conn.execute("PRAGMA journal_mode=WAL")
+            self._set_journal("WAL")  # else the next open sets it
+
+    def _set_journal(self, mode: str) -> bool:
+        try:
+            return self.conn.execute(f"PRAGMA journal_mode={mode}").fetchone()[0] == mode.lower()
+        except sqlite3.OperationalError:  # "database is locked": another connection is open
+            return False
 
     def _flush_tags(self) -> None:
         """Write the entry-tag rows gathered so far: one statement for many entries."""
