@@ -11,7 +11,9 @@ make a feed invalid; a naive datetime is a programming error and raises ValueErr
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
+from collections.abc import Callable
 from typing import Any
 
 from feedgen.feed import FeedGenerator
@@ -67,31 +69,68 @@ def entry_xml(
 
     An entry looks the same in every feed it is in, so the publisher makes it once and
     reuses the bytes. Written here rather than by feedgen: building it through feedgen's
-    objects and lxml cost ten times as much, and entries are most of a feed. Every string is
-    cleaned of XML-illegal characters and escaped, so whatever the store holds, the XML is
-    well-formed.
+    objects and lxml cost ten times as much, and entries are most of a feed. Stored text was
+    cleaned of XML-illegal characters when it was normalized, so it goes in as it is (escaped);
+    should any slip through anyway, the entry is made again with every string cleaned: never
+    invalid XML, never a crash.
     """
-    title = _text(e.title) or "(untitled)"
+    try:
+        data = _entry_xml(e, tag_names, base_url, author, feed_lang, _as_is)
+        if not _illegal(data):
+            return data
+    except UnicodeEncodeError:  # a lone surrogate
+        pass
+    return _entry_xml(e, tag_names, base_url, author, feed_lang, xml_safe)
+
+
+_C0 = bytes(b for b in range(32) if b not in (9, 10, 13))
+
+
+def _illegal(data: bytes) -> bool:
+    """XML-illegal characters in UTF-8: C0 controls but tab, newline and CR; U+FFFE, U+FFFF.
+    (Byte operations: a regex for both cases costs more than the entry took to write.)"""
+    return (
+        len(data.translate(None, _C0)) != len(data)
+        or b"\xef\xbf\xbe" in data
+        or b"\xef\xbf\xbf" in data
+    )
+
+
+def _as_is(s: str) -> str:
+    return s
+
+
+def _entry_xml(
+    e: Entry,
+    tag_names: dict[str, str],
+    base_url: str,
+    author: str,
+    feed_lang: str | None,
+    safe: Callable[[str], str],
+) -> bytes:
+    def text(s: str) -> str:
+        return html.escape(safe(s), quote=False)
+
+    title = text(e.title) or "(untitled)"
     out = [
         f"<entry{_attr('xml:lang', e.lang) if e.lang != feed_lang else ''}>\n",
-        f"  <id>{_text(e.id)}</id>\n  <title>{title}</title>\n",
+        f"  <id>{text(e.id)}</id>\n  <title>{title}</title>\n",
         f"  <updated>{_date(e.updated)}</updated>\n",
-        f"  <author>\n    <name>{_text(e.author or author)}</name>\n  </author>\n",
-        f'  <content type="html">{_text(e.html) or _text(f"<p>{title}</p>")}</content>\n',
+        f"  <author>\n    <name>{text(e.author or author)}</name>\n  </author>\n",
+        f'  <content type="html">{text(e.html) or text(f"<p>{title}</p>")}</content>\n',
     ]
     if e.link:
-        link = _attr("href", e.link)
-        out.append(f'  <link{link} rel="alternate" type="text/html"/>\n')
-    out.append(f"  <summary>{_text(e.summary) or title}</summary>\n")
-    scheme = _attr("scheme", base_url + "tags/")
-    for key in e.tags:
-        out.append(f"  <category{_attr('term', tag_names.get(key, key))}{scheme}/>\n")
+        out.append(f'  <link{_attr("href", e.link)} rel="alternate" type="text/html"/>\n')
+    out.append(f"  <summary>{text(e.summary) or title}</summary>\n")
+    scheme = base_url + "tags/"
+    out.extend(_category(tag_names.get(key, key), scheme) for key in e.tags)
     out.append(f"  <published>{_date(e.published)}</published>\n</entry>\n")
     return "".join(out).encode()
 
 
-def _text(s: str) -> str:
-    return html.escape(xml_safe(s), quote=False)
+@functools.lru_cache(maxsize=4096)  # a tag is in many entries
+def _category(term: str, scheme: str) -> str:
+    return f"  <category{_attr('term', term)}{_attr('scheme', scheme)}/>\n"
 
 
 def _attr(name: str, value: str) -> str:
