@@ -41,15 +41,15 @@ def _line_paragraphs(md: str) -> str:
     if "\n" not in md:
         return md
     blocks = md.split("\n\n")
+    changed = False
     for i, block in enumerate(blocks):
+        if "\n" not in block:
+            continue
         lines = block.split("\n")
-        if (
-            len(lines) > 1
-            and max(len(ln) for ln in lines) >= _LONG_LINE
-            and not any(_BLOCK_START.match(ln) for ln in lines)
-        ):
+        if max(map(len, lines)) >= _LONG_LINE and not any(map(_BLOCK_START.match, lines)):
             blocks[i] = "\n\n".join(lines)
-    return "\n\n".join(blocks)
+            changed = True
+    return "\n\n".join(blocks) if changed else md
 
 
 def render(md: str) -> str:
@@ -62,11 +62,13 @@ def render(md: str) -> str:
     """
     raw = pyromark.html(_line_paragraphs(md), options=_OPTIONS)
     if "<" not in md and _urls_allowed(raw):
-        return _PRESENTATION.sub("", raw).replace("<a href=", _A_NOOPENER)
+        if ' class="' in raw or ' style="' in raw:
+            raw = _PRESENTATION.sub("", raw)
+        return raw.replace("<a href=", _A_NOOPENER)
     return sanitize(raw)
 
 
-_URL_ATTR = re.compile(r' (?:href|src)="([^"]*)"')
+_URL_ATTR = re.compile(r'<(?:a href|img src)="([^"]*)"')  # where pulldown-cmark writes URLs
 _SCHEME = re.compile(r"([^/?#]*?):")
 _PRESENTATION = re.compile(r' (?:class|style)="[^"]*"')  # what the sanitizer would drop
 _A_NOOPENER = '<a rel="noopener noreferrer" href='

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 _TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")  # runs: one match object a run, not a character
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
 _HANS_REGIONS = {"CN", "SG", "MY"}
@@ -84,7 +84,7 @@ def detect(text: str) -> str:
     sample = text[:SAMPLE]
     if not sample.strip():
         return "und"
-    han = len(_HAN.findall(sample))
+    han = sum(map(len, _HAN.findall(sample)))
     kana = len(_KANA.findall(sample)) if han else 0
     if kana and kana * 10 > han:
         return "ja"

@@ -7,6 +7,7 @@ transliterating CJK is ambiguous; the store records each slug once and never mov
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -18,6 +19,7 @@ MAX_SLUG_CHARS = 60
 _SLUG_JUNK = re.compile(r"[^\w]+")
 
 
+@functools.lru_cache(maxsize=8192)  # a corpus has a few hundred tags, each on many articles
 def key(tag: str) -> str:
     """The identity of a tag: NFKC, case-folded, whitespace collapsed."""
     return collapse(unicodedata.normalize("NFKC", tag)).casefold()

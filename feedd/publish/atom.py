@@ -20,7 +20,7 @@ from feedgen.feed import FeedGenerator
 
 from .. import PROJECT_URL, __version__
 from ..models import Entry
-from ..normalize.text import xml_safe
+from ..normalize.text import illegal_utf8, xml_safe
 from .info import FeedInfo
 
 
@@ -76,24 +76,11 @@ def entry_xml(
     """
     try:
         data = _entry_xml(e, tag_names, base_url, author, feed_lang, _as_is)
-        if not _illegal(data):
+        if not illegal_utf8(data):
             return data
     except UnicodeEncodeError:  # a lone surrogate
         pass
     return _entry_xml(e, tag_names, base_url, author, feed_lang, xml_safe)
-
-
-_C0 = bytes(b for b in range(32) if b not in (9, 10, 13))
-
-
-def _illegal(data: bytes) -> bool:
-    """XML-illegal characters in UTF-8: C0 controls but tab, newline and CR; U+FFFE, U+FFFF.
-    (Byte operations: a regex for both cases costs more than the entry took to write.)"""
-    return (
-        len(data.translate(None, _C0)) != len(data)
-        or b"\xef\xbf\xbe" in data
-        or b"\xef\xbf\xbf" in data
-    )
 
 
 def _as_is(s: str) -> str:
