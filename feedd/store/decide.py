@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import uuid
 from dataclasses import dataclass
 from typing import Literal
@@ -48,7 +49,14 @@ class Intent:
 
 @functools.lru_cache(maxsize=64)  # asked twice in a row for each new file
 def entry_id(source_key: str, salt: str = "") -> str:
-    return "urn:uuid:" + str(uuid.uuid5(NAMESPACE, source_key + ("\n" + salt if salt else "")))
+    """``urn:uuid:`` and the UUIDv5 (RFC 4122) of the key; what ``uuid.uuid5`` gives, made
+    without its UUID object (a third of the cost, paid for every file of a cold start)."""
+    name = source_key + ("\n" + salt if salt else "")
+    h = bytearray(hashlib.sha1(NAMESPACE.bytes + name.encode()).digest()[:16])
+    h[6] = (h[6] & 0x0F) | 0x50  # version 5
+    h[8] = (h[8] & 0x3F) | 0x80  # the RFC 4122 variant
+    x = h.hex()
+    return f"urn:uuid:{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}"
 
 
 def decide(
