@@ -22,6 +22,7 @@ from ..normalize.dates import from_iso, iso
 from .decide import Intent, Stored, decide, entry_id
 from .schema import migrate
 
+BULK_CACHE_KIB = 32 * 1024  # SQLite's page cache during a first load (default: 2 MiB)
 _ENTRY_COLS = (
     "id, content_hash, title, summary, html, lang, lang_group, tags, link, author, "
     "published, updated"
@@ -123,15 +124,19 @@ class Store:
         A first load writes every page anew: a rollback journal then records next to nothing,
         where WAL writes the whole database twice (to the log, then at the checkpoint), a
         third of a cold start's database time. Readers wait meanwhile, but there is nothing
-        to read yet. Should another connection be open, the mode stays WAL.
+        to read yet. Should another connection be open, the mode stays WAL. A larger page
+        cache for the while saves another sixth; it is given back afterwards.
         """
         if mode is None or not self._set_journal(mode):
             yield
             return
+        default = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        self.conn.execute(f"PRAGMA cache_size={-BULK_CACHE_KIB}")
         try:
             yield
         finally:
             self._set_journal("WAL")  # else the next open sets it
+            self.conn.execute(f"PRAGMA cache_size={default}")
 
     def _set_journal(self, mode: str) -> bool:
         try:
