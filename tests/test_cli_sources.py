@@ -10,6 +10,8 @@ import time
 from conftest import Site
 from feedserver import FeedServer, item, rss, trickle
 
+from feedd.remote import PARALLEL_FETCH_FROM
+
 SEED_002 = "002_b2d43885ea254e28.txt"
 
 
@@ -294,3 +296,48 @@ def test_opml_round_trip(empty_site: Site, server: FeedServer, tmp_path) -> None
     assert f'xmlUrl="{server.url("/one.xml")}"' in out and 'text="One"' in out
     listing = empty_site.run("sources", "list").stdout
     assert server.url("/one.xml") in listing and "1 entries" in listing and "status 200" in listing
+
+
+def _conditional(body: bytes, etag: str):
+    def handler(h) -> None:
+        if h.headers.get("If-None-Match") == etag:
+            h.send_response(304)
+            h.send_header("ETag", etag)
+            h.send_header("Content-Length", "0")
+            h.end_headers()
+            return
+        h.send_response(200)
+        h.send_header("ETag", etag)
+        h.send_header("Content-Type", "application/rss+xml")
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
+
+    return handler
+
+
+def test_many_sources_are_fetched_over_the_cores_in_order(
+    empty_site: Site, server: FeedServer
+) -> None:
+    n = PARALLEL_FETCH_FROM + 20  # enough to split the round over worker processes
+    for i in range(n):
+        items = [item(f"g{i}", f"Story {i}", f"<p>Story number {i} of many.</p>")]
+        if i < 2:  # the same article in the first two sources, under two guids
+            items.append(item(f"shared-{i}", "Shared", "<p>One article, two feeds.</p>"))
+        server.route(f"/s{i}.xml", handler=_conditional(rss(*items, title=f"S{i}"), f'"e{i}"'))
+    empty_site.config(sources=[{"url": server.url(f"/s{i}.xml")} for i in range(n)],
+                      fetch_concurrency=8, fetch_per_host=4)  # fmt: skip
+    r = empty_site.once()
+    assert r.returncode == 0, r.stderr
+    assert all(len(server.hits(f"/s{i}.xml")) == 1 for i in range(n))
+    db = sqlite3.connect(empty_site.root / "var" / "feedd.db")
+    assert db.execute("SELECT count(*) FROM entries").fetchone()[0] == n + 1
+    # applied in the configured order whatever process fetched it: the first source's guid
+    assert db.execute("SELECT source_key FROM entries WHERE title = 'Shared'").fetchone()[0] \
+        .endswith("shared-0")  # fmt: skip
+    r = empty_site.once("--fetch-all")
+    assert r.returncode == 0, r.stderr
+    second = [server.hits(f"/s{i}.xml")[1] for i in range(n)]
+    assert all(s.headers.get("if-none-match") == f'"e{i}"' for i, s in enumerate(second))
+    assert db.execute("SELECT count(*) FROM entries").fetchone()[0] == n + 1
+    db.close()

@@ -19,6 +19,7 @@ import asyncio
 import datetime as dt
 import ipaddress
 import socket
+import ssl
 import time
 import zlib
 from dataclasses import dataclass, field
@@ -145,9 +146,14 @@ class _TooLarge(Exception):
     pass
 
 
-def client(limits: Limits, max_connections: int = 100) -> httpx.AsyncClient:
-    """The shared client: no automatic redirects, our own User-Agent and encodings."""
+def client(
+    limits: Limits, max_connections: int = 100, tls: ssl.SSLContext | None = None
+) -> httpx.AsyncClient:
+    """A client: no automatic redirects, our own User-Agent and encodings. Clients made
+    together should share ``tls`` (see ``tls_context``): each new context reads the CA
+    certificates again, 45 ms of CPU."""
     return httpx.AsyncClient(
+        verify=tls or tls_context(),
         follow_redirects=False,
         timeout=httpx.Timeout(
             connect=limits.connect_timeout,
@@ -155,10 +161,17 @@ def client(limits: Limits, max_connections: int = 100) -> httpx.AsyncClient:
             write=limits.read_timeout,
             pool=limits.total_timeout,
         ),  # fmt: skip
-        limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=20),
+        limits=httpx.Limits(
+            max_connections=max_connections, max_keepalive_connections=max_connections
+        ),
         headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
         trust_env=False,  # no proxy or netrc surprises from the environment
     )
+
+
+def tls_context() -> ssl.SSLContext:
+    """Certificate checks as httpx makes them by default (certifi's CA bundle)."""
+    return httpx.create_ssl_context()
 
 
 async def fetch(
