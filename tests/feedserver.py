@@ -101,6 +101,26 @@ def trickle(seconds_per_byte: float, body: bytes) -> Callable[[BaseHTTPRequestHa
     return handler
 
 
+def conditional(body: bytes, etag: str) -> Callable[[BaseHTTPRequestHandler], None]:
+    """A handler that answers 304 to ``If-None-Match: etag``, else 200 with ``body``."""
+
+    def handler(h: BaseHTTPRequestHandler) -> None:
+        if h.headers.get("If-None-Match") == etag:
+            h.send_response(304)
+            h.send_header("ETag", etag)
+            h.send_header("Content-Length", "0")
+            h.end_headers()
+            return
+        h.send_response(200)
+        h.send_header("ETag", etag)
+        h.send_header("Content-Type", "application/rss+xml")
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
+
+    return handler
+
+
 def rss(*items: str, title: str = "Remote", lang: str = "en") -> bytes:
     return (
         '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'

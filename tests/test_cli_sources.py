@@ -8,7 +8,7 @@ import sqlite3
 import time
 
 from conftest import Site
-from feedserver import FeedServer, item, rss, trickle
+from feedserver import FeedServer, conditional, item, rss, trickle
 
 from feedd.remote import PARALLEL_FETCH_FROM
 
@@ -298,24 +298,6 @@ def test_opml_round_trip(empty_site: Site, server: FeedServer, tmp_path) -> None
     assert server.url("/one.xml") in listing and "1 entries" in listing and "status 200" in listing
 
 
-def _conditional(body: bytes, etag: str):
-    def handler(h) -> None:
-        if h.headers.get("If-None-Match") == etag:
-            h.send_response(304)
-            h.send_header("ETag", etag)
-            h.send_header("Content-Length", "0")
-            h.end_headers()
-            return
-        h.send_response(200)
-        h.send_header("ETag", etag)
-        h.send_header("Content-Type", "application/rss+xml")
-        h.send_header("Content-Length", str(len(body)))
-        h.end_headers()
-        h.wfile.write(body)
-
-    return handler
-
-
 def test_many_sources_are_fetched_over_the_cores_in_order(
     empty_site: Site, server: FeedServer
 ) -> None:
@@ -324,7 +306,7 @@ def test_many_sources_are_fetched_over_the_cores_in_order(
         items = [item(f"g{i}", f"Story {i}", f"<p>Story number {i} of many.</p>")]
         if i < 2:  # the same article in the first two sources, under two guids
             items.append(item(f"shared-{i}", "Shared", "<p>One article, two feeds.</p>"))
-        server.route(f"/s{i}.xml", handler=_conditional(rss(*items, title=f"S{i}"), f'"e{i}"'))
+        server.route(f"/s{i}.xml", handler=conditional(rss(*items, title=f"S{i}"), f'"e{i}"'))
     empty_site.config(sources=[{"url": server.url(f"/s{i}.xml")} for i in range(n)],
                       fetch_concurrency=8, fetch_per_host=4)  # fmt: skip
     r = empty_site.once()
