@@ -16,8 +16,6 @@ from urllib.parse import urlsplit
 
 from . import parallel
 from .config import Config, SourceConfig
-from .normalize.remote import SourceSettings, normalize_entry
-from .sources.feeds import FeedParseError, parse_feed
 from .sources.schedule import next_check
 from .store import sources as srcstore
 from .store.items import Changes, Store
@@ -228,6 +226,8 @@ def apply(
     if res.kind in ("body", "not_modified"):
         state.update(_moved(src, res))
     if res.kind == "body":
+        from .sources.feeds import FeedParseError, parse_feed  # only with a body to read
+
         try:
             feed = parse_feed(res.body, res.headers, res.final_url or src.url)
         except FeedParseError as e:
@@ -273,6 +273,8 @@ def _moved(src: Source, res: http.Fetched) -> dict[str, object]:
 def _store_entries(
     store: Store, source_id: int, feed, settings: SourceConfig, now: dt.datetime
 ) -> Changes:
+    from .normalize.remote import SourceSettings, normalize_entry  # HTML tools: loaded late
+
     extra = SourceSettings(tags=settings.tags, lang=settings.lang or None)
     items = {}
     for raw in feed.entries:

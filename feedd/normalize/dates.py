@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 from zoneinfo import ZoneInfo
 
 UTC = dt.UTC
@@ -54,6 +53,8 @@ def _parse_str(s: str) -> dt.datetime:
         return dt.datetime.fromisoformat(s)
     except ValueError:
         pass
+    import email.utils  # 15 ms to import: only for a date that is not ISO 8601
+
     try:
         d = email.utils.parsedate_to_datetime(s)  # RFC 2822: "Fri, 07 Feb 2025 22:26:11 +0800"
     except (TypeError, ValueError, IndexError):
