@@ -86,10 +86,12 @@ def compile_feedd() -> None:
     the machines this was written on) every run would compile feedd anew, about 0.07 s that
     no installed copy pays. Untimed, like converting the corpus for the peers.
     """
-    code = "import feedd, os; print(os.path.dirname(feedd.__file__))"
-    package = subprocess.run([str(FEEDD.with_name("python")), "-c", code], capture_output=True,
-                             text=True, check=True).stdout.strip()  # fmt: skip
-    subprocess.run([sys.executable, "-m", "compileall", "-q", package], check=True)
+    import compileall
+    import importlib.util
+
+    spec = importlib.util.find_spec("feedd")  # the feedd of this Python's environment
+    assert spec is not None and spec.origin, "run bench/run.py with the Python feedd is in"
+    compileall.compile_dir(str(Path(spec.origin).parent), quiet=1)
 
 
 def feedd_once(site: Path, *extra: str) -> tuple[float, float, str]:

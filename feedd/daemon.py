@@ -22,7 +22,6 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -36,7 +35,7 @@ from .metrics import Metrics
 from .normalize.dates import from_iso
 from .pipeline import Report, ingest_seeds, run_lock
 from .publish.site import publish
-from .remote import apply, fetch_many, settings_for, settings_of
+from .remote import apply, fetch_many, host_of, settings_for, settings_of
 from .store import sources as srcstore
 from .store.items import Changes, Store
 
@@ -140,7 +139,7 @@ class Daemon:
         if not srcstore.is_due(src, now):
             self._reschedule_fetch(src)
             return
-        host = (urlsplit(src.url).hostname or "").lower()
+        host = host_of(src.url)
         slot = self.host_slots.setdefault(
             host, threading.BoundedSemaphore(self.config.fetch_per_host)
         )

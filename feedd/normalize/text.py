@@ -57,16 +57,15 @@ def _has_illegal(text: str) -> bool:
 
 def clean(text: str) -> str:
     """Drop XML-illegal characters and scraped pinyin annotations; NFC-normalize."""
-    if _has_illegal(text):
-        text = _XML_ILLEGAL.sub("", text)
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", xml_safe(text))
     if "(" in text:  # after NFC: an NFD copy writes tone marks as combining characters
         text = _PINYIN.sub(_drop_reading, text)
     return text
 
 
 def xml_safe(text: str) -> str:
-    return _XML_ILLEGAL.sub("", text)
+    """``text`` without XML-illegal characters (most text has none: checked in its bytes)."""
+    return _XML_ILLEGAL.sub("", text) if _has_illegal(text) else text
 
 
 def collapse(text: str) -> str:

@@ -86,16 +86,18 @@ class _EntryCache:
     def feed(self, info: FeedInfo, ids: list[str]) -> list[bytes]:
         from . import atom
 
-        missing = [i for i in ids if i not in self.langs]
-        fresh = self.store.entries(missing) if missing else {}
+        # entries never seen, and seen ones wanted with the other xml:lang: one query for all
+        need = [i for i in ids if self._key(i, info) not in self.xml]
+        fresh = self.store.entries(need) if need else {}
         parts = []
         for i in ids:
             if i in fresh:
                 self.langs[i] = fresh[i].lang
-            key = (i, self.langs[i] != info.lang)  # whether it needs its own xml:lang
+            key = self._key(i, info)
             if key not in self.xml:
-                e = fresh.get(i) or self.store.entries([i])[i]
-                self.xml[key] = atom.entry_xml(e, self.names, feed_lang=info.lang, **self.settings)
+                self.xml[key] = atom.entry_xml(
+                    fresh[i], self.names, feed_lang=info.lang, **self.settings
+                )
             parts.append(self.xml[key])
             self.refs[i] -= 1
             if not self.refs[i]:
@@ -103,6 +105,12 @@ class _EntryCache:
                 self.xml.pop((i, False), None)
                 del self.langs[i]
         return parts
+
+    def _key(self, eid: str, info: FeedInfo) -> tuple[str, bool] | None:
+        """The cache key of an entry's XML in this feed: its id, and whether it needs its own
+        ``xml:lang``; None while its language is not known."""
+        lang = self.langs.get(eid)
+        return None if lang is None else (eid, lang != info.lang)
 
 
 def _render_jobs(database: Path, config: Config, jobs: list[Job]) -> list[str]:

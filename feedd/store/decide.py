@@ -8,7 +8,6 @@ makes them table-testable without a database.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import uuid
 from dataclasses import dataclass
@@ -47,7 +46,6 @@ class Intent:
     release: str | None = None  # an entry the file stops publishing (deleted if unreferenced)
 
 
-@functools.lru_cache(maxsize=64)  # asked twice in a row for each new file
 def entry_id(source_key: str, salt: str = "") -> str:
     """``urn:uuid:`` and the UUIDv5 (RFC 4122) of the key; what ``uuid.uuid5`` gives, made
     without its UUID object (a third of the cost, paid for every file of a cold start)."""
@@ -103,7 +101,7 @@ def decide(
 
     published = item.published or first_seen
     updated = max(item.updated or published, published)
-    new_id = entry_id(item.source_key, item.content_hash) if id_taken else entry_id(item.source_key)
+    new_id = entry_id(item.source_key, item.content_hash if id_taken else "")
     return Intent("new", entry_id=new_id, published=published, updated=updated, release=release)
 
 

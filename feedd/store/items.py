@@ -67,9 +67,10 @@ class Store:
     def __init__(self, path: Path, readonly: bool = False) -> None:
         self.path = path
         self.conn = connect(path, readonly)
-        self._tag_rows: list[tuple[str, str, str]] = []  # entry_tags to insert: see _flush_tags
-        self._new_source = False  # see ingest
-        self._written: tuple[set[str], set[str]] | None = None
+        # Per ingest (see there): a first load, and the content hashes and ids it wrote
+        self._new_source = self._first_load = False
+        self._hashes: set[str] = set()
+        self._ids: set[str] = set()
         if not readonly:
             migrate(self.conn)
 
@@ -105,8 +106,9 @@ class Store:
         # there is, because it writes them: the lookups that could only find nothing are
         # skipped, which is most of a cold start's queries.
         self._new_source = self._none("SELECT 1 FROM items WHERE source_id = ?", source_id)
-        self._written = (set(), set()) if self._none("SELECT 1 FROM entries") else None
-        with self._journal("DELETE" if self._written is not None else None), self.conn:
+        self._first_load = self._none("SELECT 1 FROM entries")
+        self._hashes, self._ids = set(), set()
+        with self._journal("DELETE" if self._first_load else None), self.conn:
             for key, size, mtime_ns, item in results:
                 ch.read += 1
                 self._apply(source_id, key, size, mtime_ns, item, now, ch)
@@ -114,7 +116,6 @@ class Store:
             # keeps its id instead of leaving and coming back as a new entry.
             for key in deleted:
                 self._forget(source_id, key, ch)
-            self._flush_tags()
         return ch
 
     @contextlib.contextmanager
@@ -144,24 +145,13 @@ class Store:
         except sqlite3.OperationalError:  # "database is locked": another connection is open
             return False
 
-    def _flush_tags(self) -> None:
-        """Write the entry-tag rows gathered so far: one statement for many entries."""
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO entry_tags (tag_key, entry_id, published) VALUES (?, ?, ?)",
-            self._tag_rows,
-        )
-        self._tag_rows.clear()
-
-    def _delete_tags(self, eid: str) -> None:
-        self._flush_tags()
-        self.conn.execute("DELETE FROM entry_tags WHERE entry_id = ?", (eid,))
-
     def _none(self, sql: str, *args: object) -> bool:
         return self.conn.execute(sql + " LIMIT 1", args).fetchone() is None
 
-    def _may_exist(self, kind: int, value: str) -> bool:
-        """Whether an entry with this content hash (kind 0) or id (1) may be stored."""
-        return self._written is None or value in self._written[kind]
+    def _may_exist(self, written: set[str], value: str) -> bool:
+        """Whether an entry with this content hash or id may be stored; on a first load,
+        only if this load wrote it (``written`` is ``_hashes`` or ``_ids``)."""
+        return not self._first_load or value in written
 
     def _stored(self, where: str, arg: str) -> Stored | None:
         r = self.conn.execute(
@@ -194,14 +184,14 @@ class Store:
         first_seen = from_iso(old[1]) if old else mtime
         current = self._stored("id = ?", old[0]) if old and old[0] else None
         match = None
-        if self._may_exist(0, item.content_hash):
+        if self._may_exist(self._hashes, item.content_hash):
             match = self._stored("content_hash = ?", item.content_hash)
         keys = [tagmod.key(t) for t in item.tags]
         rh = item.fingerprint
         taken = False
         if match is None and (current is None or current.refs > 1):  # a new entry is coming
             natural = entry_id(item.source_key)
-            taken = self._may_exist(1, natural) and not self._none(
+            taken = self._may_exist(self._ids, natural) and not self._none(
                 "SELECT 1 FROM entries WHERE id = ?", natural
             )
         intent = decide(item, rh, current, match, first_seen, mtime, taken)
@@ -230,9 +220,9 @@ class Store:
         assert intent.entry_id and intent.published and intent.updated
         c = self.conn
         published, updated = iso(intent.published), iso(intent.updated)
-        if self._written is not None:
-            self._written[0].add(item.content_hash)
-            self._written[1].add(intent.entry_id)
+        if self._first_load:
+            self._hashes.add(item.content_hash)
+            self._ids.add(intent.entry_id)
         values = (item.content_hash, item.source_key, item.title, item.summary, item.html,
                   item.lang, item.lang_group, json.dumps(keys, ensure_ascii=False), item.link,
                   item.author, published, updated, rh)  # fmt: skip
@@ -250,8 +240,11 @@ class Store:
                 "published = ?, updated = ?, row_hash = ? WHERE id = ?",
                 (*values, intent.entry_id),
             )
-            self._delete_tags(intent.entry_id)
-        self._tag_rows.extend((k, intent.entry_id, published) for k in keys)
+            c.execute("DELETE FROM entry_tags WHERE entry_id = ?", (intent.entry_id,))
+        c.executemany(
+            "INSERT OR IGNORE INTO entry_tags (tag_key, entry_id, published) VALUES (?, ?, ?)",
+            [(k, intent.entry_id, published) for k in keys],
+        )
         for name, k in zip(item.tags, keys, strict=True):
             if k not in self._tag_keys:
                 self._new_tag(k, name, updated)
@@ -280,7 +273,7 @@ class Store:
             "SELECT key FROM items WHERE entry_id = ? ORDER BY source_id, key LIMIT 1", (eid,)
         ).fetchone()
         if rest is None:
-            self._delete_tags(eid)
+            c.execute("DELETE FROM entry_tags WHERE entry_id = ?", (eid,))
             c.execute("DELETE FROM entries WHERE id = ?", (eid,))
             ch.removed += 1
         else:  # another copy of the article still publishes it; its file now speaks for it
@@ -344,10 +337,6 @@ class Store:
 
     def signature_rows(self, kind: str, key: str | None, now: str, limit: int) -> list[tuple]:
         return self._window(kind, key, now, limit, "id, row_hash, published, updated")
-
-    def window(self, kind: str, key: str | None, now: str, limit: int) -> list[Entry]:
-        rows = self._window(kind, key, now, limit, _ENTRY_COLS)
-        return [_entry(r) for r in rows]
 
     def entries(self, ids: list[str]) -> dict[str, Entry]:
         """The entries with these ids, by id."""
