@@ -128,8 +128,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
         files, entries = store.totals()
         print(f"{entries} entries from {files} files in {cfg.database}")
         print(f"{'entries':>8} {'in feed':>8}  feed")
+        counts = store.counts(now)
         for info, _ in plan(store, cfg.title):
-            total = store.count(info.kind, info.key, now)
+            total = counts.get(info.scope, 0)
             print(f"{total:>8} {min(total, cfg.max_entries):>8}  {info.path}")
     finally:
         store.close()

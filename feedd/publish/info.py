@@ -14,3 +14,8 @@ class FeedInfo:
     key: str | None  # tag key or language group
     title: str
     lang: str | None = None  # xml:lang of the feed element (language feeds)
+
+    @property
+    def scope(self) -> tuple[str, str]:
+        """``(kind, key)``: how the store names the entries the feed draws from."""
+        return self.kind, self.key or ""

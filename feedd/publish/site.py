@@ -24,6 +24,7 @@ from .info import FeedInfo
 FEED_NAMESPACE = uuid.UUID("5b7c1e3a-4f7d-5e0a-9c1b-feedd0000002")
 EMPTY_FEED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # only an all-feed with no entry
 PARALLEL_FROM = 40  # feeds to render; fewer are done in this process
+PAGES = ("feeds.opml", "index.html")
 LANG_NAMES = {
     "zh-Hans": "Chinese (Simplified)", "zh-Hant": "Chinese (Traditional)", "en": "English",
     "pt": "Portuguese", "es": "Spanish", "fr": "French", "de": "German", "it": "Italian",
@@ -156,32 +157,46 @@ def _render_all(database: Path, config: Config, jobs: list[Job]) -> list[str]:
 
 
 def publish(store: Store, config: Config, now: dt.datetime) -> Published:
-    """Render every feed whose signature moved, then the OPML and the index."""
+    """Render every feed whose signature moved, then the OPML and the index.
+
+    Only feeds that may have changed are looked at: those the store marked dirty since the
+    last publish, those with entries that came due since, and those whose file is missing;
+    all of them when the settings (or the clock, backwards) moved since.
+    """
     out = config.output
     now_s = iso(now)
     limit = config.max_entries
     settings = "\n".join([__version__, config.title, config.author, config.base_url, str(limit)])
+    last = store.publish_state()
+    dirty_upto, dirty = store.dirty()
+    everything = last.get("settings") != settings or now_s < last.get("now", now_s)
+    if not everything and last.get("now", now_s) < now_s:
+        dirty |= store.came_due(last["now"], now_s)
+    feeds = plan(store, config.title)
     old = store.feed_signatures()
-    result = Published()
+    result = Published(feeds=len(feeds))
     new_sigs: dict[str, str] = {}
-    listed: list[pages.Listed] = []
     jobs: list[Job] = []
-    for info, empty_updated in plan(store, config.title):
+    for info, empty_updated in feeds:
+        missing = not (out / info.path).exists()
+        if not (everything or missing or info.scope in dirty):
+            continue
         rows = store.signature_rows(info.kind, info.key, now_s, limit)
         sig = _signature(settings, info, rows)
-        if old.get(info.path) != sig or not (out / info.path).exists():
+        if old.get(info.path) != sig or missing:
             jobs.append((info, empty_updated, rows))
             new_sigs[info.path] = sig
-        total = store.count(info.kind, info.key, now_s)
-        listed.append(pages.Listed(info, min(len(rows), total), total))
-    result.feeds = len(listed)
     if jobs:
         result.written = _render_all(store.path, config, jobs)
-        store.set_feed_signatures(new_sigs)  # only once every feed file is in place
-    for name, data in (
-        ("feeds.opml", pages.opml(config.title, config.base_url, listed)),
-        ("index.html", pages.index(config.title, config.base_url, listed)),
-    ):
-        if atomic.write(out / name, data):
-            result.written.append(name)
+    pages_missing = not all((out / n).exists() for n in PAGES)
+    if everything or dirty or pages_missing:
+        counts = store.counts(now_s)
+        listed = [pages.Listed(info, min(counts.get(info.scope, 0), limit),
+                               counts.get(info.scope, 0)) for info, _ in feeds]  # fmt: skip
+        for name in PAGES:
+            render = pages.opml if name == "feeds.opml" else pages.index
+            if atomic.write(out / name, render(config.title, config.base_url, listed)):
+                result.written.append(name)
+    if everything or dirty or jobs:
+        store.published(new_sigs, dirty_upto, settings, now_s)  # once every file is in place
     return result

@@ -71,6 +71,7 @@ class Store:
         self._new_source = self._first_load = False
         self._hashes: set[str] = set()
         self._ids: set[str] = set()
+        self._dirty: set[tuple[str, str]] = set()  # feeds the open write touched: see _writing
         if not readonly:
             migrate(self.conn)
 
@@ -108,7 +109,7 @@ class Store:
         self._new_source = self._none("SELECT 1 FROM items WHERE source_id = ?", source_id)
         self._first_load = self._none("SELECT 1 FROM entries")
         self._hashes, self._ids = set(), set()
-        with self._journal("DELETE" if self._first_load else None), self.conn:
+        with self._journal("DELETE" if self._first_load else None), self._writing():
             for key, size, mtime_ns, item in results:
                 ch.read += 1
                 self._apply(source_id, key, size, mtime_ns, item, now, ch)
@@ -117,6 +118,29 @@ class Store:
             for key in deleted:
                 self._forget(source_id, key, ch)
         return ch
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One write transaction that also records, in the same commit, the feeds whose
+        entries it touched (table ``dirty``): the publisher looks at those, not at all."""
+        self._dirty = set()
+        with self.conn:
+            yield
+            if self._dirty:
+                self.conn.executemany(
+                    "INSERT INTO dirty (kind, key) VALUES (?, ?)", sorted(self._dirty)
+                )
+
+    def _touch(self, lang_group: str, tag_keys: Iterable[str]) -> None:
+        """The feeds an entry is in (or was in, before an edit or a delete) may change."""
+        self._dirty.add(("all", ""))
+        self._dirty.add(("lang", lang_group))
+        self._dirty.update(("tag", k) for k in tag_keys)
+
+    def _touch_stored(self, eid: str) -> None:
+        row = self.conn.execute("SELECT lang_group, tags FROM entries WHERE id = ?", (eid,))
+        for lang_group, tags in row:
+            self._touch(lang_group, json.loads(tags))
 
     @contextlib.contextmanager
     def _journal(self, mode: str | None) -> Iterator[None]:
@@ -226,6 +250,9 @@ class Store:
         values = (item.content_hash, item.source_key, item.title, item.summary, item.html,
                   item.lang, item.lang_group, json.dumps(keys, ensure_ascii=False), item.link,
                   item.author, published, updated, rh)  # fmt: skip
+        if not insert:
+            self._touch_stored(intent.entry_id)  # the feeds it leaves, if its tags moved
+        self._touch(item.lang_group, keys)
         if insert:
             c.execute(
                 "INSERT INTO entries (content_hash, source_key, title, summary, html, lang, "
@@ -273,6 +300,7 @@ class Store:
             "SELECT key FROM items WHERE entry_id = ? ORDER BY source_id, key LIMIT 1", (eid,)
         ).fetchone()
         if rest is None:
+            self._touch_stored(eid)
             c.execute("DELETE FROM entry_tags WHERE entry_id = ?", (eid,))
             c.execute("DELETE FROM entries WHERE id = ?", (eid,))
             ch.removed += 1
@@ -293,7 +321,7 @@ class Store:
     def forget_source(self, source_id: int) -> Changes:
         """Drop every item of a source; entries nothing else publishes leave the feeds."""
         ch = Changes()
-        with self.conn:
+        with self._writing():
             keys = [r[0] for r in self.conn.execute(
                 "SELECT key FROM items WHERE source_id = ?", (source_id,))]  # fmt: skip
             for key in keys:
@@ -312,7 +340,7 @@ class Store:
         cutoff = iso(now - dt.timedelta(days=max_age_days)) if max_age_days else None
         drop = [k for n, (k, published) in enumerate(rows)
                 if (keep and n >= keep) or (cutoff and published < cutoff)]  # fmt: skip
-        with self.conn:
+        with self._writing():
             for key in drop:
                 row = self.conn.execute(
                     "SELECT entry_id FROM items WHERE source_id = ? AND key = ?", (source_id, key)
@@ -363,18 +391,57 @@ class Store:
             args = (*args, limit)
         return self.conn.execute(sql, (*args, limit)).fetchall()
 
-    def count(self, kind: str, key: str | None, now: str) -> int:
-        table, where, args = _scope(kind, key, now)
-        return self.conn.execute(f"SELECT count(*) FROM {table} WHERE {where}", args).fetchone()[0]
+    def counts(self, now: str) -> dict[tuple[str, str], int]:
+        """Entries published by ``now`` per feed, as ``{(kind, key): n}`` (``("all", "")``);
+        a feed with none is missing."""
+        c = self.conn
+        found = {("all", ""): c.execute(
+            "SELECT count(*) FROM entries WHERE published <= ?", (now,)).fetchone()[0]}  # fmt: skip
+        for kind, sql in (
+            ("lang", "SELECT lang_group, count(*) FROM entries WHERE published <= ? "
+                     "GROUP BY lang_group"),
+            ("tag", "SELECT tag_key, count(*) FROM entry_tags WHERE published <= ? "
+                    "GROUP BY tag_key"),
+        ):  # fmt: skip
+            found.update(((kind, k), n) for k, n in c.execute(sql, (now,)))
+        return found
 
     def feed_signatures(self) -> dict[str, str]:
         return dict(self.conn.execute("SELECT path, signature FROM feeds"))
 
-    def set_feed_signatures(self, sigs: dict[str, str]) -> None:
+    def dirty(self) -> tuple[int, set[tuple[str, str]]]:
+        """The feeds changes touched since the last publish: ``(last row id, {(kind, key)})``."""
+        rows = self.conn.execute("SELECT id, kind, key FROM dirty").fetchall()
+        return max((r[0] for r in rows), default=0), {(r[1], r[2]) for r in rows}
+
+    def came_due(self, after: str, now: str) -> set[tuple[str, str]]:
+        """The feeds of entries dated after ``after`` and by ``now``: dated ahead when written,
+        they join their feeds only now."""
+        found: set[tuple[str, str]] = set()
+        for lang_group, tags in self.conn.execute(
+            "SELECT lang_group, tags FROM entries WHERE published > ? AND published <= ?",
+            (after, now),
+        ):
+            found.add(("lang", lang_group))
+            found.update(("tag", k) for k in json.loads(tags))
+        if found:
+            found.add(("all", ""))
+        return found
+
+    def publish_state(self) -> dict[str, str]:
+        """What the last publish recorded: ``settings`` and ``now`` (absent before the first)."""
+        return dict(self.conn.execute("SELECT name, value FROM published"))
+
+    def published(self, sigs: dict[str, str], dirty_upto: int, settings: str, now: str) -> None:
+        """Record a publish, once its files are in place: the signatures of the feeds it wrote,
+        the dirty marks it looked at gone, and its settings and clock."""
         with self.conn:
-            self.conn.executemany(
-                "INSERT OR REPLACE INTO feeds (path, signature) VALUES (?, ?)", sigs.items()
-            )
+            c = self.conn
+            c.executemany("INSERT OR REPLACE INTO feeds (path, signature) VALUES (?, ?)",
+                          sigs.items())  # fmt: skip
+            c.execute("DELETE FROM dirty WHERE id <= ?", (dirty_upto,))
+            c.executemany("INSERT OR REPLACE INTO published (name, value) VALUES (?, ?)",
+                          [("settings", settings), ("now", now)])  # fmt: skip
 
     def totals(self) -> tuple[int, int]:
         """``(files, entries)`` in the store."""

@@ -99,7 +99,21 @@ def _v1(db: Database) -> None:
     db["feeds"].create({"path": str, "signature": str}, pk="path")
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1]
+def _v2(db: Database) -> None:
+    # Feeds whose entries changed since they were last published: written in the same
+    # transaction as the change, cleared once the publisher has looked at them, so a run that
+    # stops in between leaves them to the next. ``kind`` and ``key`` as in FeedInfo ("all"
+    # has key ""). Rows only ever grow in id: the publisher clears the ones it read.
+    db.execute(
+        "CREATE TABLE dirty (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, "
+        "key TEXT NOT NULL)"
+    )
+    # What the last publish was made with: the settings' signature and its clock, which tell
+    # when every feed must be looked at (settings moved) or which dated entries came due.
+    db["published"].create({"name": str, "value": str}, pk="name")
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2]
 VERSION = len(MIGRATIONS)
 
 
