@@ -63,7 +63,9 @@ def read_all(
     jobs = [(f, zone) for f in files]
     n = parallel.workers()
     if len(files) >= PARALLEL_FROM and n > 1:
-        from .normalize import article  # noqa: F401 - loaded once here, inherited by the workers
+        from .normalize import article, lang  # noqa: F401 - loaded here, inherited by workers
+
+        lang.script_patterns()
 
         with parallel.pool(n) as pool:
             results = pool.imap(_read, jobs, chunksize=_chunk(len(files), n))

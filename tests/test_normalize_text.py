@@ -37,6 +37,20 @@ def test_clean_strips_pinyin_in_nfd_text():
     assert clean(nfd("互聯(lián)網(wǎng)")) == "互聯網"
 
 
+@pytest.mark.parametrize(
+    "text, cleaned",
+    [
+        ("(lián)網", "(lián)網"),  # nothing before it: not an annotation
+        ("聯(lián)(lián)", "聯(lián)"),  # the second follows the first, not a character
+        ("聯(lián) (lián)", "聯 (lián)"),
+        ("\ufa0e(lǎo)", "\ufa0e"),  # a unified ideograph of the compatibility block
+        ("ㄅ(bō)", "ㄅ(bō)"),  # bopomofo is not Han
+    ],
+)
+def test_clean_strips_only_readings_right_after_han(text, cleaned):
+    assert clean(text) == cleaned
+
+
 def test_clean_strips_toneless_particles_after_han():
     assert clean("我的(de)书") == "我的书"
 

@@ -114,10 +114,10 @@ def _date(meta: dict[str, Any], keys: tuple[str, ...], zone: ZoneInfo, warnings:
 def normalize(key: str, data: bytes, zone: ZoneInfo) -> Item:
     """Read one seed file's bytes into an Item, or raise InputError naming ``key``."""
     try:
-        raw, _encoding = decode(data)
+        raw, encoding = decode(data)
     except DecodeError as e:
         raise InputError(key, str(e)) from None
-    raw = text.clean(raw)
+    raw = text.clean(raw, legal=encoding == "utf-8" and not text.illegal_utf8(data))
     try:
         meta, body = split(raw)
     except FrontMatterError as e:

@@ -8,6 +8,7 @@ their own: ``zh-CN``, ``zh-SG``, ``zh-Hans`` and Simplified text go to ``zh-Hans
 
 from __future__ import annotations
 
+import functools
 import re
 
 _TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
@@ -53,26 +54,27 @@ def group(tag: str, text: str = "") -> str:
     return chinese_script(text)
 
 
-_script_patterns: tuple[re.Pattern[str], re.Pattern[str]] | None = None
+@functools.cache
+def script_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Traditional-only and Simplified-only characters of CC-CEDICT (zhon's sets), each as
+    one character class: a regex scan counts them at C speed. Built on first use (~10 ms);
+    a cold start builds them before its worker processes fork."""
+    from zhon import cedict  # imported late: only Chinese text needs it
+
+    trad, simp = set(cedict.traditional), set(cedict.simplified)
+    return (
+        re.compile("[" + "".join(sorted(trad - simp)) + "]"),
+        re.compile("[" + "".join(sorted(simp - trad)) + "]"),
+    )
 
 
 def chinese_script(text: str) -> str:
     """``zh-Hant`` when more characters are Traditional-only than Simplified-only.
 
-    hanzidentifier's own ``identify`` asks for every character to fit one system, which one
-    stray character of real text breaks; its CC-CEDICT character sets are counted instead,
-    each as one character class (a regex scan counts at C speed).
+    Counting, rather than asking every character to fit one system (as hanzidentifier's
+    ``identify`` does), keeps one stray character of real text from deciding.
     """
-    global _script_patterns
-    if _script_patterns is None:
-        from hanzidentifier import helpers  # imported late: only Chinese text needs it
-
-        trad, simp = helpers.TRADITIONAL_CHARACTERS, helpers.SIMPLIFIED_CHARACTERS
-        _script_patterns = (
-            re.compile("[" + "".join(sorted(trad - simp)) + "]"),
-            re.compile("[" + "".join(sorted(simp - trad)) + "]"),
-        )
-    trad_only, simp_only = _script_patterns
+    trad_only, simp_only = script_patterns()
     sample = text[:SAMPLE]
     return (
         "zh-Hant" if len(trad_only.findall(sample)) > len(simp_only.findall(sample)) else "zh-Hans"

@@ -21,12 +21,24 @@ _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _PINYIN = re.compile(  # starts with a literal "(", so the scan for candidates runs at C speed
     rf"\((?:[a-zü]*[{_TONED}][a-zü{_TONED}]*|de|le|men|me|ma|ne|ba|zi|zhe|ge|li)\)"
 )
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
-def _drop_reading(m: re.Match[str]) -> str:
-    start = m.start()
-    return "" if start and _HAN.match(m.string, start - 1) else m.group()
+_ANNOTATION = re.compile(f"({_PINYIN.pattern})")
+
+
+def _drop_readings(text: str) -> str:
+    """``text`` without the annotations that follow a Han character. Split, then joined
+    without them: a Python callback per candidate, as ``re.sub`` would make, costs double."""
+    parts = _ANNOTATION.split(text)  # text, annotation, text, annotation, ..., text
+    if len(parts) == 1:
+        return text
+    out = [parts[0]]
+    for i in range(1, len(parts), 2):
+        before = parts[i - 1][-1:]  # empty right after another annotation: kept
+        if not ("\u3400" <= before <= "\u9fff" or "\uf900" <= before <= "\ufaff"):
+            out.append(parts[i])
+        out.append(parts[i + 1])
+    return "".join(out)
 
 
 _SENTENCE_END = re.compile(r"[。！？!?]|\.(?=\s|$)")
@@ -41,10 +53,8 @@ def illegal_utf8(data: bytes) -> bool:
     """Whether UTF-8 bytes hold an XML-illegal character: C0 controls but tab, newline and CR,
     U+FFFE or U+FFFF (UTF-8 cannot hold a lone surrogate). Byte operations only: scanning the
     text with ``_XML_ILLEGAL`` costs five times as much."""
-    return (
-        len(data.translate(None, _C0)) != len(data)
-        or b"\xef\xbf\xbe" in data
-        or b"\xef\xbf\xbf" in data
+    return len(data.translate(None, _C0)) != len(data) or (
+        b"\xef\xbf" in data and (b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data)
     )
 
 
@@ -55,11 +65,15 @@ def _has_illegal(text: str) -> bool:
         return True
 
 
-def clean(text: str) -> str:
-    """Drop XML-illegal characters and scraped pinyin annotations; NFC-normalize."""
-    text = unicodedata.normalize("NFC", xml_safe(text))
+def clean(text: str, legal: bool = False) -> str:
+    """Drop XML-illegal characters and scraped pinyin annotations; NFC-normalize.
+
+    ``legal``: the caller has checked that ``text`` holds no XML-illegal character (in the
+    bytes it decoded, say), which spares encoding it again to look.
+    """
+    text = unicodedata.normalize("NFC", text if legal else xml_safe(text))
     if "(" in text:  # after NFC: an NFD copy writes tone marks as combining characters
-        text = _PINYIN.sub(_drop_reading, text)
+        text = _drop_readings(text)
     return text
 
 
@@ -79,8 +93,11 @@ def undouble(body: str) -> tuple[str, bool]:
     Blank lines and spacing are ignored when comparing, so a copy pasted with other spacing
     still counts; the first copy is returned as written.
     """
+    words = body.split(None, 1)
+    if not words or body.count(words[0]) < 2:
+        return body, False  # its first word is not there twice: cheap, and most bodies
     lines = body.split("\n")
-    idx = [i for i, ln in enumerate(lines) if ln.strip()]
+    idx = [i for i, ln in enumerate(lines) if ln and not ln.isspace()]
     n = len(idx)
     if n < 2 or n % 2:
         return body, False

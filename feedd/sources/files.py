@@ -18,12 +18,14 @@ from ..models import SeedFile
 MAX_FILE_BYTES = 16 * 1024 * 1024  # an "article" larger than this is a mistake, not an article
 
 
+_SKIPPED_ENDINGS = ("~", ".swp", ".swo", ".swx", ".tmp", ".part")
+
+
 def skipped_name(name: str) -> bool:
     """Hidden files and editor leftovers: ``.x``, ``.#x`` (Emacs locks), ``x~``, ``*.swp``."""
     return (
         name.startswith(".")
-        or name.endswith("~")
-        or name.endswith((".swp", ".swo", ".swx", ".tmp", ".part"))
+        or name.endswith(_SKIPPED_ENDINGS)
         or (name.startswith("#") and name.endswith("#"))
     )
 
@@ -31,6 +33,8 @@ def skipped_name(name: str) -> bool:
 def _text_name(name: str) -> str:
     """A file name as text: bytes that are not UTF-8 (os.scandir keeps them as surrogates,
     which SQLite and XML refuse) are spelled as ``\\xff``, stably and uniquely."""
+    if name.isascii():
+        return name
     try:
         name.encode("utf-8")
         return name

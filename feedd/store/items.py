@@ -23,6 +23,7 @@ from .decide import Intent, Stored, decide, entry_id
 from .schema import migrate
 
 BULK_CACHE_KIB = 32 * 1024  # SQLite's page cache during a first load (default: 2 MiB)
+_json = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps makes an encoder per call
 _ENTRY_COLS = (
     "id, content_hash, title, summary, html, lang, lang_group, tags, link, author, "
     "published, updated"
@@ -248,7 +249,7 @@ class Store:
             self._hashes.add(item.content_hash)
             self._ids.add(intent.entry_id)
         values = (item.content_hash, item.source_key, item.title, item.summary, item.html,
-                  item.lang, item.lang_group, json.dumps(keys, ensure_ascii=False), item.link,
+                  item.lang, item.lang_group, _json(keys), item.link,
                   item.author, published, updated, rh)  # fmt: skip
         if not insert:
             self._touch_stored(intent.entry_id)  # the feeds it leaves, if its tags moved
