@@ -15,7 +15,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from . import __version__, log, pipeline
+from . import __version__, pipeline
 from . import config as configmod
 from .errors import BusyError, ConfigError, FeeddError
 from .normalize.dates import iso
@@ -24,6 +24,7 @@ from .store import sources as srcstore
 from .store.items import Store
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+LOG_LEVELS = ("debug", "info", "warning", "error")  # for `run`; logging loads only there
 
 
 def _err(msg: str) -> None:
@@ -203,7 +204,7 @@ def cmd_sources_export(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from . import daemon
+    from . import daemon, log
 
     log.setup(args.log_level)
     return daemon.main(Path(args.config))
@@ -254,7 +255,7 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     run.add_argument(
         "--log-level",
-        choices=log.LEVELS,
+        choices=LOG_LEVELS,
         default="info",
         help="least important events to log (default info)",
     )

@@ -11,7 +11,6 @@ import logging
 import sys
 
 LOG = logging.getLogger("feedd")
-LEVELS = ("debug", "info", "warning", "error")
 
 
 def setup(level: str = "info") -> None:

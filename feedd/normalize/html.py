@@ -28,8 +28,7 @@ _PARA = re.compile(r"<p>(.*?)</p>", re.S)
 _BLOCK_TAG = re.compile(r"</?(?:p|br|div|li|h[1-6]|blockquote|tr|td|th|pre|hr|dd|dt)\b[^>]*>")
 _TAG_RE = re.compile(r"<[^>]*>")
 _LONG_LINE = 120  # a line this long is prose, not Markdown hard-wrapped at a column
-# any line of a block that starts a list, quote, heading, table or code (no newline in [^\S\n])
-_BLOCK_START = re.compile(r"^[^\S\n]*(?:[-*+][^\S\n]|\d+[.)][^\S\n]|>|#|\||```|~~~|    |\t)", re.M)
+_BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|>|#|\||```|~~~|    |\t)")
 
 
 def _line_paragraphs(md: str) -> str:
@@ -47,7 +46,7 @@ def _line_paragraphs(md: str) -> str:
         if "\n" not in block:
             continue
         lines = block.split("\n")
-        if max(map(len, lines)) >= _LONG_LINE and not _BLOCK_START.search(block):
+        if max(map(len, lines)) >= _LONG_LINE and not any(map(_BLOCK_START.match, lines)):
             blocks[i] = "\n\n".join(lines)
             changed = True
     return "\n\n".join(blocks) if changed else md

@@ -93,11 +93,8 @@ def undouble(body: str) -> tuple[str, bool]:
     Blank lines and spacing are ignored when comparing, so a copy pasted with other spacing
     still counts; the first copy is returned as written.
     """
-    words = body.split(None, 1)
-    if not words or body.count(words[0]) < 2:
-        return body, False  # its first word is not there twice: cheap, and most bodies
     lines = body.split("\n")
-    idx = [i for i, ln in enumerate(lines) if ln and not ln.isspace()]
+    idx = [i for i, ln in enumerate(lines) if ln.strip()]
     n = len(idx)
     if n < 2 or n % 2:
         return body, False

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 
 
@@ -28,6 +27,8 @@ def write(path: Path, data: bytes) -> bool:
     if same_bytes(path, data):
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # only when a file is written: a run that changed nothing never needs it
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:

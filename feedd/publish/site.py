@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__, parallel
 from ..config import Config
+from ..ids import FEED_NAMESPACE, uuid5_urn
 from ..normalize.dates import from_iso, iso
 from ..store.items import Store
 from . import atomic, pages
 from .info import FeedInfo
 
-FEED_NAMESPACE = uuid.UUID("5b7c1e3a-4f7d-5e0a-9c1b-feedd0000002")
 EMPTY_FEED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # only an all-feed with no entry
 PARALLEL_FROM = 40  # feeds to render; fewer are done in this process
 PAGES = ("feeds.opml", "index.html")
@@ -41,7 +40,7 @@ class Published:
 
 def feed_id(path: str) -> str:
     """A feed's Atom id: from its path, not its URL, so moving ``base_url`` keeps it."""
-    return "urn:uuid:" + str(uuid.uuid5(FEED_NAMESPACE, path))
+    return uuid5_urn(FEED_NAMESPACE, path)
 
 
 def plan(store: Store, title: str) -> list[tuple[FeedInfo, dt.datetime]]:
