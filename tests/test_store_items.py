@@ -111,3 +111,51 @@ def test_a_first_load_decides_as_a_later_load_does(tmp_path: Path) -> None:
         assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         s.close()
     reader.close()
+
+
+TAG_ROWS = "SELECT tag_key, entry_id, published FROM entry_tags"
+
+
+def test_an_older_database_is_migrated_with_its_data(tmp_path: Path, monkeypatch) -> None:
+    from feedd.store import schema
+
+    path = tmp_path / "feedd.db"
+    monkeypatch.setattr(schema, "VERSION", 2)  # a database written by the feedd before v3
+    old = Store(path)
+    old.ingest([(k, 1, MTIME, item(k, k, tags=("News", "Tech"))) for k in ("a.md", "b.md")],
+               [], NOW)  # fmt: skip
+    before = ids(old), sorted(old.conn.execute(TAG_ROWS))
+    old.close()
+    monkeypatch.undo()
+    new = Store(path)
+    try:
+        assert new.conn.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION
+        assert (ids(new), sorted(new.conn.execute(TAG_ROWS))) == before
+        ch = new.ingest([("a.md", 2, MTIME, item("a.md", "edited", tags=("News",)))], ["b.md"], NOW)
+        assert (ch.updated, ch.removed) == (1, 1)
+        assert new.conn.execute("SELECT tag_key FROM entry_tags").fetchall() == [("news",)]
+    finally:
+        new.close()
+
+
+def test_a_migration_that_fails_leaves_the_old_schema(tmp_path: Path, monkeypatch) -> None:
+    from feedd.store import schema
+
+    path = tmp_path / "feedd.db"
+    monkeypatch.setattr(schema, "VERSION", 2)
+    Store(path).close()
+    monkeypatch.undo()
+
+    def broken(db) -> None:
+        db.execute("DROP TABLE items")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS[:2], broken])
+    with pytest.raises(OSError):
+        Store(path)
+    con = sqlite3.connect(path)
+    try:
+        assert con.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert con.execute("SELECT count(*) FROM items").fetchone() == (0,)
+    finally:
+        con.close()

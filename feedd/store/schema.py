@@ -113,7 +113,34 @@ def _v2(db: Database) -> None:
     db["published"].create({"name": str, "value": str}, pk="name")
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2]
+def _v3(db: Database) -> None:
+    # items and entry_tags become WITHOUT ROWID tables, clustered on their primary key: one
+    # B-tree fewer to write per row (a cold start at 10,000 files writes ~35,000 such rows),
+    # and a tag's feed window reads its (tag, published, entry) key in order.
+    db.executescript("""
+        CREATE TABLE items_v3 (
+            source_id INTEGER NOT NULL, key TEXT NOT NULL, size INTEGER, mtime_ns INTEGER,
+            entry_id TEXT, content_hash TEXT, first_seen TEXT, retired INTEGER DEFAULT 0,
+            PRIMARY KEY (source_id, key)
+        ) WITHOUT ROWID;
+        INSERT INTO items_v3 SELECT source_id, key, size, mtime_ns, entry_id, content_hash,
+            first_seen, retired FROM items;
+        DROP TABLE items;
+        ALTER TABLE items_v3 RENAME TO items;
+        CREATE INDEX idx_items_entry_id ON items (entry_id);
+
+        CREATE TABLE entry_tags_v3 (
+            tag_key TEXT NOT NULL, published TEXT NOT NULL, entry_id TEXT NOT NULL,
+            PRIMARY KEY (tag_key, published, entry_id)
+        ) WITHOUT ROWID;
+        INSERT INTO entry_tags_v3 SELECT tag_key, published, entry_id FROM entry_tags;
+        DROP TABLE entry_tags;
+        ALTER TABLE entry_tags_v3 RENAME TO entry_tags;
+        CREATE INDEX idx_entry_tags_entry_id ON entry_tags (entry_id);
+    """)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3]
 VERSION = len(MIGRATIONS)
 
 
@@ -133,5 +160,6 @@ def migrate(conn: sqlite3.Connection) -> None:
     db = Database(conn)
     for version in range(current, VERSION):
         with conn:
+            conn.execute("BEGIN")  # DDL too: sqlite3 opens no transaction for it by itself
             MIGRATIONS[version](db)
             conn.execute(f"PRAGMA user_version = {version + 1}")
