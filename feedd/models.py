@@ -86,7 +86,7 @@ class Entry:
     content_hash: str
     title: str
     summary: str
-    html: str
+    html: bytes  # UTF-8, as stored: escaped and written out without being decoded first
     lang: str
     lang_group: str
     tags: tuple[str, ...]

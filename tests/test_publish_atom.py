@@ -29,6 +29,7 @@ def entry(n: int, **kw: object) -> Entry:
         published=dt.datetime(2025, 1, n, tzinfo=UTC), updated=dt.datetime(2025, 2, n, tzinfo=UTC),
     )  # fmt: skip
     fields.update(kw)
+    fields["html"] = fields["html"].encode("utf-8", "surrogatepass")  # stored as UTF-8
     return Entry(**fields)
 
 

@@ -99,20 +99,26 @@ def _entry_xml(
         return html.escape(safe(s), quote=False)
 
     title = text(e.title) or "(untitled)"
-    out = [
-        f"<entry{_attr('xml:lang', e.lang) if e.lang != feed_lang else ''}>\n",
-        f"  <id>{text(e.id)}</id>\n  <title>{title}</title>\n",
-        f"  <updated>{_date(e.updated)}</updated>\n",
-        f"  <author>\n    <name>{text(e.author or author)}</name>\n  </author>\n",
-        f'  <content type="html">{text(e.html) or text(f"<p>{title}</p>")}</content>\n',
-    ]
+    head = (
+        f"<entry{_attr('xml:lang', e.lang) if e.lang != feed_lang else ''}>\n"
+        f"  <id>{text(e.id)}</id>\n  <title>{title}</title>\n"
+        f"  <updated>{_date(e.updated)}</updated>\n"
+        f"  <author>\n    <name>{text(e.author or author)}</name>\n  </author>\n"
+        '  <content type="html">'
+    )
+    # The body, most of an entry, stays bytes: escaping UTF-8 needs no decoding
+    body = e.html if safe is _as_is else safe(e.html.decode("utf-8", "replace")).encode()
+    body = body.replace(b"&", b"&amp;").replace(b"<", b"&lt;").replace(b">", b"&gt;")
+    out = ["</content>\n"]
     if e.link:
         out.append(f'  <link{_attr("href", e.link)} rel="alternate" type="text/html"/>\n')
     out.append(f"  <summary>{text(e.summary) or title}</summary>\n")
     scheme = base_url + "tags/"
     out.extend(_category(tag_names.get(key, key), scheme) for key in e.tags)
     out.append(f"  <published>{_date(e.published)}</published>\n</entry>\n")
-    return "".join(out).encode()
+    return b"".join(
+        [head.encode(), body or text(f"<p>{title}</p>").encode(), "".join(out).encode()]
+    )
 
 
 @functools.lru_cache(maxsize=4096)  # a tag is in many entries

@@ -25,8 +25,8 @@ from .schema import migrate
 BULK_CACHE_KIB = 32 * 1024  # SQLite's page cache during a first load (default: 2 MiB)
 _json = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps makes an encoder per call
 _ENTRY_COLS = (
-    "id, content_hash, title, summary, html, lang, lang_group, tags, link, author, "
-    "published, updated"
+    "id, content_hash, title, summary, CAST(html AS BLOB), lang, lang_group, tags, link, "
+    "author, published, updated"
 )
 
 
