@@ -63,9 +63,22 @@ def _signature(settings: str, info: FeedInfo, rows: list[tuple]) -> str:
     return h.hexdigest()
 
 
-# A feed to write: what it is, its `updated` while empty, and its window's signature rows
-# (id, row hash, published, updated), newest first.
+# A feed to look at: what it is, and the `updated` it shows while empty.
+Look = tuple[FeedInfo, dt.datetime]
+# A feed to write: that, and its window's signature rows (id, row hash, published, updated),
+# newest first.
 Job = tuple[FeedInfo, dt.datetime, list[tuple]]
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """What a process that looks at feeds needs besides the feeds."""
+
+    database: Path
+    config: Config
+    signed: str  # the settings every signature starts with
+    now: str
+    old: dict[str, str]  # path -> signature the feed was last written with
 
 
 class _EntryCache:
@@ -113,46 +126,68 @@ class _EntryCache:
         return None if lang is None else (eid, lang != info.lang)
 
 
-def _render_jobs(database: Path, config: Config, jobs: list[Job]) -> list[str]:
-    """Render and write the given feeds; the paths whose bytes changed."""
-    from . import atom  # feedgen and lxml: only loaded when a feed is rendered
-
-    store = Store(database, readonly=True)
+def _look(shared: _Shared, feeds: list[Look]) -> tuple[dict[str, str], list[str]]:
+    """Sign each feed's window; render and write those whose signature moved (or whose file
+    is missing). Returns the new signatures of the feeds written and the paths whose bytes
+    changed."""
+    store = Store(shared.database, readonly=True)
     try:
-        cache = _EntryCache(store, config, jobs)
-        written = []
-        for info, empty_updated, rows in jobs:
-            updated = max((from_iso(r[3]) for r in rows), default=empty_updated)
-            head = atom.head_xml(
-                info,
-                base_url=config.base_url,
-                feed_id=feed_id(info.path),
-                author=config.author,
-                updated=updated,
-            )
-            data = atom.assemble(head, cache.feed(info, [r[0] for r in rows]))
-            if atomic.write(config.output / info.path, data):
-                written.append(info.path)
-        return written
+        jobs: list[Job] = []
+        sigs: dict[str, str] = {}
+        for info, empty_updated in feeds:
+            rows = store.signature_rows(info.kind, info.key, shared.now, shared.config.max_entries)
+            sig = _signature(shared.signed, info, rows)
+            if shared.old.get(info.path) != sig or not (shared.config.output / info.path).exists():
+                jobs.append((info, empty_updated, rows))
+                sigs[info.path] = sig
+        return sigs, _render(store, shared.config, jobs) if jobs else []
     finally:
         store.close()
 
 
-def _render_chunk(args: tuple[Path, Config, list[Job]]) -> list[str]:
-    return _render_jobs(*args)
+def _render(store: Store, config: Config, jobs: list[Job]) -> list[str]:
+    """Render and write the given feeds; the paths whose bytes changed."""
+    from . import atom  # feedgen and lxml: only loaded when a feed is rendered
+
+    cache = _EntryCache(store, config, jobs)
+    written = []
+    for info, empty_updated, rows in jobs:
+        updated = max((from_iso(r[3]) for r in rows), default=empty_updated)
+        head = atom.head_xml(
+            info,
+            base_url=config.base_url,
+            feed_id=feed_id(info.path),
+            author=config.author,
+            updated=updated,
+        )
+        data = atom.assemble(head, cache.feed(info, [r[0] for r in rows]))
+        if atomic.write(config.output / info.path, data):
+            written.append(info.path)
+    return written
 
 
-def _render_all(database: Path, config: Config, jobs: list[Job]) -> list[str]:
-    """Feeds are independent: with many to render, they are split over the CPU cores (an
-    entry in feeds of both halves is then made twice, a small price)."""
+def _look_at(args: tuple[_Shared, list[Look]]) -> tuple[dict[str, str], list[str]]:
+    return _look(*args)
+
+
+def _look_all(shared: _Shared, feeds: list[Look]) -> tuple[dict[str, str], list[str]]:
+    """Feeds are independent: with many to look at (a cold start, new settings), they are
+    split over the CPU cores, windows and signatures included (an entry in feeds of two
+    parts is then made twice, a small price)."""
     workers = parallel.workers()
-    if len(jobs) < PARALLEL_FROM or workers < 2:
-        return _render_jobs(database, config, jobs)
+    if len(feeds) < PARALLEL_FROM or workers < 2:
+        return _look(shared, feeds)
     from . import atom  # noqa: F401 - loaded once here, inherited by the workers
 
-    chunks = [(database, config, jobs[i::workers]) for i in range(workers)]
+    sigs: dict[str, str] = {}
+    written: list[str] = []
     with parallel.pool(workers) as pool:
-        return sorted(p for part in pool.map(_render_chunk, chunks) for p in part)
+        for part_sigs, part_written in pool.map(
+            _look_at, [(shared, feeds[i::workers]) for i in range(workers)]
+        ):
+            sigs.update(part_sigs)
+            written.extend(part_written)
+    return sigs, sorted(written)
 
 
 def publish(store: Store, config: Config, now: dt.datetime) -> Published:
@@ -172,21 +207,13 @@ def publish(store: Store, config: Config, now: dt.datetime) -> Published:
     if not everything and last.get("now", now_s) < now_s:
         dirty |= store.came_due(last["now"], now_s)
     feeds = plan(store, config.title)
-    old = store.feed_signatures()
     result = Published(feeds=len(feeds))
+    look = [(info, empty) for info, empty in feeds
+            if everything or info.scope in dirty or not (out / info.path).exists()]  # fmt: skip
     new_sigs: dict[str, str] = {}
-    jobs: list[Job] = []
-    for info, empty_updated in feeds:
-        missing = not (out / info.path).exists()
-        if not (everything or missing or info.scope in dirty):
-            continue
-        rows = store.signature_rows(info.kind, info.key, now_s, limit)
-        sig = _signature(settings, info, rows)
-        if old.get(info.path) != sig or missing:
-            jobs.append((info, empty_updated, rows))
-            new_sigs[info.path] = sig
-    if jobs:
-        result.written = _render_all(store.path, config, jobs)
+    if look:
+        shared = _Shared(store.path, config, settings, now_s, store.feed_signatures())
+        new_sigs, result.written = _look_all(shared, look)
     pages_missing = not all((out / n).exists() for n in PAGES)
     if everything or dirty or pages_missing:
         counts = store.counts(now_s)
@@ -196,6 +223,6 @@ def publish(store: Store, config: Config, now: dt.datetime) -> Published:
             render = pages.opml if name == "feeds.opml" else pages.index
             if atomic.write(out / name, render(config.title, config.base_url, listed)):
                 result.written.append(name)
-    if everything or dirty or jobs:
+    if everything or dirty or new_sigs:
         store.published(new_sigs, dirty_upto, settings, now_s)  # once every file is in place
     return result
