@@ -157,3 +157,17 @@ def test_a_deleted_feed_file_is_written_again(empty_site: Site) -> None:
     (site.public / "tags/red.atom").unlink()
     (site.public / "index.html").unlink()
     assert set(once(site, T0 + DAY).published.written) == {"tags/red.atom", "index.html"}
+
+
+def test_feeds_split_over_processes_come_out_as_from_one(
+    empty_site: Site, tmp_path: Path, monkeypatch
+) -> None:
+    from feedd.publish import site as sitemod
+
+    site = empty_site
+    n = sitemod.PARALLEL_FROM + 5  # tag feeds enough to be looked at by worker processes
+    for i in range(n):
+        seed(site, f"a{i}.md", f"Article {i}", [f"Tag {i}", f"Tag {i + 1}", "Common"])
+    once(site, T0)
+    monkeypatch.setattr(sitemod, "PARALLEL_FROM", 10**9)  # the same database, in one process
+    assert files(site.public) == published_from_scratch(site, T0, tmp_path / "serial")

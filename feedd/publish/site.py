@@ -1,8 +1,10 @@
 """Publish the output folder from the store: every feed whose content changed, and the lists.
 
-Reads the store, never a source. Each feed has a signature (its settings and, per entry in
-its window, id, row hash and dates); a feed whose signature is unchanged and whose file is
-there is not rendered at all, so a run that changed nothing writes nothing.
+Reads the store, never a source. Only feeds that may have changed are looked at: the store
+marks the feeds each change touches, in the change's own transaction. Each feed looked at has
+a signature (its settings and, per entry in its window, id, row hash and dates); one whose
+signature is unchanged and whose file is there is not rendered, so a run that changed nothing
+queries no feed and writes nothing.
 """
 
 from __future__ import annotations
@@ -32,6 +34,10 @@ LANG_NAMES = {
 }  # fmt: skip
 
 
+# A feed to look at: what it is, and the `updated` it shows while empty.
+Look = tuple[FeedInfo, dt.datetime]
+
+
 @dataclass
 class Published:
     feeds: int = 0
@@ -43,7 +49,7 @@ def feed_id(path: str) -> str:
     return uuid5_urn(FEED_NAMESPACE, path)
 
 
-def plan(store: Store, title: str) -> list[tuple[FeedInfo, dt.datetime]]:
+def plan(store: Store, title: str) -> list[Look]:
     """Every feed to publish, with the ``updated`` it shows while empty."""
     feeds = [(FeedInfo("all.atom", "all", None, title), EMPTY_FEED_DATE)]
     for code, created in store.lang_groups():
@@ -63,8 +69,6 @@ def _signature(settings: str, info: FeedInfo, rows: list[tuple]) -> str:
     return h.hexdigest()
 
 
-# A feed to look at: what it is, and the `updated` it shows while empty.
-Look = tuple[FeedInfo, dt.datetime]
 # A feed to write: that, and its window's signature rows (id, row hash, published, updated),
 # newest first.
 Job = tuple[FeedInfo, dt.datetime, list[tuple]]
