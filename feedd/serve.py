@@ -70,16 +70,14 @@ RECHECK = 0.2  # seconds a file's stat is trusted: a publish shows within this m
 
 class FileCache:
     def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.files: dict[Path, Cached] = {}
-        self.checked: dict[Path, float] = {}
+        self.lock = threading.Lock()  # for writers: a lookup is one atomic dict read
+        self.files: dict[Path, tuple[Cached, float]] = {}  # path -> (entry, when last stat'ed)
 
     def get(self, path: Path, max_age: int) -> Cached | None:
         now = time.monotonic()
-        with self.lock:
-            hit = self.files.get(path)
-            if hit and now - self.checked.get(path, 0.0) < RECHECK:
-                return hit
+        hit, checked = self.files.get(path) or (None, 0.0)
+        if hit and now - checked < RECHECK:
+            return hit
         try:
             st = path.stat()
         except OSError:
@@ -87,7 +85,7 @@ class FileCache:
         key = (st.st_mtime_ns, st.st_size)
         if hit and hit.key == key:
             with self.lock:
-                self.checked[path] = now
+                self.files[path] = (hit, now)
             return hit
         try:
             body = path.read_bytes()
@@ -107,23 +105,27 @@ class FileCache:
             plain + b"Content-Length: 0\r\n", gzipped + b"Content-Length: 0\r\n",
         )  # fmt: skip
         with self.lock:
-            self.files[path] = entry
-            self.checked[path] = now
+            self.files[path] = (entry, now)
         return entry
 
 
 class _Clock:
-    """The Date header, formatted once a second rather than once a request."""
+    """Status lines with their Date header, made once a second rather than once a request."""
 
     def __init__(self) -> None:
         self.second = 0
-        self.value = b""
+        self.lines: dict[int, bytes] = {}
 
-    def date(self) -> bytes:
+    def status_line(self, status: int) -> bytes:
+        """``HTTP/1.1 <status>``, ``Server`` and ``Date``, each ending in CRLF."""
         now = int(time.time())
         if now != self.second:
-            self.second, self.value = now, formatdate(now, usegmt=True).encode()
-        return self.value
+            self.second, self.lines = now, {}
+        line = self.lines.get(status)
+        if line is None:
+            date = formatdate(now, usegmt=True).encode()
+            line = self.lines[status] = (_PREFIX.get(status) or _prefix(status)) + date + b"\r\n"
+        return line
 
 
 class Server:
@@ -155,7 +157,7 @@ class Server:
         self.root, self.max_age = root.resolve(), max_age
         self.resolved = {}
         with self.cache.lock:
-            self.cache.files.clear()
+            self.cache.files = {}
 
     def start(self) -> None:
         self.thread = threading.Thread(target=self.loop.run_forever, name="http", daemon=True)
@@ -208,8 +210,7 @@ class Server:
         return self.status_line(status, head.encode()), body
 
     def status_line(self, status: int, head: bytes) -> bytes:
-        prefix = _PREFIX.get(status) or _prefix(status)
-        return b"".join((prefix, self.clock.date(), b"\r\n", head, b"\r\n"))
+        return b"".join((self.clock.status_line(status), head, b"\r\n"))
 
     def answer(self, method: str, target: str, headers: dict[str, str]) -> tuple[bytes, bytes]:
         """``(head, body)`` for one request; the body is dropped for HEAD by the caller."""
