@@ -63,7 +63,7 @@ class Item:
     content_hash: str  # over the normalized title and text: see normalize.text.content_hash
     title: str
     summary: str
-    html: str  # rendered and sanitized body
+    html: bytes  # rendered and sanitized body, UTF-8: stored and published as such
     lang: str  # BCP 47 tag of the article, e.g. "zh-CN", "pt"
     lang_group: str  # the language feed it belongs to, e.g. "zh-Hans", "pt"
     tags: tuple[str, ...] = ()  # display forms, first-seen spelling, case-insensitively unique

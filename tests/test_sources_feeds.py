@@ -39,7 +39,7 @@ def test_rss_10_rdf() -> None:
 
 def test_atom_03() -> None:
     (it,) = items("atom03.xml")
-    assert it.title == "Old atom" and "Atom zero three body." in it.html
+    assert it.title == "Old atom" and "Atom zero three body." in it.html.decode()
     assert it.source_key == "remote:tag:example.org:1"
 
 

@@ -20,7 +20,7 @@ MTIME = dt.datetime(2025, 3, 5, tzinfo=dt.UTC)
 
 def item(content_hash: str = "v1:new", key: str = KEY, **kw: object) -> Item:
     fields: dict = dict(
-        source_key=key, content_hash=content_hash, title="t", summary="s", html="<p>b</p>",
+        source_key=key, content_hash=content_hash, title="t", summary="s", html=b"<p>b</p>",
         lang="en", lang_group="en",
     )  # fmt: skip
     fields.update(kw)

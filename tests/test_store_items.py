@@ -20,7 +20,7 @@ MTIME = 1_700_000_000 * 10**9
 def item(key: str, text: str, **kw: object) -> Item:
     fields = dict(
         source_key=key, content_hash=content_hash("T", text), title="T", summary=text,
-        html=f"<p>{text}</p>", lang="en", lang_group="en", tags=("News",),
+        html=f"<p>{text}</p>".encode(), lang="en", lang_group="en", tags=("News",),
         published=dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
     )  # fmt: skip
     fields.update(kw)

@@ -174,7 +174,7 @@ def normalize(key: str, data: bytes, zone: ZoneInfo) -> Item:
         content_hash=digest,
         title=title,
         summary=summary,
-        html=rendered,
+        html=rendered.encode(),
         lang=tag,
         lang_group=group,
         tags=item_tags,

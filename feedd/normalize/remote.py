@@ -113,7 +113,7 @@ def normalize_entry(raw: RawEntry, feed: RawFeed, source: SourceSettings, now: d
         content_hash=digest,
         title=title,
         summary=summary,
-        html=body,  # publish.atom falls back to the title for an empty body
+        html=body.encode(),  # publish.atom falls back to the title for an empty body
         lang=code,
         lang_group=group,
         tags=item_tags,

@@ -258,13 +258,13 @@ class Store:
             c.execute(
                 "INSERT INTO entries (content_hash, source_key, title, summary, html, lang, "
                 "lang_group, tags, link, author, published, updated, row_hash, id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, CAST(? AS TEXT), ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (*values, intent.entry_id),
             )
         else:
             c.execute(
                 "UPDATE entries SET content_hash = ?, source_key = ?, title = ?, summary = ?, "
-                "html = ?, lang = ?, lang_group = ?, tags = ?, link = ?, author = ?, "
+                "html = CAST(? AS TEXT), lang = ?, lang_group = ?, tags = ?, link = ?, author = ?, "
                 "published = ?, updated = ?, row_hash = ? WHERE id = ?",
                 (*values, intent.entry_id),
             )
