@@ -56,28 +56,41 @@ def _read(args: tuple[SeedFile, str]) -> Item | InputError:
         return InputError(f.key, f"unexpected error while reading: {type(e).__name__}: {e}")
 
 
-def read_all(
+Results = Iterator[tuple[SeedFile, Item | InputError]]
+
+
+@contextlib.contextmanager
+def reading(
     files: list[SeedFile], zone: str, progress: Progress | None = None
-) -> Iterator[tuple[SeedFile, Item | InputError]]:
-    """Read and normalize ``files``, yielding results in the order given."""
-    jobs = [(f, zone) for f in files]
+) -> Iterator[Results]:
+    """Read and normalize ``files``; the context gives the results, in the order given.
+
+    Many files are read by one worker process per core, started on entering the context: the
+    caller may do other work (set up a new database) before it asks for the first result.
+    """
     n = parallel.workers()
     if len(files) >= PARALLEL_FROM and n > 1:
         from .normalize import article, lang  # noqa: F401 - loaded here, inherited by workers
 
         lang.script_patterns()
-
         with parallel.pool(n) as pool:
-            results = pool.imap(_read, jobs, chunksize=_chunk(len(files), n))
-            for i, (f, res) in enumerate(zip(files, results, strict=True), 1):
-                if progress:
-                    progress(i, len(files))
-                yield f, res
+            jobs = [(f, zone) for f in files]
+            yield _counted(files, pool.imap(_read, jobs, chunksize=_chunk(len(files), n)), progress)
     else:
-        for i, job in enumerate(jobs, 1):
-            if progress:
-                progress(i, len(files))
-            yield job[0], _read(job)
+        yield _counted(files, (_read((f, zone)) for f in files), progress)
+
+
+def _counted(files: list[SeedFile], results: Iterator, progress: Progress | None) -> Results:
+    for i, (f, res) in enumerate(zip(files, results, strict=True), 1):
+        if progress:
+            progress(i, len(files))
+        yield f, res
+
+
+def read_all(files: list[SeedFile], zone: str, progress: Progress | None = None) -> Results:
+    """Read and normalize ``files``, yielding results in the order given."""
+    with reading(files, zone, progress) as results:
+        yield from results
 
 
 def _chunk(files: int, workers: int) -> int:
@@ -114,21 +127,27 @@ def run_lock(database: Path, wait: float) -> Iterator[None]:
 
 def ingest_seeds(
     store: Store, config: Config, now: dt.datetime, report: Report,
-    progress: Progress | None = None,
+    progress: Progress | None = None, first: tuple[list[SeedFile], Results] | None = None,
 ) -> None:  # fmt: skip
     """Scan the seeds folder and store what changed; fills ``report`` (files, changes,
-    errors, warnings). Unchanged files (same size and mtime) are not read."""
+    errors, warnings). Unchanged files (same size and mtime) are not read.
+
+    ``first``: for a new database, every file of the folder, sorted by key, and their results
+    already on their way (see ``run_once``).
+    """
     known = store.file_stats()
-    found = {f.key: f for f in scan(config.seeds)}
-    report.files = len(found)
+    files, results = first or (list(scan(config.seeds)), None)
+    report.files = len(files)
     changed = sorted(
-        (f for k, f in found.items() if known.get(k) != (f.size, f.mtime_ns)),
-        key=lambda f: f.key,
+        (f for f in files if known.get(f.key) != (f.size, f.mtime_ns)), key=lambda f: f.key
     )
+    found = {f.key for f in files}
     deleted = sorted(k for k in known if k not in found)
+    if results is None or len(changed) != len(files):  # (a new database knows no file)
+        results = read_all(changed, config.timezone, progress)
 
     def good() -> Iterator[tuple[str, int, int, Item]]:
-        for f, res in read_all(changed, config.timezone, progress):
+        for f, res in results:
             if isinstance(res, InputError):
                 report.errors.append(res)
                 continue
@@ -153,10 +172,17 @@ def run_once(
     started = time.perf_counter()
     now = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
     report = Report()
-    with run_lock(config.database, wait):
+    with run_lock(config.database, wait), contextlib.ExitStack() as first_reads:
+        first = None
+        if not config.database.exists():
+            # A first run reads every file: the workers start on them while the new database
+            # is set up (creating its schema takes a tenth of a second).
+            files = sorted(scan(config.seeds), key=lambda f: f.key)
+            first = files, first_reads.enter_context(reading(files, config.timezone, progress))
         store = Store(config.database)
         try:
-            ingest_seeds(store, config, now, report, progress)
+            ingest_seeds(store, config, now, report, progress, first)
+            first_reads.close()
             report.remote = refresh(store, config, now, fetch_all=fetch_all)
             report.published = publish(store, config, now)
             report.entries = store.totals()[1]
