@@ -13,11 +13,21 @@ from __future__ import annotations
 
 
 class FeeddError(Exception):
-    """Base of every error feedd expects and reports as a message."""
+    """Base of every error feedd expects and reports as a message.
+
+    Each keeps its constructor's arguments in ``_args`` and pickles by them: an InputError
+    comes back from a worker process, and the default (the message alone) cannot rebuild it.
+    """
+
+    _args: tuple = ()
+
+    def __reduce__(self) -> tuple:
+        return type(self), self._args
 
 
 class ConfigError(FeeddError):
     def __init__(self, key: str, reason: str, path: str | None = None) -> None:
+        self._args = (key, reason, path)
         self.key = key
         self.reason = reason
         self.path = path
@@ -27,6 +37,7 @@ class ConfigError(FeeddError):
 
 class InputError(FeeddError):
     def __init__(self, path: str, reason: str) -> None:
+        self._args = (path, reason)
         self.path = path
         self.reason = reason
         super().__init__(f"{path}: {reason}")
@@ -34,6 +45,7 @@ class InputError(FeeddError):
 
 class BusyError(FeeddError):
     def __init__(self, lock_path: str, waited: float) -> None:
+        self._args = (lock_path, waited)
         self.lock_path = lock_path
         self.waited = waited
         super().__init__(

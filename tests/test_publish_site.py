@@ -171,3 +171,25 @@ def test_feeds_split_over_processes_come_out_as_from_one(
     once(site, T0)
     monkeypatch.setattr(sitemod, "PARALLEL_FROM", 10**9)  # the same database, in one process
     assert files(site.public) == published_from_scratch(site, T0, tmp_path / "serial")
+
+
+def test_a_first_run_reads_ahead_and_decides_as_any_run(empty_site: Site) -> None:
+    """A first run starts its workers before it creates the database; the outcome must be
+    the one of a run on an existing, empty database."""
+    from feedd.pipeline import PARALLEL_FROM
+
+    site = empty_site
+    for i in range(PARALLEL_FROM + 30):  # enough for worker processes
+        seed(site, f"a{i:03}.md", f"Article {i % 200}", [f"Tag {i % 7}"])  # 30 duplicates
+    (site.seeds / "broken.md").write_text("---\ntitle: [\n---\nx\n", encoding="utf-8")
+    config = load(site.root / "config.toml")
+    outcomes = []
+    for existing in (False, True):
+        shutil.rmtree(site.root / "var", ignore_errors=True)
+        shutil.rmtree(site.public, ignore_errors=True)
+        if existing:
+            Store(config.database).close()  # the database is there, empty
+        report = run_once(config, now=T0)
+        outcomes.append((files(site.public), report.files, report.changes, len(report.errors)))
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][2].new == 200 and outcomes[0][2].folded == 30 and outcomes[0][3] == 1
