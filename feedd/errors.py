@@ -22,7 +22,7 @@ class FeeddError(Exception):
     _args: tuple = ()
 
     def __reduce__(self) -> tuple:
-        return type(self), self._args
+        return type(self), self._args or self.args
 
 
 class ConfigError(FeeddError):

@@ -84,8 +84,7 @@ class FileCache:
             return None
         key = (st.st_mtime_ns, st.st_size)
         if hit and hit.key == key:
-            with self.lock:
-                self.files[path] = (hit, now)
+            self.keep(path, hit, now)
             return hit
         try:
             body = path.read_bytes()
@@ -104,9 +103,16 @@ class FileCache:
             gzipped + b"Content-Encoding: gzip\r\n",
             plain + b"Content-Length: 0\r\n", gzipped + b"Content-Length: 0\r\n",
         )  # fmt: skip
-        with self.lock:
-            self.files[path] = (entry, now)
+        self.keep(path, entry, now)
         return entry
+
+    def keep(self, path: Path, entry: Cached, checked: float) -> None:
+        """Remember ``entry`` as checked at ``checked``, unless another request thread has
+        meanwhile cached a newer version of the file: a poller must never see a feed go back."""
+        with self.lock:
+            current = self.files.get(path)
+            if current is None or current[0].key[0] <= entry.key[0]:
+                self.files[path] = (entry, checked)
 
 
 class _Clock:

@@ -6,7 +6,7 @@ import pickle
 
 import pytest
 
-from feedd.errors import BusyError, ConfigError, InputError
+from feedd.errors import BusyError, ConfigError, FeeddError, InputError
 
 
 @pytest.mark.parametrize(
@@ -15,6 +15,7 @@ from feedd.errors import BusyError, ConfigError, InputError
         InputError("posts/a.md", "broken YAML front matter: line 2"),
         ConfigError("timezone", "not a time zone", "/etc/feedd/config.toml"),
         BusyError("/var/lib/feedd/feedd.db.lock", 60.0),
+        FeeddError("a message of its own"),
     ],
     ids=lambda e: type(e).__name__,
 )

@@ -29,7 +29,8 @@ def entry(n: int, **kw: object) -> Entry:
         published=dt.datetime(2025, 1, n, tzinfo=UTC), updated=dt.datetime(2025, 2, n, tzinfo=UTC),
     )  # fmt: skip
     fields.update(kw)
-    fields["html"] = fields["html"].encode("utf-8", "surrogatepass")  # stored as UTF-8
+    if isinstance(fields["html"], str):
+        fields["html"] = fields["html"].encode("utf-8", "surrogatepass")  # stored as UTF-8
     return Entry(**fields)
 
 
@@ -76,6 +77,12 @@ def test_control_characters_never_reach_the_xml() -> None:
     assert e.find(f"{ATOM}title").text == "Bell and null"
     assert e.find(f"{ATOM}content").text == "<p>xz</p>"
     assert e.find(f"{ATOM}summary").text  # an empty summary falls back to the title
+
+
+def test_stored_html_that_is_not_utf8_never_breaks_the_feed() -> None:
+    """feedd stores UTF-8 only; a database edited by something else might not."""
+    e = next(feed([entry(1, html=b"<p>caf\xe9 \xff ok</p>")]).iter(f"{ATOM}entry"))
+    assert e.find(f"{ATOM}content").text == "<p>caf\ufffd \ufffd ok</p>"
 
 
 def test_naive_datetimes_are_a_programming_error() -> None:

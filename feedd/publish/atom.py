@@ -78,7 +78,7 @@ def entry_xml(
         data = _entry_xml(e, tag_names, base_url, author, feed_lang, _as_is)
         if not illegal_utf8(data):
             return data
-    except UnicodeEncodeError:  # a lone surrogate
+    except (UnicodeEncodeError, UnicodeDecodeError):  # a lone surrogate, bytes not UTF-8
         pass
     return _entry_xml(e, tag_names, base_url, author, feed_lang, xml_safe)
 
@@ -106,8 +106,13 @@ def _entry_xml(
         f"  <author>\n    <name>{text(e.author or author)}</name>\n  </author>\n"
         '  <content type="html">'
     )
-    # The body, most of an entry, stays bytes: escaping UTF-8 needs no decoding
-    body = e.html if safe is _as_is else safe(e.html.decode("utf-8", "replace")).encode()
+    # The body, most of an entry, stays bytes: escaping UTF-8 needs no decoding (only a check
+    # that it is UTF-8: a database edited by something else might hold anything)
+    if safe is _as_is:
+        e.html.decode()  # raises UnicodeDecodeError: then made again, with every string cleaned
+        body = e.html
+    else:
+        body = safe(e.html.decode("utf-8", "replace")).encode()
     body = body.replace(b"&", b"&amp;").replace(b"<", b"&lt;").replace(b">", b"&gt;")
     out = ["</content>\n"]
     if e.link:

@@ -113,11 +113,7 @@ def _v2(db: Database) -> None:
     db["published"].create({"name": str, "value": str}, pk="name")
 
 
-def _v3(db: Database) -> None:
-    # items and entry_tags become WITHOUT ROWID tables, clustered on their primary key: one
-    # B-tree fewer to write per row (a cold start at 10,000 files writes ~35,000 such rows),
-    # and a tag's feed window reads its (tag, published, entry) key in order.
-    db.executescript("""
+_V3 = """
         CREATE TABLE items_v3 (
             source_id INTEGER NOT NULL, key TEXT NOT NULL, size INTEGER, mtime_ns INTEGER,
             entry_id TEXT, content_hash TEXT, first_seen TEXT, retired INTEGER DEFAULT 0,
@@ -137,7 +133,16 @@ def _v3(db: Database) -> None:
         DROP TABLE entry_tags;
         ALTER TABLE entry_tags_v3 RENAME TO entry_tags;
         CREATE INDEX idx_entry_tags_entry_id ON entry_tags (entry_id);
-    """)
+"""
+
+
+def _v3(db: Database) -> None:
+    # items and entry_tags become WITHOUT ROWID tables, clustered on their primary key: one
+    # B-tree fewer to write per row (a cold start at 10,000 files writes ~35,000 such rows),
+    # and a tag's feed window reads its (tag, published, entry) key in order.
+    for statement in _V3.split(";"):
+        if statement.strip():
+            db.conn.execute(statement)  # one by one: executescript would commit first
 
 
 MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3]
