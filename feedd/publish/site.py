@@ -25,7 +25,7 @@ from .info import FeedInfo
 
 EMPTY_FEED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # only an all-feed with no entry
 PARALLEL_FROM = 40  # feeds to render; fewer are done in this process
-PAGES = ("feeds.opml", "index.html")
+PAGES = {"feeds.opml": pages.opml, "index.html": pages.index}  # the lists of every feed
 LANG_NAMES = {
     "zh-Hans": "Chinese (Simplified)", "zh-Hant": "Chinese (Traditional)", "en": "English",
     "pt": "Portuguese", "es": "Spanish", "fr": "French", "de": "German", "it": "Italian",
@@ -206,10 +206,11 @@ def publish(store: Store, config: Config, now: dt.datetime) -> Published:
     limit = config.max_entries
     settings = "\n".join([__version__, config.title, config.author, config.base_url, str(limit)])
     last = store.publish_state()
+    then = last.get("now")  # the clock of the last publish
     dirty_upto, dirty = store.dirty()
-    everything = last.get("settings") != settings or now_s < last.get("now", now_s)
-    if not everything and last.get("now", now_s) < now_s:
-        dirty |= store.came_due(last["now"], now_s)
+    everything = then is None or last.get("settings") != settings or now_s < then
+    if not everything and then < now_s:
+        dirty |= store.came_due(then, now_s)
     feeds = plan(store, config.title)
     result = Published(feeds=len(feeds))
     look = [(info, empty) for info, empty in feeds
@@ -223,8 +224,7 @@ def publish(store: Store, config: Config, now: dt.datetime) -> Published:
         counts = store.counts(now_s)
         listed = [pages.Listed(info, min(counts.get(info.scope, 0), limit),
                                counts.get(info.scope, 0)) for info, _ in feeds]  # fmt: skip
-        for name in PAGES:
-            render = pages.opml if name == "feeds.opml" else pages.index
+        for name, render in PAGES.items():
             if atomic.write(out / name, render(config.title, config.base_url, listed)):
                 result.written.append(name)
     if everything or dirty or new_sigs:

@@ -134,9 +134,7 @@ class Store:
 
     def _touch(self, lang_group: str, tag_keys: Iterable[str]) -> None:
         """The feeds an entry is in (or was in, before an edit or a delete) may change."""
-        self._dirty.add(("all", ""))
-        self._dirty.add(("lang", lang_group))
-        self._dirty.update(("tag", k) for k in tag_keys)
+        self._dirty |= _feeds_of(lang_group, tag_keys)
 
     def _touch_stored(self, eid: str) -> None:
         row = self.conn.execute("SELECT lang_group, tags FROM entries WHERE id = ?", (eid,))
@@ -423,10 +421,7 @@ class Store:
             "SELECT lang_group, tags FROM entries WHERE published > ? AND published <= ?",
             (after, now),
         ):
-            found.add(("lang", lang_group))
-            found.update(("tag", k) for k in json.loads(tags))
-        if found:
-            found.add(("all", ""))
+            found |= _feeds_of(lang_group, json.loads(tags))
         return found
 
     def publish_state(self) -> dict[str, str]:
@@ -449,6 +444,11 @@ class Store:
         f = self.conn.execute("SELECT count(*) FROM items WHERE entry_id IS NOT NULL").fetchone()
         e = self.conn.execute("SELECT count(*) FROM entries").fetchone()
         return f[0], e[0]
+
+
+def _feeds_of(lang_group: str, tag_keys: Iterable[str]) -> set[tuple[str, str]]:
+    """The feeds an entry is in, as ``(kind, key)`` (see ``FeedInfo.scope``)."""
+    return {("all", ""), ("lang", lang_group), *(("tag", k) for k in tag_keys)}
 
 
 def _scope(kind: str, key: str | None, now: str) -> tuple[str, str, tuple]:
