@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import __version__, pipeline
 from . import config as configmod
-from .errors import BusyError, ConfigError, FeeddError
+from .errors import BusyError, ConfigError, DatabaseError, FeeddError
 from .normalize.dates import iso
 from .publish.site import plan
 from .store import sources as srcstore
@@ -69,6 +69,8 @@ def cmd_once(args: argparse.Namespace) -> int:
         report = pipeline.run_once(cfg, progress=progress, wait=args.wait, fetch_all=args.fetch_all)
     finally:
         progress.close()
+    for n in report.notices:  # said once, so said even to cron (-q)
+        _err(f"note: {n}")
     for e in report.errors:
         _err(f"error: {e}")
     for o in report.remote.failed:
@@ -76,6 +78,9 @@ def cmd_once(args: argparse.Namespace) -> int:
     if not args.quiet:
         for w in report.warnings:
             _err(f"warning: {w}")
+        for o in report.remote.outcomes:
+            for w in o.warnings:
+                _err(f"warning: {o.url}: {w}")
         ch, pub = report.changes, report.published
         print(
             f"read {ch.read} of {report.files} files: {ch.new} new, {ch.updated} updated, "
@@ -96,7 +101,10 @@ def cmd_once(args: argparse.Namespace) -> int:
             f"{report.entries} entries; wrote {len(pub.written)} files, "
             f"{pub.feeds} feeds in {cfg.output} ({report.seconds:.2f}s)"
         )
-        print(f"open {cfg.output / 'index.html'} or subscribe to {cfg.base_url}all.atom")
+        print(
+            f"open {cfg.output / 'index.html'}; 'feedd run' serves the feeds at {cfg.base_url} "
+            f"(subscribe to {cfg.base_url}all.atom)"
+        )
     return EXIT_INPUT if report.errors or report.remote.failed else EXIT_OK
 
 
@@ -126,8 +134,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
     store = Store(cfg.database, readonly=True)
     try:
         now = iso(dt.datetime.now(dt.UTC))
-        files, entries = store.totals()
-        print(f"{entries} entries from {files} files in {cfg.database}")
+        t = store.breakdown()
+        print(f"{t.entries} entries in {cfg.database}: {t.seed_entries} from {t.seed_files} "
+              f"seed files, {t.remote_entries} from {t.sources} remote sources "
+              f"({t.remote_items} remote items)")  # fmt: skip
         print(f"{'entries':>8} {'in feed':>8}  feed")
         counts = store.counts(now)
         for info, _ in plan(store, cfg.title):
@@ -140,25 +150,32 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def _open_store(cfg: configmod.Config) -> Store:
     store = Store(cfg.database)
-    srcstore.sync(store, [s.url for s in cfg.sources])
+    srcstore.sync(store, [(s.url, s.name) for s in cfg.sources])
     return store
 
 
 def cmd_sources_list(args: argparse.Namespace) -> int:
     cfg = _load(args)
     store = _open_store(cfg)
+    enabled = {s.url: s.enabled for s in cfg.sources}
     try:
         counts = srcstore.entry_counts(store)
         rows = srcstore.all_sources(store)
         if not rows:
             print("no sources: add [[sources]] to the config or run 'feedd sources import'")
         for s in rows:
-            state = f"disabled: {s.disabled}" if s.disabled else "active"
-            print(f"{s.url}  ({s.origin}{', ' + s.label if s.label != s.url else ''})")
+            if s.disabled:
+                state = f"disabled: {s.disabled}"
+            elif not enabled.get(s.config_url, True):
+                state = "disabled (enabled = false in the config)"
+            else:
+                state = "active"
+            due = f"; next due {s.next_check or 'now'}" if state == "active" else ""
+            print(f"[{s.id}] {s.url}  ({s.origin}{', ' + s.label if s.label != s.url else ''})")
             print(
                 f"    {state}; last fetch {s.last_fetch or 'never'}, status "
-                f"{s.last_status or '-'}; {counts.get(s.id, 0)} entries; next due "
-                f"{s.next_check or 'now'}; {s.errors} consecutive errors"
+                f"{s.last_status or '-'}; {counts.get(s.id, 0)} entries{due}; "
+                f"{s.errors} consecutive errors"
             )
             if s.last_error:
                 print(f"    last error: {s.last_error}")
@@ -200,6 +217,17 @@ def cmd_sources_export(args: argparse.Namespace) -> int:
     finally:
         store.close()
     sys.stdout.write(opml.write(f"{cfg.title} sources", subs))
+    return EXIT_OK
+
+
+def cmd_sources_remove(args: argparse.Namespace) -> int:
+    cfg = _load(args)
+    try:
+        removed = pipeline.remove_source(cfg, args.source)
+    except LookupError as e:
+        _err(str(e))
+        return EXIT_USAGE
+    print(f"removed {removed.url}: {removed.changes.removed} entries left the feeds")
     return EXIT_OK
 
 
@@ -282,6 +310,14 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     imp.add_argument("file", metavar="FILE.opml")
     imp.set_defaults(func=cmd_sources_import)
+    rm = ssub.add_parser(
+        "remove", parents=[common], help="remove an imported source and its entries",
+        description="Remove a source added by 'feedd sources import' (by URL, or by the id "
+        "'feedd sources list' shows), and its entries from the feeds. A source of the config "
+        "is removed by deleting its [[sources]] table.",
+    )  # fmt: skip
+    rm.add_argument("source", metavar="URL|ID")
+    rm.set_defaults(func=cmd_sources_remove)
     ssub.add_parser(
         "export", parents=[common], help="print every source as OPML 2.0",
         description="Print every source, configured or imported, as OPML 2.0 on stdout.",
@@ -294,9 +330,19 @@ def main(argv: list[str] | None = None) -> int:
     if not hasattr(args, "config"):
         args.config = configmod.DEFAULT_PATH
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
+        return code
+    except BrokenPipeError:
+        # the reader went away (`feedd stats | head`): what it wanted it has; say nothing more
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     except ConfigError as e:
         _err(f"config error: {e}")
+        return EXIT_USAGE
+    except DatabaseError as e:
+        _err(f"database error: {e}")
         return EXIT_USAGE
     except BusyError as e:
         _err(str(e))

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .errors import ConfigError
 
 DEFAULT_PATH = "config.toml"
+MAX_ENTRY_BYTES = 1024 * 1024  # an entry's HTML, after sanitizing: longer is cut
 _LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")  # BCP 47, loosely
 
 
@@ -72,6 +73,8 @@ OPTIONS: dict[str, Option] = {
     "base_url": Option(
         "http://127.0.0.1:8080/", str, _http_url, help="URL the output folder is served at"
     ),
+    # what entry and feed ids are made unique to; "" means base_url (see ids.py)
+    "site_id": Option("", str, help="identity of the site in ids; default base_url"),
     "title": Option("feedd", str, _non_empty, help="title of the feeds"),
     "author": Option("feedd", str, _non_empty, help="feed author, and entries' without one"),
     "max_entries": Option(50, int, _range(1, 10_000), help="newest entries kept in each feed"),
@@ -83,6 +86,9 @@ OPTIONS: dict[str, Option] = {
     "fetch_per_host": Option(2, int, _range(1, 32), help="fetches at once to one host"),
     "fetch_timeout": Option(60, int, _range(1, 600), help="seconds one fetch may take"),
     "max_feed_bytes": Option(10 * 1024 * 1024, int, _range(1024, 1 << 30), help="body cap"),
+    "max_entry_bytes": Option(
+        MAX_ENTRY_BYTES, int, _range(4096, 64 << 20), help="an entry's HTML; longer is cut"
+    ),
     "scan_interval": Option(300, int, _range(1, 86400), help="seconds between full rescans"),
 }
 
@@ -137,6 +143,7 @@ class Config:
     author: str
     max_entries: int
     timezone: str
+    site_id: str = ""  # from_dict fills it in: base_url when not set
     interval: int = 3600
     keep_entries: int = 500
     keep_days: int = 0
@@ -144,6 +151,7 @@ class Config:
     fetch_per_host: int = 2
     fetch_timeout: int = 60
     max_feed_bytes: int = 10 * 1024 * 1024
+    max_entry_bytes: int = MAX_ENTRY_BYTES
     scan_interval: int = 300
     listen: str = "127.0.0.1:8080"
     max_age: int = 60
@@ -172,6 +180,7 @@ def from_dict(data: dict[str, Any], base: Path, source: Path | None = None) -> C
     values.update(_check_table(server, SERVER_OPTIONS, "server.", base, where))
     if not values["base_url"].endswith("/"):
         values["base_url"] += "/"
+    values["site_id"] = values["site_id"].strip() or values["base_url"]
     if not isinstance(raw_sources, list) or not all(isinstance(t, dict) for t in raw_sources):
         raise ConfigError("sources", "must be [[sources]] tables", where)
     sources = []

@@ -30,9 +30,9 @@ from apscheduler.triggers.interval import IntervalTrigger
 from . import __version__, log, serve, systemd
 from . import config as configmod
 from .config import Config
-from .errors import FeeddError
+from .errors import DatabaseError, FeeddError
 from .metrics import Metrics
-from .normalize.dates import from_iso
+from .normalize.dates import from_iso, iso
 from .pipeline import Report, ingest_seeds, run_lock
 from .publish.site import publish
 from .remote import apply, fetch_many, host_of, settings_for, settings_of
@@ -83,6 +83,7 @@ class Daemon:
         self.host_slots: dict[str, threading.BoundedSemaphore] = {}
         self.fetch_slots = threading.BoundedSemaphore(self.config.fetch_concurrency)
         self.server: serve.Server | None = None
+        self.status = "STATUS=Starting"  # then what the last publish served
         self.watcher: threading.Thread | None = None
         self.watch_stop = threading.Event()
         self.scheduler = BackgroundScheduler(
@@ -105,12 +106,15 @@ class Daemon:
                 store = self._store()
                 try:
                     ingest_seeds(store, self.config, _now(), report)
+                    report.notices = store.notices(self.config.site_id)
                 finally:
                     store.close()
         except FeeddError as e:
             log.event("scan_failed", logging.ERROR, error=e)
             self.metrics.timed("scan", time.monotonic() - started, ok=False)
             return
+        for n in report.notices:
+            log.event("notice", logging.WARNING, detail=n)
         for e in report.errors:
             log.event("seed_failed", logging.WARNING, path=e.path, reason=e.reason)
         for w in report.warnings:
@@ -122,6 +126,8 @@ class Daemon:
         self.metrics.health.last_scan = time.time()
         self.metrics.timed("scan", time.monotonic() - started)
         self.mark_dirty()  # publish after every scan: cheap when nothing changed, keeps it fresh
+        if self.scheduler.running:
+            self.sync_sources()  # sources imported or removed by `feedd sources` meanwhile
 
     @_job("fetch")
     def fetch_job(self, source_id: int) -> None:
@@ -151,7 +157,8 @@ class Daemon:
             try:
                 if srcstore.get(store, source_id) is None:
                     return  # removed from the config (SIGHUP) while it was being fetched
-                out = apply(store, src, res, settings, _now(), changes)
+                out = apply(store, src, res, settings, _now(), changes,
+                            self.config.max_entry_bytes)  # fmt: skip
                 src = srcstore.get(store, source_id)
             finally:
                 store.close()
@@ -159,6 +166,8 @@ class Daemon:
         level = logging.WARNING if out.error else logging.INFO
         log.event("fetched", level, source=out.url, status=out.outcome, new=out.new,
                   updated=out.updated, bytes=out.bytes, error=out.error)  # fmt: skip
+        for w in out.warnings:
+            log.event("source_warning", logging.WARNING, source=out.url, detail=w)
         if changes.any:
             self.mark_dirty()
         if src:
@@ -176,8 +185,9 @@ class Daemon:
             with run_lock(self.config.database, LOCK_WAIT):
                 store = self._store()
                 try:
-                    result = publish(store, self.config, _now())
-                    entries = store.totals()[1]
+                    now = _now()
+                    result = publish(store, self.config, now)
+                    entries = store.counts(iso(now))[("all", "")]  # published: none held back
                 finally:
                     store.close()
         except (FeeddError, OSError, sqlite3.Error) as e:
@@ -190,8 +200,9 @@ class Daemon:
         self.metrics.timed("publish", time.monotonic() - started)
         if result.written:
             log.event("published", feeds=result.feeds, written=len(result.written), entries=entries)
-        systemd.notify(f"STATUS=Serving {entries} entries in {result.feeds} feeds; "
+        self.status = (f"STATUS=Serving {entries} entries in {result.feeds} feeds; "
                        f"last publish {time.strftime('%H:%M:%S')}")  # fmt: skip
+        systemd.notify(self.status)
 
     def heartbeat_job(self) -> None:
         self.metrics.health.last_job = time.monotonic()
@@ -218,7 +229,8 @@ class Daemon:
         with run_lock(self.config.database, LOCK_WAIT):
             store = self._store()
             try:
-                _, removed = srcstore.sync(store, [s.url for s in self.config.sources])
+                configured = [(s.url, s.name) for s in self.config.sources]
+                _, removed = srcstore.sync(store, configured)
                 for sid in removed:
                     store.forget_source(sid)
                     srcstore.delete(store, sid)
@@ -352,6 +364,11 @@ class Daemon:
         signal.signal(signal.SIGTERM, lambda *_: self.stop_event.set())
         signal.signal(signal.SIGINT, lambda *_: self.stop_event.set())
         signal.signal(signal.SIGHUP, lambda *_: self.reload_event.set())
+        try:  # a database feedd cannot use stops the start, rather than every job after it
+            self._store().close()
+        except DatabaseError as e:
+            log.event("database_refused", logging.ERROR, error=e)
+            return 2
         if self.config.listen:
             try:
                 self.server = serve.Server(
@@ -374,7 +391,7 @@ class Daemon:
         if self.server:
             self.server.start()
             log.event("serving", listen=self.config.listen, folder=self.config.output)
-        systemd.notify("READY=1", "STATUS=Running")
+        systemd.notify("READY=1", self.status)  # the status says what is served, not "Running"
         watchdog = systemd.watchdog_interval()
         while not self.stop_event.is_set():
             self.stop_event.wait(min(watchdog or 1.0, 1.0))
@@ -382,7 +399,7 @@ class Daemon:
                 self.reload_event.clear()
                 systemd.notify("RELOADING=1")
                 self.reload()
-                systemd.notify("READY=1")
+                systemd.notify("READY=1", self.status)
             if watchdog and time.monotonic() - self.metrics.health.last_job < 5 * HEARTBEAT:
                 systemd.notify("WATCHDOG=1")  # only while the scheduler really runs jobs
         return self.stop()

@@ -1,9 +1,10 @@
 """The exceptions feedd raises on purpose; each carries its subject so ``str(e)`` is a message.
 
     FeeddError
-    ├── ConfigError   a config key is unknown, of the wrong type or fails its check
-    ├── InputError    one seed file cannot be read as an article (binary, broken front matter, ...)
-    └── BusyError     another feedd run holds the database
+    ├── ConfigError    a config key is unknown, of the wrong type or fails its check
+    ├── InputError     one seed file cannot be read as an article (binary, broken front matter, ...)
+    ├── DatabaseError  the database file is no feedd database this feedd can open
+    └── BusyError      another feedd run holds the database
 
 They are caught at the edges (the CLI, later the scheduler jobs) and turned into one line on
 stderr; anything else that escapes is a bug and keeps its traceback.
@@ -36,6 +37,16 @@ class ConfigError(FeeddError):
 
 
 class InputError(FeeddError):
+    def __init__(self, path: str, reason: str) -> None:
+        self._args = (path, reason)
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+class DatabaseError(FeeddError):
+    """The file at ``path`` is not a SQLite database, or one a newer feedd wrote."""
+
     def __init__(self, path: str, reason: str) -> None:
         self._args = (path, reason)
         self.path = path

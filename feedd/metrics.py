@@ -21,6 +21,14 @@ class Health:
     last_job: float = field(default_factory=time.monotonic)  # heartbeat: the scheduler runs
 
 
+def exact(value: float) -> str:
+    """A sample value as Prometheus reads it, never in exponent form and never rounded: a
+    timestamp printed with ``{:g}`` (``1.79611e+09``) is off by up to half an hour."""
+    if isinstance(value, int) or float(value).is_integer():
+        return str(int(value))
+    return f"{value:.6f}".rstrip("0")
+
+
 class Metrics:
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -53,7 +61,7 @@ class Metrics:
         def metric(name: str, kind: str, help_: str, samples: list[tuple[str, float]]) -> None:
             out.append(f"# HELP feedd_{name} {help_}")
             out.append(f"# TYPE feedd_{name} {kind}")
-            out.extend(f"feedd_{name}{labels} {value:g}" for labels, value in samples)
+            out.extend(f"feedd_{name}{labels} {exact(value)}" for labels, value in samples)
 
         with self.lock:
             metric("entries", "gauge", "Entries in the store.", [("", entries)])

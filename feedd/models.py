@@ -72,6 +72,7 @@ class Item:
     published: datetime | None = None  # from the file; None: the store uses first-seen time
     updated: datetime | None = None  # lastmod/updated from the file, if any
     draft: bool = False
+    pinned_id: str | None = None  # the stored id the article's `id` key asks for: see ids.py
     fingerprint: str = ""  # hash of every field a feed shows but the dates: see article.py
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
@@ -82,7 +83,7 @@ class Item:
 class Entry:
     """A published article as stored: what a feed is written from."""
 
-    id: str  # stable Atom id, urn:uuid:...
+    id: str  # stored id; a feed shows ids.public_entry_id of it
     content_hash: str
     title: str
     summary: str

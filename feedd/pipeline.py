@@ -38,18 +38,33 @@ class Report:
     changes: Changes = field(default_factory=Changes)
     errors: list[InputError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # to say once: ids changed, ...
     published: Published = field(default_factory=Published)
     remote: RemoteReport = field(default_factory=RemoteReport)
     entries: int = 0
     seconds: float = 0.0
 
 
-def _read(args: tuple[SeedFile, str]) -> Item | InputError:
+@dataclass(frozen=True)
+class Reading:
+    """What reading a seed depends on besides its bytes: the config's zone and entry size
+    limit, and the run's clock (a date over a year ahead of it is a typo)."""
+
+    zone: str
+    now: dt.datetime
+    max_bytes: int
+
+    @classmethod
+    def of(cls, config: Config, now: dt.datetime) -> Reading:
+        return cls(config.timezone, now, config.max_entry_bytes)
+
+
+def _read(args: tuple[SeedFile, Reading]) -> Item | InputError:
     from .normalize.article import normalize  # YAML, Markdown, HTML: only when files changed
 
-    f, zone = args
+    f, how = args
     try:
-        return normalize(f.key, read_bytes(f), ZoneInfo(zone))
+        return normalize(f.key, read_bytes(f), ZoneInfo(how.zone), how.now, how.max_bytes)
     except InputError as e:
         return e
     except Exception as e:  # noqa: BLE001 - one odd file must never stop the run
@@ -61,7 +76,7 @@ Results = Iterator[tuple[SeedFile, Item | InputError]]
 
 @contextlib.contextmanager
 def reading(
-    files: list[SeedFile], zone: str, progress: Progress | None = None
+    files: list[SeedFile], how: Reading, progress: Progress | None = None
 ) -> Iterator[Results]:
     """Read and normalize ``files``; the context gives the results, in the order given.
 
@@ -74,10 +89,10 @@ def reading(
 
         lang.script_patterns()
         with parallel.pool(n) as pool:
-            jobs = [(f, zone) for f in files]
+            jobs = [(f, how) for f in files]
             yield _counted(files, pool.imap(_read, jobs, chunksize=_chunk(len(files), n)), progress)
     else:
-        yield _counted(files, (_read((f, zone)) for f in files), progress)
+        yield _counted(files, (_read((f, how)) for f in files), progress)
 
 
 def _counted(files: list[SeedFile], results: Iterator, progress: Progress | None) -> Results:
@@ -87,9 +102,9 @@ def _counted(files: list[SeedFile], results: Iterator, progress: Progress | None
         yield f, res
 
 
-def read_all(files: list[SeedFile], zone: str, progress: Progress | None = None) -> Results:
+def read_all(files: list[SeedFile], how: Reading, progress: Progress | None = None) -> Results:
     """Read and normalize ``files``, yielding results in the order given."""
-    with reading(files, zone, progress) as results:
+    with reading(files, how, progress) as results:
         yield from results
 
 
@@ -144,7 +159,7 @@ def ingest_seeds(
     found = {f.key for f in files}
     deleted = sorted(k for k in known if k not in found)
     if results is None or len(changed) != len(files):  # (a new database knows no file)
-        results = read_all(changed, config.timezone, progress)
+        results = read_all(changed, Reading.of(config, now), progress)
 
     def good() -> Iterator[tuple[str, int, int, Item]]:
         for f, res in results:
@@ -178,12 +193,14 @@ def run_once(
             # A first run reads every file: the workers start on them while the new database
             # is set up (creating its schema takes a tenth of a second).
             files = sorted(scan(config.seeds), key=lambda f: f.key)
-            first = files, first_reads.enter_context(reading(files, config.timezone, progress))
+            how = Reading.of(config, now)
+            first = files, first_reads.enter_context(reading(files, how, progress))
         store = Store(config.database)
         try:
             ingest_seeds(store, config, now, report, progress, first)
             first_reads.close()
             report.remote = refresh(store, config, now, fetch_all=fetch_all)
+            report.notices = store.notices(config.site_id)
             report.published = publish(store, config, now)
             report.entries = store.totals()[1]
         finally:
@@ -192,14 +209,45 @@ def run_once(
     return report
 
 
+@dataclass
+class Removed:
+    url: str
+    changes: Changes
+
+
+def remove_source(config: Config, ident: str, wait: float = 60.0) -> Removed:
+    """Remove an imported source (by id or URL) with its entries, and publish without them.
+    LookupError says why nothing was removed (unknown, or a source of the config)."""
+    from .store import sources as srcstore
+
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    with run_lock(config.database, wait):
+        store = Store(config.database)
+        try:
+            src = srcstore.find(store, ident)
+            if src is None:
+                raise LookupError(f"no source {ident!r}: 'feedd sources list' shows them")
+            if src.origin == "config" and src.config_url in {s.url for s in config.sources}:
+                raise LookupError(
+                    f"{src.url} is a [[sources]] table of {config.source}: delete it there"
+                )
+            changes = store.forget_source(src.id)
+            srcstore.delete(store, src.id)
+            publish(store, config, now)
+        finally:
+            store.close()
+    return Removed(src.url, changes)
+
+
 def check(
-    config: Config, progress: Progress | None = None
+    config: Config, progress: Progress | None = None, now: dt.datetime | None = None
 ) -> tuple[int, list[InputError], list[str]]:
     """Read every seed without writing anything: ``(files, errors, warnings)``."""
+    now = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
     files = sorted(scan(config.seeds), key=lambda f: f.key)
     errors: list[InputError] = []
     warnings: list[str] = []
-    for f, res in read_all(files, config.timezone, progress):
+    for f, res in read_all(files, Reading.of(config, now), progress):
         if isinstance(res, InputError):
             errors.append(res)
         else:

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from . import parallel
-from .config import Config, SourceConfig
+from .config import MAX_ENTRY_BYTES, Config, SourceConfig
+from .models import Item, RawFeed
 from .sources.schedule import next_check
 from .store import sources as srcstore
 from .store.items import Changes, Store
@@ -39,6 +40,7 @@ class Outcome:
     label: str
     outcome: str  # 200, 304, 4xx, 5xx, timeout, too_large, error, parse_error, gone
     error: str | None = None
+    warnings: list[str] = field(default_factory=list)
     new: int = 0
     updated: int = 0
     bytes: int = 0
@@ -116,10 +118,14 @@ async def fetch_many(
 
         async def one(src: Source) -> tuple[Source, http.Fetched]:
             host = host_of(src.url)
-            client = client_for(host)
             async with hosts[host], overall:  # the host's turn first: no global slot held
-                return src, await http.fetch(client, src.url, src.etag, src.last_modified,
-                                             limits, now)  # fmt: skip
+                try:
+                    return src, await http.fetch(client_for(host), src.url, src.etag,
+                                                 src.last_modified, limits, now)  # fmt: skip
+                except Exception as e:  # noqa: BLE001 - one source's fetch, whatever happens
+                    return src, http.Fetched("failed", src.url, outcome="error",
+                                             reason=f"unexpected error while fetching: "
+                                             f"{type(e).__name__}: {e}")  # fmt: skip
 
         return list(await asyncio.gather(*(one(s) for s in due)))
 
@@ -130,7 +136,7 @@ def refresh(
     """Bring the sources in line with the config, fetch those due, and store the results."""
     report = RemoteReport()
     configured = settings_for(config)
-    _, removed = srcstore.sync(store, list(configured))
+    _, removed = srcstore.sync(store, [(url, s.name) for url, s in configured.items()])
     for sid in removed:
         report.changes.add(store.forget_source(sid))
         srcstore.delete(store, sid)
@@ -144,7 +150,8 @@ def refresh(
     if not due:
         return report
     for src, res in fetch_due(due, config, now):
-        outcome = apply(store, src, res, settings_of(src, configured, config), now, report.changes)
+        outcome = apply(store, src, res, settings_of(src, configured, config), now, report.changes,
+                        config.max_entry_bytes)  # fmt: skip
         report.outcomes.append(outcome)
     return report
 
@@ -218,8 +225,13 @@ def apply(
     settings: SourceConfig,
     now: dt.datetime,
     changes: Changes,
+    max_entry_bytes: int = MAX_ENTRY_BYTES,
 ) -> Outcome:
-    """Store one fetch's result: entries, validators, schedule, and the source's state."""
+    """Store one fetch's result: entries, validators, schedule, and the source's state.
+
+    This is the source's boundary: whatever goes wrong parsing, normalizing or storing its
+    feed becomes its error (the store's transaction rolled back), never the run's.
+    """
     interval = dt.timedelta(seconds=settings.interval)
     out = Outcome(src.url, src.label, res.outcome, bytes=res.size, seconds=res.seconds)
     if res.kind == "not_modified":
@@ -228,23 +240,18 @@ def apply(
     if res.kind in ("body", "not_modified"):
         state.update(_moved(src, res))
     if res.kind == "body":
-        from .sources.feeds import FeedParseError, parse_feed  # only with a body to read
-
         try:
-            feed = parse_feed(res.body, res.headers, res.final_url or src.url)
-        except FeedParseError as e:
-            res.kind, res.reason, out.outcome = (
-                "failed",
-                f"cannot parse the feed: {e}",
-                "parse_error",
-            )
+            feed = _stage("parse", _parse, res, src)
+            items = _stage("normalize", _normalize, feed, settings, now, max_entry_bytes, out)
+            ch = _stage("store", _store, store, src.id, items, settings, now)
+        except _StageFailed as e:
+            res.kind, res.reason, out.outcome = "failed", e.reason, e.outcome
         else:
-            ch = _store_entries(store, src.id, feed, settings, now)
             out.new, out.updated = ch.new, ch.updated
             changes.add(ch)
-            changes.add(store.retire(src.id, settings.keep_entries, settings.keep_days, now))
             state.update(etag=res.etag, last_modified=res.last_modified, title=feed.title,
                          last_size=res.size)  # fmt: skip
+        res.body = b""  # the next source's body may take its place in memory
     errors = 0 if res.kind in ("body", "not_modified") else src.errors + 1
     state.update(last_status=str(res.status or res.outcome), errors=errors)
     if res.kind == "gone":
@@ -254,6 +261,8 @@ def apply(
     elif res.kind in ("failed", "retry"):
         state["last_error"] = res.reason[:MAX_STORED_ERROR]
         out.error = res.reason
+    elif out.error:  # some entries could not be read; the others are stored
+        state.update(last_error=out.error[:MAX_STORED_ERROR], disabled=None)
     else:
         state.update(last_error=None, disabled=None)
     state["next_check"] = srcstore.when(
@@ -263,6 +272,74 @@ def apply(
     return out
 
 
+class _StageFailed(Exception):
+    def __init__(self, reason: str, outcome: str) -> None:
+        self.reason, self.outcome = reason, outcome
+
+
+_STAGES = {
+    "parse": ("cannot parse the feed", "parse_error"),
+    "normalize": ("cannot read the feed's entries", "parse_error"),
+    "store": ("cannot store the feed's entries", "error"),
+}
+
+
+def _stage(name: str, fn, *args):  # noqa: ANN001, ANN202 - a thin wrapper
+    """Run one stage of a source's ingest; any exception becomes the source's error."""
+    from .sources.feeds import FeedParseError
+
+    try:
+        return fn(*args)
+    except FeedParseError as e:
+        raise _StageFailed(f"{_STAGES[name][0]}: {e}", _STAGES[name][1]) from None
+    except Exception as e:  # noqa: BLE001 - the source's boundary: see apply
+        reason = f"{_STAGES[name][0]}: unexpected {type(e).__name__}: {e}"
+        raise _StageFailed(reason[:MAX_STORED_ERROR], _STAGES[name][1]) from None
+
+
+def _parse(res: http.Fetched, src: Source) -> RawFeed:
+    from .sources.feeds import parse_feed  # only with a body to read
+
+    return parse_feed(res.body, res.headers, res.final_url or src.url)
+
+
+def _normalize(
+    feed: RawFeed, settings: SourceConfig, now: dt.datetime, max_bytes: int, out: Outcome
+) -> dict[str, Item]:
+    """The feed's entries as items by key. An entry that cannot be read is left out and
+    counted in the source's error; the others go on."""
+    from .normalize.remote import SourceSettings, normalize_entry  # HTML tools: loaded late
+
+    extra = SourceSettings(tags=settings.tags, lang=settings.lang or None)
+    items: dict[str, Item] = {}
+    failed: list[str] = []
+    for raw in feed.entries:
+        try:
+            item = normalize_entry(raw, feed, extra, now, max_bytes)
+        except Exception as e:  # noqa: BLE001 - one entry's boundary
+            failed.append(f"{type(e).__name__}: {e}")
+            continue
+        out.warnings.extend(item.warnings)
+        key = item.source_key.removeprefix("remote:")
+        items.setdefault(key, item)  # a feed listing one guid twice: the first (newest) wins
+    if failed and not items and feed.entries:
+        raise RuntimeError(f"no entry could be read ({failed[0]})")
+    if failed:
+        out.error = f"{len(failed)} of {len(feed.entries)} entries could not be read: {failed[0]}"
+    return items
+
+
+def _store(
+    store: Store, source_id: int, items: dict[str, Item], settings: SourceConfig,
+    now: dt.datetime,
+) -> Changes:  # fmt: skip
+    stamp = int(now.timestamp() * 1e9)
+    rows = [(k, 0, stamp, items[k]) for k in sorted(items)]
+    ch = store.ingest(rows, [], now, source_id=source_id)
+    ch.add(store.retire(source_id, settings.keep_entries, settings.keep_days, now))
+    return ch
+
+
 def _moved(src: Source, res: http.Fetched) -> dict[str, object]:
     if not res.moved_to or res.moved_to == src.url:
         return {"moved_to": None, "moved_seen": 0}
@@ -270,19 +347,3 @@ def _moved(src: Source, res: http.Fetched) -> dict[str, object]:
     if move_now:
         return {"url": res.moved_to, "moved_to": None, "moved_seen": 0}
     return {"moved_to": moved_to, "moved_seen": seen}
-
-
-def _store_entries(
-    store: Store, source_id: int, feed, settings: SourceConfig, now: dt.datetime
-) -> Changes:
-    from .normalize.remote import SourceSettings, normalize_entry  # HTML tools: loaded late
-
-    extra = SourceSettings(tags=settings.tags, lang=settings.lang or None)
-    items = {}
-    for raw in feed.entries:
-        item = normalize_entry(raw, feed, extra, now)
-        key = item.source_key.removeprefix("remote:")
-        items.setdefault(key, item)  # a feed listing one guid twice: the first (newest) wins
-    stamp = int(now.timestamp() * 1e9)
-    rows = [(k, 0, stamp, items[k]) for k in sorted(items)]
-    return store.ingest(rows, [], now, source_id=source_id)

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import FEEDD, ROOT, Site, feedd
 
-COMMANDS = ["once", "run", "check", "stats", "sources list", "sources import", "sources export"]
+COMMANDS = ["once", "run", "check", "stats", "sources list", "sources import", "sources export",
+            "sources remove"]  # fmt: skip
 
 
 def test_version() -> None:
@@ -45,7 +46,7 @@ def test_bad_config_is_refused_naming_the_key(site: Site, line: str, message: st
     cfg.write_text(line + "\n", encoding="utf-8")
     (site.root / "x.opml").write_text("<opml version='2.0'><body/></opml>")
     for command in COMMANDS:
-        extra = ["x.opml"] if command == "sources import" else []
+        extra = {"sources import": ["x.opml"], "sources remove": ["1"]}.get(command, [])
         r = site.run(*command.split(), *extra)
         assert r.returncode == 2, (command, r.stderr)
         assert message in r.stderr and str(cfg) in r.stderr
@@ -75,10 +76,11 @@ def test_check_lists_problems_without_writing(site: Site) -> None:
 
 def test_stats_shows_entries_per_feed(site: Site) -> None:
     assert site.run("stats").returncode == 1  # no database yet: says so
-    site.once()
+    assert site.once().returncode == 0
     r = site.run("stats")
     assert r.returncode == 0
-    assert "5 entries from 5 files" in r.stdout
+    assert "5 entries in" in r.stdout
+    assert ": 5 from 5 seed files, 0 from 0 remote sources" in r.stdout
     lines = {ln.split()[-1]: ln.split()[0] for ln in r.stdout.splitlines()[2:]}
     assert lines["all.atom"] == "5" and lines["lang/zh-Hans.atom"] == "3"
 

@@ -34,11 +34,11 @@ def seed_text(prefix: str) -> str:
 
 
 def test_utf8():
-    assert decode("Olá, 世界\n".encode()) == ("Olá, 世界\n", "utf-8")
+    assert decode("Olá, 世界\n".encode()) == ("Olá, 世界\n", "utf-8", 0)
 
 
 def test_utf8_bom_is_dropped():
-    text, enc = decode(codecs.BOM_UTF8 + b"---\ntitle: x\n---\n")
+    text, enc, _ = decode(codecs.BOM_UTF8 + b"---\ntitle: x\n---\n")
     assert text == "---\ntitle: x\n---\n"
     assert enc == "utf-8"
 
@@ -47,7 +47,7 @@ def test_utf8_bom_is_dropped():
 def test_utf16_with_bom(codec):
     bom = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE}.get(codec, b"")
     data = bom + (ZH_HANS + "\r\nline two\r\n").encode(codec)
-    text, _ = decode(data)
+    text, _, _ = decode(data)
     assert text == ZH_HANS + "\nline two\n"
 
 
@@ -73,7 +73,7 @@ def test_big5_traditional_chinese():
 
 
 def test_latin1_portuguese_keeps_accents():
-    text, _ = decode(PT.encode("latin-1"))
+    text, _, _ = decode(PT.encode("latin-1"))
     assert text == PT
     assert "ç" in text and "ã" in text and "é" in text
 
@@ -110,10 +110,10 @@ def test_nul_bytes_alone_are_binary():
 
 
 def test_utf8_with_a_stray_nul_is_still_text():
-    text, enc = decode("Uma notícia\x00 qualquer, com texto suficiente.".encode())
+    text, enc, _ = decode("Uma notícia\x00 qualquer, com texto suficiente.".encode())
     assert enc == "utf-8"
     assert text.startswith("Uma notícia")
 
 
 def test_empty_file_is_empty_text():
-    assert decode(b"") == ("", "utf-8")
+    assert decode(b"") == ("", "utf-8", 0)

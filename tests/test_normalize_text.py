@@ -110,7 +110,7 @@ def test_undouble_empty():
 
 
 def test_content_hash_is_versioned():
-    assert content_hash("t", "x").startswith("v1:")
+    assert content_hash("t", "x").startswith("v2:")
 
 
 def test_content_hash_ignores_unicode_normalization():

@@ -135,7 +135,7 @@ def test_undouble() -> None:
 
 def test_content_hash() -> None:
     h = text.content_hash("T", "Ação  rápida\n\nsegunda")
-    assert h.startswith("v1:")
+    assert h.startswith("v2:")
     assert h == text.content_hash("T", unicodedata.normalize("NFD", "Ação rápida segunda"))
     assert h != text.content_hash("Other", "Ação rápida segunda")
     assert h != text.content_hash("T", "Ação rápida terceira")

@@ -37,7 +37,7 @@ def entry(n: int, **kw: object) -> Entry:
 def feed(entries: list[Entry], lang: str | None = "pt") -> ET.Element:
     info = FeedInfo("lang/pt.atom", "lang", "pt", "t: Portuguese", lang)
     data = render(
-        info, entries, {"ia": "IA"}, base_url="https://x.org/", feed_id="urn:uuid:f",
+        info, entries, {"ia": "IA"}, base_url="https://x.org/", feed_id="urn:uuid:f", site_id="https://x.org/",
         author="me", empty_updated=dt.datetime(2024, 1, 1, tzinfo=UTC),
     )  # fmt: skip
     return ET.fromstring(data)
@@ -123,7 +123,7 @@ def test_atomic_write_failure_leaves_the_old_file(tmp_path: Path, monkeypatch) -
 def test_a_polling_reader_never_sees_a_partial_feed(tmp_path: Path) -> None:
     path = tmp_path / "all.atom"
     big = [render(FeedInfo("all.atom", "all", None, "t"), [entry(1, html="<p>" + "x" * n + "</p>")],
-                  {}, base_url="https://x.org/", feed_id="urn:uuid:f", author="a",
+                  {}, base_url="https://x.org/", feed_id="urn:uuid:f", site_id="https://x.org/", author="a",
                   empty_updated=dt.datetime(2024, 1, 1, tzinfo=UTC))
            for n in (200_000, 300_000)]  # fmt: skip
     atomic.write(path, big[0])
@@ -159,7 +159,7 @@ def test_markup_in_any_field_round_trips_as_text() -> None:
     )
     root = ET.fromstring(render(
         FeedInfo("all.atom", "all", None, odd), [e], {"t": odd}, base_url="https://x.org/",
-        feed_id="urn:uuid:f", author=odd, empty_updated=dt.datetime(2024, 1, 1, tzinfo=UTC),
+        feed_id="urn:uuid:f", site_id="s", author=odd, empty_updated=dt.datetime(2024, 1, 1, tzinfo=UTC),
     ))  # fmt: skip
     x = next(root.iter(f"{ATOM}entry"))
     assert root.find(f"{ATOM}title").text == odd

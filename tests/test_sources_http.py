@@ -115,15 +115,63 @@ def _fetch(url: str, **kw) -> http.Fetched:
 
 
 @pytest.mark.parametrize(
-    "target",
-    ["http://169.254.169.254/latest/meta-data/", "http://[fe80::1]/x", "file:///etc/passwd",
-     "ftp://example.org/feed"],
-    ids=["link-local-v4", "link-local-v6", "file", "ftp"],
-)  # fmt: skip
-def test_dangerous_redirects_are_refused(server: FeedServer, target: str) -> None:
+    "target", ["file:///etc/passwd", "ftp://example.org/feed"], ids=["file", "ftp"]
+)
+def test_redirects_to_other_schemes_are_refused(server: FeedServer, target: str) -> None:
     server.route("/r", status=302, headers={"Location": target})
     got = _fetch(server.url("/r"))
     assert got.kind == "failed" and got.reason.startswith("refused redirect")
+
+
+# Every spelling of the cloud metadata address (and of link-local space) a redirect can use.
+# Each is refused before any packet is sent: the check runs on the addresses the name
+# resolves to, before the socket connects.
+LINK_LOCAL = {
+    "dotted": "http://169.254.169.254/latest/meta-data/",
+    "decimal": "http://2852039166/",
+    "hex": "http://0xa9fea9fe/",
+    "short": "http://169.254.43518/",
+    "port": "http://169.254.169.254:8080/",
+    "v4-mapped": "http://[::ffff:169.254.169.254]/",
+    "v4-mapped-hex": "http://[::ffff:a9fe:a9fe]/",
+    "v4-compatible": "http://[::169.254.169.254]/",
+    "nat64": "http://[64:ff9b::a9fe:a9fe]/",
+    "v6": "http://[fe80::1]/x",
+    "v6-zone": "http://[fe80::1%25eth0]/x",
+    "unspecified": "http://0.0.0.0/",
+}
+
+
+@pytest.mark.parametrize("target", LINK_LOCAL.values(), ids=LINK_LOCAL.keys())
+def test_a_redirect_never_reaches_a_link_local_address(server: FeedServer, target: str) -> None:
+    server.route("/r", status=302, headers={"Location": target})
+    got = _fetch(server.url("/r"))
+    assert got.kind == "failed" and got.status is None
+    # refused by the guard, or a spelling no resolver reads: never a connection attempt
+    assert any(w in got.reason for w in ("refused to connect", "Invalid", "cannot resolve"))
+
+
+@pytest.mark.parametrize(
+    ("address", "refused"),
+    [("169.254.169.254", True), ("::ffff:169.254.169.254", True), ("::169.254.0.1", True),
+     ("64:ff9b::169.254.1.1", True), ("fe80::1%eth0", True), ("0.0.0.0", True), ("::", True),
+     ("127.0.0.1", False), ("::1", False), ("::ffff:127.0.0.1", False), ("93.184.215.14", False),
+     ("2606:2800:21f:cb07:6820:80da:af6b:8b2c", False), ("64:ff9b::5db8:d70e", False)],
+)  # fmt: skip
+def test_forbidden_addresses(address: str, refused: bool) -> None:
+    assert bool(http.forbidden(address)) is refused
+
+
+def test_a_direct_link_local_source_is_refused_too() -> None:
+    got = _fetch("http://169.254.169.254/feed")
+    assert got.kind == "failed" and "link-local" in got.reason
+
+
+def test_connections_go_through_the_guarded_backend() -> None:
+    """The guard is installed by replacing httpx's private pool: this fails if httpx moves it."""
+    client = http.client(http.Limits())
+    transport = client._transport
+    assert isinstance(transport._pool._network_backend, http._GuardedBackend)
 
 
 def test_redirect_chain_and_limit(server: FeedServer) -> None:

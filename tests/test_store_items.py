@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from feedd.errors import DatabaseError
 from feedd.models import Item
 from feedd.normalize.text import content_hash
 from feedd.store.items import Store
-from feedd.store.schema import SchemaError
+
+DATA = Path(__file__).parent / "data"
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 MTIME = 1_700_000_000 * 10**9
@@ -91,7 +93,7 @@ def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
     con = sqlite3.connect(path)
     con.execute("PRAGMA user_version = 99")
     con.close()
-    with pytest.raises(SchemaError):
+    with pytest.raises(DatabaseError):
         Store(path)
 
 
@@ -116,24 +118,33 @@ def test_a_first_load_decides_as_a_later_load_does(tmp_path: Path) -> None:
 TAG_ROWS = "SELECT tag_key, entry_id, published FROM entry_tags"
 
 
-def test_an_older_database_is_migrated_with_its_data(tmp_path: Path, monkeypatch) -> None:
-    from feedd.store import schema
+def load_v3(path: Path) -> None:
+    """A database as the feedd before schema 4 wrote it, from the shipped seeds."""
+    con = sqlite3.connect(path)
+    con.executescript((DATA / "db_v3_seeds.sql").read_text(encoding="utf-8"))
+    con.execute("PRAGMA user_version = 3")
+    con.close()
 
+
+def test_an_older_database_is_migrated_with_its_data(tmp_path: Path) -> None:
     path = tmp_path / "feedd.db"
-    monkeypatch.setattr(schema, "VERSION", 2)  # a database written by the feedd before v3
-    old = Store(path)
-    old.ingest([(k, 1, MTIME, item(k, k, tags=("News", "Tech"))) for k in ("a.md", "b.md")],
-               [], NOW)  # fmt: skip
-    before = ids(old), sorted(old.conn.execute(TAG_ROWS))
-    old.close()
-    monkeypatch.undo()
+    load_v3(path)
+    con = sqlite3.connect(path)
+    before = con.execute("SELECT id, tags, updated FROM entries ORDER BY id").fetchall()
+    tag_rows = sorted(con.execute(TAG_ROWS))
+    con.close()
     new = Store(path)
     try:
-        assert new.conn.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION
-        assert (ids(new), sorted(new.conn.execute(TAG_ROWS))) == before
-        ch = new.ingest([("a.md", 2, MTIME, item("a.md", "edited", tags=("News",)))], ["b.md"], NOW)
-        assert (ch.updated, ch.removed) == (1, 1)
-        assert new.conn.execute("SELECT tag_key FROM entry_tags").fetchall() == [("news",)]
+        c = new.conn
+        assert c.execute("PRAGMA user_version").fetchone()[0] == 4
+        assert c.execute("SELECT id, tags, updated FROM entries ORDER BY id").fetchall() == before
+        assert sorted(c.execute(TAG_ROWS)) == tag_rows
+        assert c.execute("SELECT DISTINCT source_id FROM entries").fetchall() == [(0,)]
+        # each copy's tags, from the entry it publishes; every seed is read again
+        assert c.execute("SELECT count(*) FROM items WHERE tags IS NULL").fetchone()[0] == 0
+        assert c.execute("SELECT DISTINCT mtime_ns FROM items").fetchall() == [(-1,)]
+        assert len(new.notices("http://127.0.0.1:8080/")) == 1  # said once ...
+        assert new.notices("http://127.0.0.1:8080/") == []  # ... and only once
     finally:
         new.close()
 

@@ -6,11 +6,14 @@ which is what makes entry ids and content hashes stable across runs and rebuilds
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from .. import ids
+from ..config import MAX_ENTRY_BYTES
 from ..errors import InputError
 from ..models import Item
 from ..sources.frontmatter import FrontMatterError, split
@@ -101,29 +104,61 @@ def _source_link(body: str) -> str | None:
     return _http(m.group(1)) if m else None
 
 
-def _date(meta: dict[str, Any], keys: tuple[str, ...], zone: ZoneInfo, warnings: list[str]):
+FAR_AHEAD = dt.timedelta(days=365)  # a date further ahead is a typo, not a scheduled post
+
+
+def _date(
+    meta: dict[str, Any],
+    keys: tuple[str, ...],
+    zone: ZoneInfo,
+    now: dt.datetime | None,
+    warnings: list[str],
+) -> dt.datetime | None:
+    """The first of ``keys`` that holds a date. One that is no date, or more than a year
+    ahead of ``now``, costs only itself: a warning, and the article is dated as if it had
+    none (nearer future dates are held back until they come, by the store)."""
     for k in keys:
         if k in meta and meta[k] not in (None, ""):
             try:
-                return dates.parse(meta[k], zone)
+                d = dates.parse(meta[k], zone)
             except dates.DateError as e:
-                warnings.append(f"front matter {k!r}: {e}; ignored")
+                warnings.append(f"front matter {k!r}: {e}; ignored, dated as undated")
+                continue
+            if now is not None and d > now + FAR_AHEAD:
+                warnings.append(
+                    f"front matter {k!r}: {dates.iso(d)} is more than a year ahead; ignored, "
+                    "dated as undated"
+                )
+                continue
+            return d
     return None
 
 
-def normalize(key: str, data: bytes, zone: ZoneInfo) -> Item:
-    """Read one seed file's bytes into an Item, or raise InputError naming ``key``."""
+def normalize(
+    key: str,
+    data: bytes,
+    zone: ZoneInfo,
+    now: dt.datetime | None = None,
+    max_bytes: int = MAX_ENTRY_BYTES,
+) -> Item:
+    """Read one seed file's bytes into an Item, or raise InputError naming ``key``.
+
+    ``now`` is the run's clock, for telling a far-future date (None: no such check); the
+    body's HTML is cut to ``max_bytes``.
+    """
+    warnings: list[str] = []
     try:
-        raw, encoding = decode(data)
+        raw, encoding, replaced = decode(data)
     except DecodeError as e:
         raise InputError(key, str(e)) from None
+    if replaced:
+        warnings.append(f"{replaced} invalid UTF-8 byte sequences replaced with U+FFFD")
     raw = text.clean(raw, legal=encoding == "utf-8" and not text.illegal_utf8(data))
     try:
         meta, body = split(raw)
     except FrontMatterError as e:
         raise InputError(key, str(e)) from None
     meta = _safe(meta) if meta and "\\" in raw else meta or {}  # escapes need a backslash
-    warnings: list[str] = []
 
     title = _str(meta, "title")
     title = text.clip(title, MAX_TITLE_CHARS) if title else None
@@ -131,7 +166,9 @@ def normalize(key: str, data: bytes, zone: ZoneInfo) -> Item:
         title, body = _take_title(body)
         title = text.clip(title, TITLE_CHARS * 2) if title else None
     body, _doubled = text.undouble(body.strip("\n"))
-    rendered = html.render(body)
+    rendered, cut = html.cap(html.render(body), max_bytes)
+    if cut:
+        warnings.append(f"body over {max_bytes} bytes as HTML; cut")
     first = html.first_paragraph(rendered)
     if title is None:
         title = text.first_sentence(first, TITLE_CHARS)
@@ -160,12 +197,13 @@ def normalize(key: str, data: bytes, zone: ZoneInfo) -> Item:
     if len(item_tags) > MAX_TAGS:
         warnings.append(f"{len(item_tags)} tags; only the first {MAX_TAGS} are used")
         item_tags = item_tags[:MAX_TAGS]
-    published = _date(meta, ("date", "published", "pubdate"), zone, warnings)
-    updated = _date(meta, ("lastmod", "updated", "modified"), zone, warnings)
+    published = _date(meta, ("date", "published", "pubdate"), zone, now, warnings)
+    updated = _date(meta, ("lastmod", "updated", "modified"), zone, now, warnings)
     draft = meta.get("draft") is True or str(meta.get("draft")).lower() in ("true", "yes")
 
     link = _http(_str(meta, "url", "link")) or _source_link(body)
     author = _author(meta)
+    pin = _str(meta, "id")
     # hashed over the rendered text, as remote entries are: a seed and a feed entry of the same
     # article hash alike whatever Markdown or HTML carried it
     digest = text.content_hash(title, html.to_text(rendered))
@@ -183,5 +221,6 @@ def normalize(key: str, data: bytes, zone: ZoneInfo) -> Item:
         published=published,
         updated=updated,
         draft=draft,
+        pinned_id=ids.pinned_id(pin) if pin else None,
         warnings=tuple(warnings),
     )

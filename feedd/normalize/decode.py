@@ -1,12 +1,15 @@
 """Turn a seed's bytes into text: UTF-8 first, then charset detection, never a silent drop.
 
 Scraped files arrive as GBK, Big5, Latin-1, UTF-8 with a BOM or UTF-16; they are decoded, not
-dropped. Binary files (NUL bytes, mostly control characters) are refused with a reason.
+dropped. A UTF-8 file with a few broken byte sequences (a bad copy, a cut download) is UTF-8
+with those sequences replaced by U+FFFD, and says how many. Binary files (NUL bytes, mostly
+control characters) are refused with a reason.
 """
 
 from __future__ import annotations
 
 import codecs
+import re
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -53,15 +56,33 @@ def _looks_binary(data: bytes, strict: bool) -> bool:
     return _controls(sample) > len(sample) // 10
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Return ``(text, encoding)`` with newlines normalized to ``\\n``."""
+# Mostly UTF-8: of the sequences beyond ASCII, at least this share decodes. Text in a legacy
+# multi-byte code page (GBK, Big5) decodes as UTF-8 by chance in about one pair in ten.
+_MOSTLY_UTF8 = 0.8
+
+
+def _mostly_utf8(data: bytes) -> tuple[str, int] | None:
+    """``(text, replaced)`` when ``data`` is UTF-8 but for a few broken sequences."""
+    text = data.decode("utf-8", "replace")
+    replaced = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    good = sum(1 for c in text if ord(c) > 127) - replaced - data.count(b"\xef\xbf\xbd")
+    if good > 0 and good >= _MOSTLY_UTF8 * (good + replaced):
+        return text, replaced
+    return None
+
+
+def decode(data: bytes) -> tuple[str, str, int]:
+    """Return ``(text, encoding, replaced)`` with newlines normalized to ``\\n``; ``replaced``
+    counts the broken UTF-8 sequences that became U+FFFD."""
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
                 text = data[len(bom) :].decode(enc)
             except UnicodeDecodeError as e:
-                raise DecodeError(f"broken {enc} after a byte order mark: {e.reason}") from None
-            return _newlines(text), enc
+                if enc != "utf-8" or (mostly := _mostly_utf8(data[len(bom) :])) is None:
+                    raise DecodeError(f"broken {enc} after a byte order mark: {e.reason}") from None
+                return _newlines(mostly[0]), enc, mostly[1]
+            return _newlines(text), enc, 0
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -69,7 +90,10 @@ def decode(data: bytes) -> tuple[str, str]:
     if _looks_binary(data, strict=text is None):
         raise DecodeError("binary file, not text (NUL or control bytes)")
     if text is not None:
-        return _newlines(text), "utf-8"
+        return _newlines(text), "utf-8", 0
+    mostly = _mostly_utf8(data)
+    if mostly is not None:
+        return _newlines(mostly[0]), "utf-8", mostly[1]
     from charset_normalizer import from_bytes  # imported late: only for non-UTF-8 files
 
     # UTF-16/32 without a byte order mark is a guess detection makes for short CJK text in a
@@ -82,22 +106,51 @@ def decode(data: bytes) -> tuple[str, str]:
     if not candidates:
         raise DecodeError("not UTF-8, and no text encoding could be detected")
     best = candidates[0]
-    if best.encoding not in _MULTIBYTE and (
-        best.language in _WESTERN or (best.language == "Unknown" and _latin(str(best)))
-    ):
+    western = (
+        best.language in _WESTERN
+        or best.language == "Unknown"
+        or any(m.encoding in ("cp1252", "latin_1") and m.language in _WESTERN
+               for m in candidates[:3])
+        or _accents(data)
+    )  # fmt: skip
+    if western and _western(data):
         # Single-byte code pages that all read as Latin letters are where detection guesses
-        # worst: Latin-1 Portuguese comes back as cp1250 ("inteligęncia"). Text in a Western
-        # European language is windows-1252 (a superset of Latin-1's letters) in practice.
-        try:
-            return _newlines(data.decode("cp1252")), "cp1252"
-        except UnicodeDecodeError:
-            return _newlines(data.decode("latin-1")), "latin-1"
-    return _newlines(str(best)), best.encoding
+        # worst: Latin-1 Portuguese comes back as cp1250 ("acentuaçăo"), above all in a short
+        # text. Text that reads as Western European letters and punctuation in windows-1252
+        # (a superset of Latin-1's letters) is that in practice; Central European text does
+        # not (cp1250's ł, ą, ś are symbols or gaps there), Cyrillic is told by its language.
+        return _newlines(data.decode("cp1252")), "cp1252", 0
+    return _newlines(str(best)), best.encoding, 0
 
 
-def _latin(text: str) -> bool:
-    """Every letter beyond ASCII is a Latin one (U+00C0 to U+024F)."""
-    return all("\u00c0" <= c <= "\u024f" for c in text if ord(c) > 127 and c.isalpha())
+# What windows-1252 text in a Western European language holds beyond ASCII: letters of
+# Latin-1 (and cp1252's Œ œ Š š Ž ž Ÿ), and the punctuation such text uses.
+_WESTERN_PUNCT = set("«»‘’“”„–—…•·°ºª€£¥§©®™¡¿ ´¨¸")
+
+
+_HIGH_RUN = re.compile(rb"[\x80-\xff]{3}")
+
+
+def _accents(data: bytes) -> bool:
+    """Latin text with accents: bytes beyond ASCII alone or in pairs, among more ASCII letters
+    (a script of its own, Cyrillic, Greek or CJK, writes whole words in such bytes).
+    Detection has little to go on in one such sentence, and guesses far off (cp1006, Urdu,
+    for "Ação rápida")."""
+    high = sum(1 for b in data if b > 127)
+    letters = sum(1 for b in data if 65 <= b <= 90 or 97 <= b <= 122)
+    return 0 < high <= letters and _HIGH_RUN.search(data) is None
+
+
+def _western(data: bytes) -> bool:
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    beyond = [c for c in text if ord(c) > 127]
+    return bool(beyond) and all(
+        (c.isalpha() and ("\u00c0" <= c <= "\u00ff" or c in "ŒœŠšŽžŸ")) or c in _WESTERN_PUNCT
+        for c in beyond
+    )
 
 
 def _newlines(text: str) -> str:

@@ -13,6 +13,8 @@ import re
 import nh3
 import pyromark
 
+from ..config import MAX_ENTRY_BYTES
+
 _OPTIONS = (
     pyromark.Options.ENABLE_FOOTNOTES
     | pyromark.Options.ENABLE_TABLES
@@ -104,3 +106,27 @@ def first_paragraph(rendered: str) -> str:
         if text:
             return text
     return " ".join(to_text(rendered).split())
+
+
+_MARGIN = 4096  # room for the closing tags the sanitizer adds back after a cut
+
+
+def cap(rendered: str, limit: int = MAX_ENTRY_BYTES) -> tuple[str, bool]:
+    """Sanitized HTML cut to at most ``limit`` UTF-8 bytes at a safe place: never inside a
+    tag, an entity or a character, with every element left open closed again by the
+    sanitizer. ``(html, cut)``."""
+    if len(rendered) * 4 <= limit or len(data := rendered.encode()) <= limit:
+        return rendered, False
+    size = max(limit - _MARGIN, limit // 2)
+    while True:
+        head = data[:size].decode("utf-8", "ignore")  # a character cut in two is dropped
+        lt, gt = head.rfind("<"), head.rfind(">")
+        if lt > gt:  # inside a tag
+            head = head[:lt]
+        amp = head.rfind("&")
+        if amp > head.rfind(";"):  # inside an entity
+            head = head[:amp]
+        out = sanitize(head + "…")
+        if len(out.encode()) <= limit or size < 1024:
+            return out, True
+        size //= 2

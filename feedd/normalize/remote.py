@@ -21,7 +21,11 @@ from . import html, lang, tags, text
 from .fingerprint import finish
 
 TITLE_CHARS = 80
+MAX_TITLE_CHARS = 300  # as for seeds: a longer title is a mistake, not a headline
 SUMMARY_CHARS = 280
+MAX_TAGS = 50  # as for seeds
+MAX_URL_CHARS = 2048  # a longer link is dropped: no reader or browser keeps it
+MAX_KEY_CHARS = 512  # a longer guid is hashed into the item's key
 FUTURE_SLACK = dt.timedelta(days=1)
 EARLIEST = dt.datetime(1995, 1, 1, tzinfo=dt.UTC)  # before RSS: a zero or broken timestamp
 _TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|mc_cid|mc_eid|_hsenc|_hsmi|mkt_tok|igshid)$")
@@ -68,7 +72,7 @@ def canonical_guid(guid: str) -> str:
 
 
 def _http(url: str | None) -> str | None:
-    if url and urlsplit(url).scheme in ("http", "https"):
+    if url and len(url) <= MAX_URL_CHARS and urlsplit(url).scheme in ("http", "https"):
         return strip_tracking(url)
     return None
 
@@ -84,11 +88,19 @@ def _plain(value: str | None) -> str:
     return text.collapse(html.to_text(text.clean(value))) if value else ""
 
 
-def normalize_entry(raw: RawEntry, feed: RawFeed, source: SourceSettings, now: dt.datetime) -> Item:
+def normalize_entry(
+    raw: RawEntry,
+    feed: RawFeed,
+    source: SourceSettings,
+    now: dt.datetime,
+    max_bytes: int = html.MAX_ENTRY_BYTES,
+) -> Item:
+    """The entry as an Item; content over ``max_bytes`` is cut, with a warning."""
+    warnings = []
     body = html.sanitize(text.clean(raw.content or raw.summary or ""))
-    body = _PIXEL.sub("", body)
+    body, cut = html.cap(_PIXEL.sub("", body), max_bytes)
     plain = text.collapse(html.to_text(body))
-    title = _plain(raw.title) or text.first_sentence(plain, TITLE_CHARS)
+    title = text.clip(_plain(raw.title), MAX_TITLE_CHARS) or text.first_sentence(plain, TITLE_CHARS)
     link = _http(raw.link)
     title = title or link or "(untitled)"
     summary = _plain(raw.summary) if raw.summary and raw.summary != raw.content else ""
@@ -104,10 +116,14 @@ def normalize_entry(raw: RawEntry, feed: RawFeed, source: SourceSettings, now: d
     updated = _sane(raw.updated, now)
     if published and updated and updated < published:
         updated = published
-    item_tags = tags.merge(raw.tags, source.tags)
+    item_tags = tags.merge(raw.tags[:MAX_TAGS], source.tags)
     author = _plain(raw.author)[:200] or None
     key = canonical_guid(raw.guid) if raw.guid and raw.guid.strip() else None
     key = key or (canonical_guid(link) if link else digest)
+    if len(key) > MAX_KEY_CHARS:
+        key = "sha256:" + text.stable_hash(key)
+    if cut:
+        warnings.append(f"entry {text.clip(key, 120)!r}: content over {max_bytes} bytes, cut")
     return finish(
         source_key="remote:" + key,
         content_hash=digest,
@@ -121,4 +137,5 @@ def normalize_entry(raw: RawEntry, feed: RawFeed, source: SourceSettings, now: d
         author=author,
         published=published,
         updated=updated,
+        warnings=tuple(warnings),
     )

@@ -43,7 +43,18 @@ def _drop_readings(text: str) -> str:
 
 _SENTENCE_END = re.compile(r"[。！？!?]|\.(?=\s|$)")
 
-HASH_VERSION = 1
+HASH_VERSION = 2  # 2: spaces next to CJK characters and punctuation are not content
+
+# Characters of scripts written without spaces between words (Han, kana, bopomofo) and the
+# punctuation and full-width forms used with them: a space next to one is layout, not a word
+# boundary (a portal that adds a space after each "，" copies the same article). Hangul is
+# not here: Korean separates words with spaces.
+_CJK = (
+    "\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u31a0-\u31ff\u3200-\u32ff"
+    "\u3300-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe10-\ufe1f\ufe30-\ufe4f\uff00-\uff60"
+    "\uffe0-\uffe6\U00020000-\U0003ffff"
+)
+_CJK_SPACE = re.compile(f" (?=[{_CJK}])|(?<=[{_CJK}]) ")
 
 
 _C0 = bytes(b for b in range(32) if b not in (9, 10, 13))
@@ -108,13 +119,14 @@ def undouble(body: str) -> tuple[str, bool]:
 def content_hash(title: str, text: str) -> str:
     """A versioned hash of what makes two articles the same article.
 
-    Unicode-normalized (NFC) and whitespace-collapsed title and text, joined by a unit
-    separator (U+001F, which ``clean`` removes from all text, so it cannot occur in either)
-    behind a version prefix: a later change of normalization bumps HASH_VERSION instead of
-    silently re-keying every stored entry.
+    Unicode-normalized (NFC) and whitespace-collapsed title and text, without the spaces next
+    to CJK characters (see ``_CJK``), joined by a unit separator (U+001F, which ``clean``
+    removes from all text, so it cannot occur in either) behind a version prefix: a later
+    change of normalization bumps HASH_VERSION instead of silently re-keying every stored
+    entry (the store takes an older version's hash for the same article: see store.decide).
     """
-    title = collapse(unicodedata.normalize("NFC", title))
-    text = collapse(unicodedata.normalize("NFC", text))
+    title = _CJK_SPACE.sub("", collapse(unicodedata.normalize("NFC", title)))
+    text = _CJK_SPACE.sub("", collapse(unicodedata.normalize("NFC", text)))
     payload = f"feedd-content\x1f{title}\x1f{text}".encode()
     return f"v{HASH_VERSION}:" + hashlib.sha256(payload).hexdigest()
 

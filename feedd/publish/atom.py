@@ -19,6 +19,7 @@ from typing import Any
 from feedgen.feed import FeedGenerator
 
 from .. import PROJECT_URL, __version__
+from ..ids import public_entry_id
 from ..models import Entry
 from ..normalize.text import illegal_utf8, xml_safe
 from .info import FeedInfo
@@ -29,13 +30,14 @@ def render(
 ) -> bytes:
     """The feed's bytes; the same arguments always give the same bytes.
 
-    ``settings``: ``base_url``, ``feed_id``, ``author`` and ``empty_updated`` (the feed's
-    ``updated`` while it has no entry).
+    ``settings``: ``base_url``, ``feed_id``, ``author``, ``site_id`` and ``empty_updated``
+    (the feed's ``updated`` while it has no entry).
     """
     empty_updated = settings.pop("empty_updated")
     feed_id = settings.pop("feed_id")
     updated = max((e.updated for e in entries), default=empty_updated)
     parts = [entry_xml(e, tag_names, feed_lang=info.lang, **settings) for e in entries]
+    settings.pop("site_id")
     return assemble(head_xml(info, feed_id=feed_id, updated=updated, **settings), parts)
 
 
@@ -63,7 +65,13 @@ def head_xml(
 
 
 def entry_xml(
-    e: Entry, tag_names: dict[str, str], *, base_url: str, author: str, feed_lang: str | None
+    e: Entry,
+    tag_names: dict[str, str],
+    *,
+    base_url: str,
+    author: str,
+    feed_lang: str | None,
+    site_id: str,
 ) -> bytes:
     """One ``<entry>`` element, as it appears in any feed whose ``xml:lang`` is ``feed_lang``.
 
@@ -75,12 +83,12 @@ def entry_xml(
     invalid XML, never a crash.
     """
     try:
-        data = _entry_xml(e, tag_names, base_url, author, feed_lang, _as_is)
+        data = _entry_xml(e, tag_names, base_url, author, feed_lang, site_id, _as_is)
         if not illegal_utf8(data):
             return data
     except (UnicodeEncodeError, UnicodeDecodeError):  # a lone surrogate, bytes not UTF-8
         pass
-    return _entry_xml(e, tag_names, base_url, author, feed_lang, xml_safe)
+    return _entry_xml(e, tag_names, base_url, author, feed_lang, site_id, xml_safe)
 
 
 def _as_is(s: str) -> str:
@@ -93,6 +101,7 @@ def _entry_xml(
     base_url: str,
     author: str,
     feed_lang: str | None,
+    site_id: str,
     safe: Callable[[str], str],
 ) -> bytes:
     def text(s: str) -> str:
@@ -101,7 +110,7 @@ def _entry_xml(
     title = text(e.title) or "(untitled)"
     head = (
         f"<entry{_attr('xml:lang', e.lang) if e.lang != feed_lang else ''}>\n"
-        f"  <id>{text(e.id)}</id>\n  <title>{title}</title>\n"
+        f"  <id>{text(public_entry_id(site_id, e.id))}</id>\n  <title>{title}</title>\n"
         f"  <updated>{_date(e.updated)}</updated>\n"
         f"  <author>\n    <name>{text(e.author or author)}</name>\n  </author>\n"
         '  <content type="html">'

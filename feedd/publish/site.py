@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .. import __version__, parallel
 from ..config import Config
-from ..ids import FEED_NAMESPACE, uuid5_urn
+from ..ids import feed_id
 from ..normalize.dates import from_iso, iso
 from ..store.items import Store
 from . import atomic, pages
@@ -42,11 +42,6 @@ Look = tuple[FeedInfo, dt.datetime]
 class Published:
     feeds: int = 0
     written: list[str] = field(default_factory=list)  # paths (relative) rewritten this run
-
-
-def feed_id(path: str) -> str:
-    """A feed's Atom id: from its path, not its URL, so moving ``base_url`` keeps it."""
-    return uuid5_urn(FEED_NAMESPACE, path)
 
 
 def plan(store: Store, title: str) -> list[Look]:
@@ -95,7 +90,9 @@ class _EntryCache:
     def __init__(self, store: Store, config: Config, jobs: list[Job]) -> None:
         self.store = store
         self.names = {key: name for key, name, _slug, _created in store.tags()}
-        self.settings = {"base_url": config.base_url, "author": config.author}
+        self.settings = {
+            "base_url": config.base_url, "author": config.author, "site_id": config.site_id
+        }  # fmt: skip
         self.refs = Counter(r[0] for _info, _empty, rows in jobs for r in rows)
         self.xml: dict[tuple[str, bool], bytes] = {}
         self.langs: dict[str, str] = {}  # id -> the entry's language, for entries seen
@@ -160,7 +157,7 @@ def _render(store: Store, config: Config, jobs: list[Job]) -> list[str]:
         head = atom.head_xml(
             info,
             base_url=config.base_url,
-            feed_id=feed_id(info.path),
+            feed_id=feed_id(config.site_id, info.path),
             author=config.author,
             updated=updated,
         )
@@ -204,7 +201,9 @@ def publish(store: Store, config: Config, now: dt.datetime) -> Published:
     out = config.output
     now_s = iso(now)
     limit = config.max_entries
-    settings = "\n".join([__version__, config.title, config.author, config.base_url, str(limit)])
+    settings = "\n".join(
+        [__version__, config.title, config.author, config.base_url, config.site_id, str(limit)]
+    )
     last = store.publish_state()
     then = last.get("now")  # the clock of the last publish
     dirty_upto, dirty = store.dirty()

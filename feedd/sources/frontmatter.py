@@ -17,9 +17,24 @@ from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
 from . import simpleyaml
 
 try:
-    _YamlLoader: type = yaml.CSafeLoader
+    _Base: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _YamlLoader = yaml.SafeLoader
+    _Base = yaml.SafeLoader
+
+
+class _YamlLoader(_Base):  # type: ignore[misc, valid-type]
+    """The safe loader, but an impossible date (``date: 2025-02-30``, unquoted) is read as the
+    text it is, so that it costs the article its date (a warning) rather than the article."""
+
+
+def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.Node) -> object:
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)
+
+
+_YamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 
 
 # The keys feedd reads (normalize.article); the rest of a front matter is never looked at.
@@ -43,6 +58,7 @@ WANTED = frozenset(
         "link",
         "author",
         "draft",
+        "id",
     ]
 )
 _TOP_KEY = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]|$)")
@@ -92,12 +108,41 @@ class _YAML(YAMLHandler):
         return yaml.load(fm, Loader=_YamlLoader)  # noqa: S506 - a safe loader
 
 
+# A TOML line whose value is a bare date or date-time (RFC 3339 as TOML writes it)
+_TOML_DATE_LINE = re.compile(
+    r"^([ \t]*[A-Za-z0-9_.\"'-]+[ \t]*=[ \t]*)"
+    r"(\d{4}-\d\d-\d\d(?:[Tt ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:[Zz]|[+-]\d\d:\d\d)?)?)"
+    r"([ \t]*(?:#.*)?)$",
+    re.MULTILINE,
+)
+
+
+def _quote_bad_dates(fm: str) -> str:
+    """TOML with every impossible bare date (``date = 2025-02-30``) quoted into a string:
+    tomllib refuses the whole text for one, where feedd drops only that date."""
+
+    def fix(m: re.Match[str]) -> str:
+        try:
+            tomllib.loads(f"x = {m.group(2)}")
+            return m.group(0)
+        except tomllib.TOMLDecodeError:
+            return f'{m.group(1)}"{m.group(2)}"{m.group(3)}'
+
+    return _TOML_DATE_LINE.sub(fix, fm)
+
+
 class _TOML(BaseHandler):
     FM_BOUNDARY = re.compile(r"^\+{3,}\s*$", re.MULTILINE)
     START_DELIMITER = END_DELIMITER = "+++"
 
     def load(self, fm: str, **kwargs: object) -> Any:
-        return tomllib.loads(fm)
+        try:
+            return tomllib.loads(fm)
+        except tomllib.TOMLDecodeError:
+            fixed = _quote_bad_dates(fm)
+            if fixed == fm:
+                raise
+            return tomllib.loads(fixed)
 
 
 class _JSON(JSONHandler):

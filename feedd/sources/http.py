@@ -3,14 +3,19 @@
 - Conditional requests: the stored ``ETag`` and ``Last-Modified`` go back as ``If-None-Match``
   and ``If-Modified-Since``; a 304 costs no parsing.
 - Redirects are followed by hand (up to MAX_REDIRECTS) so each hop is checked: only http(s),
-  never a link-local address (169.254.0.0/16, fe80::/10, where cloud metadata services live),
   and a chain made only of permanent hops (301, 308) is reported so the caller can move the
   subscription.
+- Every connection is checked where it is made (``_GuardedBackend``): the host name is
+  resolved by feedd, every address it gives is checked, and the socket connects to a checked
+  address, never to a name resolved again. A link-local address (169.254.0.0/16, fe80::/10,
+  where cloud metadata services live) is refused however it is spelled: decimal, hex or octal
+  IPv4, IPv4-mapped or -compatible IPv6, NAT64, or a name that resolves to one.
 - Every response is classified in one function (``classify``): body, not modified, gone,
   retry later, failed.
 - Time and size are bounded: connect/read timeouts and a deadline for the whole request; the
-  body is capped both as sent and as decompressed (feedd inflates gzip itself, a bounded
-  piece at a time, so a gzip bomb is cut off instead of inflated).
+  body is capped both as sent and as decompressed. feedd decodes ``Content-Encoding`` itself
+  (gzip, deflate, br, stacked in any order), a bounded piece at a time, so a bomb is cut off
+  instead of inflated, and a corrupt or truncated body is a reason, never an exception.
 """
 
 from __future__ import annotations
@@ -90,56 +95,201 @@ def classify(status: int, headers: httpx.Headers | dict[str, str], now: dt.datet
     return Fetched("failed", "", status, reason=f"HTTP {status}", outcome=label)
 
 
-async def _check_target(url: str) -> None:
-    """Refuse non-http(s) URLs and hosts that are, or resolve to, link-local addresses."""
+def _check_target(url: str) -> None:
+    """Refuse redirects to anything but http(s); addresses are checked at connect time."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise _Refused(f"refused redirect to {url!r}: only http and https are followed")
-    host = parts.hostname
+
+
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def forbidden(address: str) -> str | None:
+    """Why feedd refuses to connect to this address (link-local or unspecified, in any of its
+    spellings), or None.
+
+    An IPv6 address that carries an IPv4 one (mapped ``::ffff:a.b.c.d``, compatible
+    ``::a.b.c.d``, NAT64 ``64:ff9b::a.b.c.d``) is judged by the IPv4 address inside.
+    """
     try:
-        addrs = [ipaddress.ip_address(host)]
+        ip = ipaddress.ip_address(address.split("%")[0])
     except ValueError:
+        return "not an IP address"
+    shown = str(ip)
+    if isinstance(ip, ipaddress.IPv6Address):
+        inner = ip.ipv4_mapped
+        if inner is None and ip in _NAT64 or (int(ip) >> 32 == 0 and int(ip) > 0xFFFF):
+            inner = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)  # NAT64, or IPv4-compatible
+        if inner is not None:
+            ip = inner
+            shown += f" ({ip})"
+    if ip.is_link_local:
+        return f"{shown} is a link-local address"
+    if ip.is_unspecified:
+        return f"{shown} is the unspecified address"
+    return None
+
+
+class _GuardedBackend:
+    """httpcore's network backend, but connecting only to addresses that pass ``forbidden``.
+
+    The name is resolved here and the socket connects to the checked address itself, so DNS
+    cannot answer one address to the check and another to the connection. TLS still verifies
+    the host name: httpcore passes the URL's host as the server name, not the address.
+    """
+
+    def __init__(self) -> None:
+        import httpcore
+
+        self._inner = httpcore.AnyIOBackend()
+        self._error = httpcore.ConnectError
+
+    async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                          local_address: str | None = None,
+                          socket_options: object = None) -> object:  # fmt: skip
         loop = asyncio.get_running_loop()
         try:
-            infos = await loop.getaddrinfo(host, parts.port or 80, type=socket.SOCK_STREAM)
-        except OSError:
-            return  # let the request itself report the DNS failure
-        addrs = [ipaddress.ip_address(i[4][0].split("%")[0]) for i in infos]
-    if any(a.is_link_local for a in addrs):
-        raise _Refused(f"refused redirect to {url}: link-local address")
+            infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except OSError as e:
+            raise self._error(f"cannot resolve {host}: {e.strerror or e}") from e
+        addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+        for address in addresses:
+            if why := forbidden(address):
+                raise self._error(f"refused to connect to {host}: {why}")
+        last: Exception | None = None
+        for address in addresses:
+            try:
+                return await self._inner.connect_tcp(address, port, timeout=timeout,
+                                                     local_address=local_address,
+                                                     socket_options=socket_options)  # fmt: skip
+            except self._error as e:
+                last = e
+        raise last or self._error(f"{host} resolves to no address")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+    async def connect_unix_socket(self, *args: object, **kwargs: object) -> object:
+        raise self._error("unix sockets are not used")
 
 
-class _Inflater:
-    """Decompress gzip/deflate a bounded piece at a time; raise once past ``limit``."""
+class _BadBody(Exception):
+    pass
+
+
+class _Decoder:
+    """Undo one ``Content-Encoding`` a bounded piece at a time; output never exceeds ``limit``
+    in all (``_TooLarge``); a corrupt or truncated stream is ``_BadBody``."""
 
     def __init__(self, encoding: str, limit: int) -> None:
+        self.encoding = encoding
         self.limit = limit
         self.size = 0
-        self.d = None
         if encoding in ("gzip", "x-gzip"):
             self.d = zlib.decompressobj(16 + zlib.MAX_WBITS)
         elif encoding == "deflate":
-            self.d = zlib.decompressobj()
-        elif encoding not in ("", "identity"):
-            raise _Refused(f"unsupported Content-Encoding {encoding!r}")
+            self.d = None  # zlib-wrapped as the RFC says, or raw as some servers send it
+        elif encoding == "br":
+            import brotli
 
-    def feed(self, chunk: bytes) -> bytes:
-        if self.d is None:
-            self._count(len(chunk))
-            return chunk
+            self.d = brotli.Decompressor()
+        else:
+            raise _Refused(f"unsupported Content-Encoding {encoding!r}")
+        self.pending = b""  # deflate: the first bytes, until they tell which kind it is
+
+    def feed(self, chunk: bytes) -> list[bytes]:
+        try:
+            if self.encoding == "br":
+                return self._brotli(chunk)
+            if self.d is None:
+                self.pending += chunk
+                if len(self.pending) < 2:
+                    return []
+                chunk, self.pending = self.pending, b""
+                zlib_header = (chunk[0] & 0x0F) == 8 and int.from_bytes(chunk[:2]) % 31 == 0
+                self.d = zlib.decompressobj(zlib.MAX_WBITS if zlib_header else -zlib.MAX_WBITS)
+            return self._zlib(chunk)
+        except (zlib.error, ValueError) as e:
+            raise _BadBody(f"corrupt {self.encoding} body: {e}") from None
+        except Exception as e:  # brotli.error, which is no subclass of a builtin error
+            if type(e).__name__ != "error":
+                raise
+            raise _BadBody(f"corrupt {self.encoding} body: {e}") from None
+
+    def _zlib(self, data: bytes) -> list[bytes]:
         out = []
-        data = chunk
         while data:
+            if self.d.eof:  # bytes after the end of the stream: garbage, ignored as browsers do
+                break
             piece = self.d.decompress(data, 64 * 1024)  # never more than 64 KiB at once
-            self._count(len(piece))
+            self._count(piece)
             out.append(piece)
             data = self.d.unconsumed_tail
-        return b"".join(out)
+        return out
 
-    def _count(self, n: int) -> None:
-        self.size += n
+    def _brotli(self, data: bytes) -> list[bytes]:
+        out = [self.d.process(data, output_buffer_limit=64 * 1024)]
+        self._count(out[-1])
+        while not self.d.can_accept_more_data():
+            out.append(self.d.process(b"", output_buffer_limit=64 * 1024))
+            self._count(out[-1])
+        return out
+
+    def finish(self) -> list[bytes]:
+        if self.d is None:  # deflate that never got two bytes
+            raise _BadBody(f"truncated {self.encoding} body")
+        try:
+            rest = [] if self.encoding == "br" else [self.d.flush()]
+        except zlib.error as e:
+            raise _BadBody(f"corrupt {self.encoding} body: {e}") from None
+        done = self.d.is_finished() if self.encoding == "br" else self.d.eof
+        if not done:
+            raise _BadBody(f"truncated {self.encoding} body: it ends before its stream does")
+        return rest
+
+    def _count(self, piece: bytes) -> None:
+        self.size += len(piece)
         if self.size > self.limit:
             raise _TooLarge(f"decompressed body over {self.limit} bytes")
+
+
+MAX_ENCODINGS = 3  # "gzip, gzip" happens; a longer stack is an attack, not a mistake
+
+
+class _Decoding:
+    """A body's ``Content-Encoding`` undone as it arrives: stacked codings are undone last
+    applied first, each piece passed straight on, so no stage holds more than ``limit``."""
+
+    def __init__(self, content_encoding: str, limit: int) -> None:
+        codings = [c.strip().lower() for c in content_encoding.split(",")]
+        codings = [c for c in codings if c and c != "identity"]
+        if len(codings) > MAX_ENCODINGS:
+            raise _Refused(f"refused Content-Encoding {content_encoding!r}: too many encodings")
+        self.stages = [_Decoder(c, limit) for c in reversed(codings)]
+        self.limit = limit
+        self.size = 0
+
+    def feed(self, chunk: bytes) -> list[bytes]:
+        return self._through(0, [chunk])
+
+    def finish(self) -> list[bytes]:
+        pending: list[bytes] = []  # what the stages before this one still had to give
+        for stage in self.stages:
+            pending = [out for piece in pending if piece for out in stage.feed(piece)]
+            pending += stage.finish()
+        return self._counted(pending)
+
+    def _through(self, first: int, pieces: list[bytes]) -> list[bytes]:
+        for stage in self.stages[first:]:
+            pieces = [out for piece in pieces if piece for out in stage.feed(piece)]
+        return self._counted(pieces)
+
+    def _counted(self, pieces: list[bytes]) -> list[bytes]:
+        self.size += sum(map(len, pieces))
+        if self.size > self.limit:
+            raise _TooLarge(f"decompressed body over {self.limit} bytes")
+        return pieces
 
 
 class _TooLarge(Exception):
@@ -153,7 +303,7 @@ def client(
     together should share ``tls`` (see ``tls_context``): each new context reads the CA
     certificates again, 45 ms of CPU."""
     return httpx.AsyncClient(
-        verify=tls or tls_context(),
+        transport=_transport(tls or tls_context(), max_connections),
         follow_redirects=False,
         timeout=httpx.Timeout(
             connect=limits.connect_timeout,
@@ -161,12 +311,26 @@ def client(
             write=limits.read_timeout,
             pool=limits.total_timeout,
         ),  # fmt: skip
-        limits=httpx.Limits(
-            max_connections=max_connections, max_keepalive_connections=max_connections
-        ),
-        headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
+        headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate, br"},
         trust_env=False,  # no proxy or netrc surprises from the environment
     )
+
+
+def _transport(tls: ssl.SSLContext, max_connections: int) -> httpx.AsyncHTTPTransport:
+    """httpx's transport over a connection pool whose every connection is checked."""
+    import httpcore
+
+    transport = httpx.AsyncHTTPTransport(verify=tls, trust_env=False)
+    # The pool httpx made is replaced by one on the guarded backend; httpx keeps it as
+    # `_pool` (tests/test_sources_http.py fails should that ever change)
+    transport._pool = httpcore.AsyncConnectionPool(
+        ssl_context=tls,
+        max_connections=max_connections,
+        max_keepalive_connections=max_connections,
+        keepalive_expiry=5.0,
+        network_backend=_GuardedBackend(),
+    )
+    return transport
 
 
 def tls_context() -> ssl.SSLContext:
@@ -195,10 +359,13 @@ async def fetch(
         result = Fetched("failed", url, reason=f"timed out ({type(e).__name__})", outcome="timeout")
     except _TooLarge as e:
         result = Fetched("failed", url, reason=str(e), outcome="too_large")
-    except _Refused as e:
+    except (_Refused, _BadBody) as e:
         result = Fetched("failed", url, reason=str(e), outcome="error")
     except httpx.HTTPError as e:
         result = Fetched("failed", url, reason=_describe(e), outcome="error")
+    except Exception as e:  # noqa: BLE001 - whatever a server sends, the fetch returns
+        result = Fetched("failed", url, reason=f"unexpected error while fetching: "
+                         f"{type(e).__name__}: {e}", outcome="error")  # fmt: skip
     result.url = url
     result.seconds = time.monotonic() - started
     return result
@@ -228,7 +395,7 @@ async def _fetch(
     permanent = True
     for hop in range(MAX_REDIRECTS + 1):
         if hop:
-            await _check_target(current)
+            _check_target(current)
         request = http.build_request("GET", current, headers=headers)
         response = await http.send(request, stream=True)
         try:
@@ -255,13 +422,13 @@ async def _read_body(response: httpx.Response, limits: Limits) -> tuple[bytes, i
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limits.max_bytes:
         raise _TooLarge(f"body of {declared} bytes is over the {limits.max_bytes} byte limit")
-    inflater = _Inflater(response.headers.get("content-encoding", "").strip().lower(),
-                         limits.max_bytes)  # fmt: skip
+    decoding = _Decoding(response.headers.get("content-encoding", ""), limits.max_bytes)
     raw = 0
     parts = []
     async for chunk in response.aiter_raw():
         raw += len(chunk)
         if raw > limits.max_bytes:
             raise _TooLarge(f"body over the {limits.max_bytes} byte limit")
-        parts.append(inflater.feed(chunk))
+        parts.extend(decoding.feed(chunk))
+    parts.extend(decoding.finish())
     return b"".join(parts), raw

@@ -11,15 +11,16 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-from ..ids import ENTRY_NAMESPACE, uuid5_urn
+from ..ids import entry_id
 from ..models import Item
 
-# Entry ids are urn:uuid:<uuid5 of the source key>: derived from the file's path below the seeds
-# folder, so a rebuilt database gives every file its old id, and an edit (same path) keeps it.
-# Never from the title, link or date: a changed slug or date must not re-publish an old post.
+# Stored ids are urn:uuid:<uuid5 of the source key> (see ids.py): derived from the file's path
+# below the seeds folder, so a rebuilt database gives every file its old id, and an edit (same
+# path) keeps it; or pinned by the article's `id` key. Never from the title, link or date: a
+# changed slug or date must not re-publish an old post.
 ONE_SECOND = dt.timedelta(seconds=1)
 
-Action = Literal["new", "edit", "attach", "refresh", "unchanged", "draft"]
+Action = Literal["new", "edit", "attach", "refresh", "rehash", "unchanged", "draft"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,8 @@ class Stored:
     published: dt.datetime
     updated: dt.datetime
     refs: int  # how many files publish this entry
+    source_id: int = 0  # with source_key, the item whose metadata the entry shows
+    tags: tuple[str, ...] = ()  # tag keys the entry is published with (its copies' union)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +47,9 @@ class Intent:
     release: str | None = None  # an entry the file stops publishing (deleted if unreferenced)
 
 
-def entry_id(source_key: str, salt: str = "") -> str:
-    """The entry id of a source key (salted when the natural id is taken)."""
-    return uuid5_urn(ENTRY_NAMESPACE, source_key + ("\n" + salt if salt else ""))
+def natural_id(item: Item) -> str:
+    """The id a new entry of this item gets unless another entry has it already."""
+    return item.pinned_id or entry_id(item.source_key)
 
 
 def decide(
@@ -57,6 +60,7 @@ def decide(
     first_seen: dt.datetime,
     mtime: dt.datetime,
     id_taken: bool,
+    source_id: int = 0,
 ) -> Intent:
     """Decide for one file.
 
@@ -64,14 +68,19 @@ def decide(
     has the item's content hash (the same one for an unchanged article). ``first_seen`` is when
     the file was first seen (the date of an undated article), ``mtime`` when it last changed,
     neither later than now. ``id_taken``
-    says the file's natural id (see ``entry_id``) is already used by another entry.
+    says the file's natural id (see ``natural_id``) is already used by another entry.
+    ``source_id`` is the item's source (0: the seeds folder): with its source key it tells
+    the copy an entry shows from the others (two feeds may carry the same guid).
     """
     release = current.id if current is not None else None
     if item.draft:
         return Intent("draft", release=release)
 
+    shown = current is not None and (current.source_id, current.source_key) == (
+        source_id, item.source_key
+    )  # fmt: skip
     if match is not None and current is not None and match.id == current.id:
-        if current.source_key != item.source_key or current.row_hash == row_hash:
+        if not shown or current.row_hash == row_hash:
             return Intent("unchanged", entry_id=current.id)  # a duplicate's metadata is not shown
         return Intent(
             "refresh",
@@ -83,6 +92,18 @@ def decide(
     if match is not None:  # the article is already published from another file: fold into it
         return Intent("attach", entry_id=match.id, release=release)
 
+    if current is not None and _version(current.content_hash) != _version(item.content_hash):
+        # stored under an older way of hashing (normalize.text.HASH_VERSION): the same
+        # article, re-hashed; not an edit, or an upgrade would bump every entry
+        if not shown:
+            return Intent("unchanged", entry_id=current.id)
+        return Intent(
+            "rehash",
+            entry_id=current.id,
+            published=item.published or current.published,
+            updated=max(item.updated, current.updated) if item.updated else current.updated,
+        )
+
     if current is not None and current.refs == 1:  # the only file of its entry was edited
         return Intent(
             "edit",
@@ -93,8 +114,12 @@ def decide(
 
     published = item.published or first_seen
     updated = max(item.updated or published, published)
-    new_id = entry_id(item.source_key, item.content_hash if id_taken else "")
+    new_id = entry_id(item.source_key, item.content_hash) if id_taken else natural_id(item)
     return Intent("new", entry_id=new_id, published=published, updated=updated, release=release)
+
+
+def _version(content_hash: str) -> str:
+    return content_hash.partition(":")[0]
 
 
 def _bumped(item: Item, current: Stored, seen: dt.datetime) -> dt.datetime:

@@ -15,12 +15,14 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
+from ..errors import DatabaseError
 from ..models import Entry, Item
 from ..normalize import tags as tagmod
 from ..normalize.dates import from_iso, iso
-from .decide import Intent, Stored, decide, entry_id
-from .schema import migrate
+from .decide import Intent, Stored, decide, natural_id
+from .schema import VERSION, migrate, migrate_check
 
 BULK_CACHE_KIB = 32 * 1024  # SQLite's page cache during a first load (default: 2 MiB)
 _json = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps makes an encoder per call
@@ -62,19 +64,40 @@ def connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
     return conn
 
 
+def _open(path: Path, readonly: bool) -> sqlite3.Connection:
+    """``connect``, with a file that is no SQLite database (or a newer feedd's) refused as a
+    DatabaseError naming it."""
+    try:
+        conn = connect(path, readonly)
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError as e:
+        if "not a database" in str(e) or "file is encrypted" in str(e):
+            raise DatabaseError(str(path), "not a SQLite database (is `database` pointing at "
+                                "the right file?)") from None  # fmt: skip
+        raise
+    if readonly and version > VERSION:
+        conn.close()
+        migrate_check(version, str(path))
+    return conn
+
+
 class Store:
     """The entries database. Not thread-safe; one per run or per thread."""
 
     def __init__(self, path: Path, readonly: bool = False) -> None:
         self.path = path
-        self.conn = connect(path, readonly)
+        self.conn = _open(path, readonly)
         # Per ingest (see there): a first load, and the content hashes and ids it wrote
         self._new_source = self._first_load = False
         self._hashes: set[str] = set()
         self._ids: set[str] = set()
         self._dirty: set[tuple[str, str]] = set()  # feeds the open write touched: see _writing
         if not readonly:
-            migrate(self.conn)
+            try:
+                migrate(self.conn, str(path))
+            except BaseException:
+                self.conn.close()
+                raise
 
     def close(self) -> None:
         self.conn.close()
@@ -179,12 +202,14 @@ class Store:
     def _stored(self, where: str, arg: str) -> Stored | None:
         r = self.conn.execute(
             "SELECT id, content_hash, source_key, row_hash, published, updated, "
-            f"(SELECT count(*) FROM items i WHERE i.entry_id = e.id) FROM entries e WHERE {where}",
+            "(SELECT count(*) FROM items i WHERE i.entry_id = e.id), source_id, tags "
+            f"FROM entries e WHERE {where}",
             (arg,),
         ).fetchone()
         if r is None:
             return None
-        return Stored(r[0], r[1], r[2], r[3], from_iso(r[4]), from_iso(r[5]), r[6])
+        return Stored(r[0], r[1], r[2], r[3], from_iso(r[4]), from_iso(r[5]), r[6], r[7],
+                      tuple(json.loads(r[8])))  # fmt: skip
 
     def _apply(
         self,
@@ -213,32 +238,45 @@ class Store:
         rh = item.fingerprint
         taken = False
         if match is None and (current is None or current.refs > 1):  # a new entry is coming
-            natural = entry_id(item.source_key)
+            natural = natural_id(item)
             taken = self._may_exist(self._ids, natural) and not self._none(
                 "SELECT 1 FROM entries WHERE id = ?", natural
             )
-        intent = decide(item, rh, current, match, first_seen, mtime, taken)
+        intent = decide(item, rh, current, match, first_seen, mtime, taken, source_id)
 
         if intent.action == "new":
-            self._write_entry(intent, item, keys, rh, insert=True)
+            self._write_entry(intent, item, keys, rh, source_id, insert=True)
             ch.new += 1
-        elif intent.action in ("edit", "refresh"):
-            self._write_entry(intent, item, keys, rh, insert=False)
-            ch.updated += 1
+        elif intent.action in ("edit", "refresh", "rehash"):
+            self._write_entry(intent, item, keys, rh, source_id, insert=False)
+            ch.updated += intent.action != "rehash"  # a new hash of the same text: no news
         elif intent.action == "attach":
             ch.folded += 1
         elif intent.action == "draft":
             ch.drafts += 1
         c.execute(
             "INSERT OR REPLACE INTO items (source_id, key, size, mtime_ns, entry_id, content_hash,"
-            " first_seen) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (source_id, key, size, mtime_ns, intent.entry_id, item.content_hash, iso(first_seen)),
-        )
+            " first_seen, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (source_id, key, size, mtime_ns, intent.entry_id, item.content_hash, iso(first_seen),
+             _json(item.tags)),
+        )  # fmt: skip
         if intent.release and intent.release != intent.entry_id:
             self._release(intent.release, ch)
+        # An entry is published with the union of its copies' tags: a copy that brings a tag
+        # the entry lacks, or a rewrite of an entry that has other copies, retags it.
+        held = match if intent.action in ("attach", "unchanged") else current
+        if (
+            intent.entry_id
+            and held is not None
+            and (
+                (intent.action in ("edit", "refresh", "rehash") and held.refs > 1)
+                or (intent.action in ("attach", "unchanged") and not set(keys) <= set(held.tags))
+            )
+        ):
+            self._retag(intent.entry_id)
 
     def _write_entry(
-        self, intent: Intent, item: Item, keys: list[str], rh: str, insert: bool
+        self, intent: Intent, item: Item, keys: list[str], rh: str, source_id: int, insert: bool
     ) -> None:
         assert intent.entry_id and intent.published and intent.updated
         c = self.conn
@@ -248,22 +286,22 @@ class Store:
             self._ids.add(intent.entry_id)
         values = (item.content_hash, item.source_key, item.title, item.summary, item.html,
                   item.lang, item.lang_group, _json(keys), item.link,
-                  item.author, published, updated, rh)  # fmt: skip
+                  item.author, published, updated, rh, source_id)  # fmt: skip
         if not insert:
             self._touch_stored(intent.entry_id)  # the feeds it leaves, if its tags moved
         self._touch(item.lang_group, keys)
         if insert:
             c.execute(
                 "INSERT INTO entries (content_hash, source_key, title, summary, html, lang, "
-                "lang_group, tags, link, author, published, updated, row_hash, id) "
-                "VALUES (?, ?, ?, ?, CAST(? AS TEXT), ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "lang_group, tags, link, author, published, updated, row_hash, source_id, id) "
+                "VALUES (?, ?, ?, ?, CAST(? AS TEXT), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (*values, intent.entry_id),
             )
         else:
             c.execute(
                 "UPDATE entries SET content_hash = ?, source_key = ?, title = ?, summary = ?, "
                 "html = CAST(? AS TEXT), lang = ?, lang_group = ?, tags = ?, link = ?, author = ?, "
-                "published = ?, updated = ?, row_hash = ? WHERE id = ?",
+                "published = ?, updated = ?, row_hash = ?, source_id = ? WHERE id = ?",
                 (*values, intent.entry_id),
             )
             c.execute("DELETE FROM entry_tags WHERE entry_id = ?", (intent.entry_id,))
@@ -271,12 +309,50 @@ class Store:
             "INSERT OR IGNORE INTO entry_tags (tag_key, entry_id, published) VALUES (?, ?, ?)",
             [(k, intent.entry_id, published) for k in keys],
         )
-        for name, k in zip(item.tags, keys, strict=True):
-            if k not in self._tag_keys:
-                self._new_tag(k, name, updated)
+        self._new_tags(item.tags, keys, updated)
         if item.lang_group not in self._langs:
             self._langs.add(item.lang_group)
             c.execute("INSERT INTO langs (code, created) VALUES (?, ?)", (item.lang_group, updated))
+
+    def _new_tags(self, names: Iterable[str], keys: Iterable[str], when: str) -> None:
+        for name, k in zip(names, keys, strict=True):
+            if k not in self._tag_keys:
+                self._new_tag(k, name, when)
+
+    def _retag(self, eid: str) -> None:
+        """Publish ``eid`` with the union of its copies' tags: the copy it shows first, then
+        the others in source and key order, each tag in its first-seen spelling."""
+        c = self.conn
+        row = c.execute(
+            "SELECT source_id, source_key, tags, lang_group, updated FROM entries WHERE id = ?",
+            (eid,),
+        ).fetchone()
+        if row is None:
+            return
+        shown_source, shown_key, old, lang_group, updated = row
+        copies = c.execute(
+            "SELECT source_id, key, tags FROM items WHERE entry_id = ? ORDER BY source_id, key",
+            (eid,),
+        ).fetchall()
+
+        def shown(sid: int, key: str) -> bool:
+            return sid == shown_source and (key if sid == 0 else "remote:" + key) == shown_key
+
+        copies.sort(key=lambda r: not shown(r[0], r[1]))  # stable: the rest keep their order
+        names = tagmod.merge(*(json.loads(t) if t else () for _s, _k, t in copies))
+        keys = [tagmod.key(t) for t in names]
+        if keys == json.loads(old):
+            return
+        self._touch(lang_group, json.loads(old))
+        self._touch(lang_group, keys)
+        published = c.execute("SELECT published FROM entries WHERE id = ?", (eid,)).fetchone()[0]
+        c.execute("UPDATE entries SET tags = ? WHERE id = ?", (_json(keys), eid))
+        c.execute("DELETE FROM entry_tags WHERE entry_id = ?", (eid,))
+        c.executemany(
+            "INSERT OR IGNORE INTO entry_tags (tag_key, entry_id, published) VALUES (?, ?, ?)",
+            [(k, eid, published) for k in keys],
+        )
+        self._new_tags(names, keys, updated)
 
     def _new_tag(self, key: str, name: str, when: str) -> None:
         """Record a tag and its slug, once: the slug never moves afterwards."""
@@ -296,19 +372,29 @@ class Store:
         """A file stopped publishing ``eid``: drop the entry if no file publishes it any more."""
         c = self.conn
         rest = c.execute(
-            "SELECT key FROM items WHERE entry_id = ? ORDER BY source_id, key LIMIT 1", (eid,)
+            "SELECT source_id, key FROM items WHERE entry_id = ? ORDER BY source_id, key LIMIT 1",
+            (eid,),
         ).fetchone()
         if rest is None:
             self._touch_stored(eid)
             c.execute("DELETE FROM entry_tags WHERE entry_id = ?", (eid,))
             c.execute("DELETE FROM entries WHERE id = ?", (eid,))
             ch.removed += 1
-        else:  # another copy of the article still publishes it; its file now speaks for it
+            return
+        # another copy of the article still publishes it: if the copy it showed is gone, the
+        # first one left speaks for it; and its tags are the union of the copies left
+        shown = c.execute("SELECT source_id, source_key FROM entries WHERE id = ?", (eid,))
+        sid, key = shown.fetchone()
+        if key.startswith("remote:") and sid > 0:
+            key = key.removeprefix("remote:")
+        if self._none("SELECT 1 FROM items WHERE entry_id = ? AND source_id = ? AND key = ?",
+                      eid, sid, key):  # fmt: skip
+            sid, key = rest
             c.execute(
-                "UPDATE entries SET source_key = ? WHERE id = ? AND source_key NOT IN "
-                "(SELECT key FROM items WHERE entry_id = ?)",
-                (rest[0], eid, eid),
+                "UPDATE entries SET source_id = ?, source_key = ? WHERE id = ?",
+                (sid, key if sid == 0 else "remote:" + key, eid),
             )
+        self._retag(eid)
 
     def _forget(self, source_id: int, key: str, ch: Changes) -> None:
         where = "FROM items WHERE source_id = ? AND key = ?"
@@ -363,7 +449,8 @@ class Store:
         return list(self.conn.execute("SELECT code, created FROM langs ORDER BY code"))
 
     def signature_rows(self, kind: str, key: str | None, now: str, limit: int) -> list[tuple]:
-        return self._window(kind, key, now, limit, "id, row_hash, published, updated")
+        # tags beside the row hash: a copy joining with new tags changes the entry's tags only
+        return self._window(kind, key, now, limit, "id, row_hash || tags, published, updated")
 
     def entries(self, ids: list[str]) -> dict[str, Entry]:
         """The entries with these ids, by id."""
@@ -439,11 +526,60 @@ class Store:
             c.executemany("INSERT OR REPLACE INTO published (name, value) VALUES (?, ?)",
                           [("settings", settings), ("now", now)])  # fmt: skip
 
+    def notices(self, site_id: str) -> list[str]:
+        """What this run must say once: ids that changed (an upgrade, a new ``site_id``).
+        Records ``site_id`` as the one the ids are now made from."""
+        c = self.conn
+        meta = dict(c.execute("SELECT name, value FROM meta"))
+        out = []
+        if meta.get("notice:ids"):
+            out.append(
+                "entry and feed ids are now unique to each site (made from site_id, which "
+                "defaults to base_url), as RFC 4287 asks: feed readers show this database's "
+                "entries once more as new. This happens once, after this upgrade."
+            )
+        elif meta.get("site_id") not in (None, site_id):
+            out.append(
+                f"site_id changed from {meta['site_id']!r} to {site_id!r} (site_id defaults "
+                "to base_url): every entry and feed id changed, and feed readers show every "
+                f"entry once more as new. To keep the old ids, set site_id = "
+                f'"{meta["site_id"]}" in the config.'
+            )
+        if out or meta.get("site_id") != site_id:
+            with c:
+                c.execute("DELETE FROM meta WHERE name = 'notice:ids'")
+                c.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('site_id', ?)",
+                          (site_id,))  # fmt: skip
+        return out
+
+    def breakdown(self) -> Breakdown:
+        """Entries by where the copy they show comes from, and what they come from."""
+        c = self.conn
+        seed_files = c.execute(
+            "SELECT count(*) FROM items WHERE source_id = 0 AND entry_id IS NOT NULL"
+        ).fetchone()[0]
+        remote_items, sources = c.execute(
+            "SELECT count(*), count(DISTINCT source_id) FROM items "
+            "WHERE source_id > 0 AND entry_id IS NOT NULL"
+        ).fetchone()
+        by = dict(c.execute("SELECT source_id > 0, count(*) FROM entries GROUP BY 1"))
+        return Breakdown(by.get(0, 0) + by.get(1, 0), by.get(0, 0), seed_files,
+                         by.get(1, 0), remote_items, sources)  # fmt: skip
+
     def totals(self) -> tuple[int, int]:
         """``(files, entries)`` in the store."""
         f = self.conn.execute("SELECT count(*) FROM items WHERE entry_id IS NOT NULL").fetchone()
         e = self.conn.execute("SELECT count(*) FROM entries").fetchone()
         return f[0], e[0]
+
+
+class Breakdown(NamedTuple):
+    entries: int
+    seed_entries: int  # entries that show a seed file's copy
+    seed_files: int  # seed files that publish an entry
+    remote_entries: int  # entries that show a remote item
+    remote_items: int
+    sources: int  # remote sources with items
 
 
 def _feeds_of(lang_group: str, tag_keys: Iterable[str]) -> set[tuple[str, str]]:

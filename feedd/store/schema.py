@@ -10,6 +10,8 @@ import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from ..errors import DatabaseError
+
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
@@ -145,19 +147,52 @@ def _v3(db: Database) -> None:
             db.conn.execute(statement)  # one by one: executescript would commit first
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3]
+_V4 = """
+        CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+        ALTER TABLE entries ADD COLUMN source_id INTEGER NOT NULL DEFAULT 0;
+        UPDATE entries SET source_id = coalesce((SELECT min(i.source_id) FROM items i
+            WHERE i.entry_id = entries.id AND i.source_id > 0
+            AND 'remote:' || i.key = entries.source_key), 0);
+        ALTER TABLE items ADD COLUMN tags TEXT;
+        UPDATE items SET tags = (SELECT e.tags FROM entries e WHERE e.id = items.entry_id)
+            WHERE entry_id IS NOT NULL;
+        UPDATE items SET mtime_ns = -1 WHERE source_id = 0
+"""
+
+
+def _v4(db: Database) -> None:
+    # meta: name/value facts about the database itself: the site_id its ids were last
+    # published under, and notices for the next run to say once.
+    # entries.source_id: with source_key, the copy whose metadata an entry shows (two remote
+    # feeds may carry one guid, so the key alone cannot tell their copies apart).
+    # items.tags: the tags each copy brings (display names, JSON): an entry is published
+    # with the union of its copies' tags. Filled from the entries for the copies they show.
+    # Every seed file is read again (mtime -1): content hashes moved to version 2.
+    had_entries = db.conn.execute("SELECT 1 FROM entries LIMIT 1").fetchone() is not None
+    for statement in _V4.split(";"):
+        if statement.strip():
+            db.conn.execute(statement)
+    if had_entries:
+        db.conn.execute("INSERT INTO meta (name, value) VALUES ('notice:ids', '1')")
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4]
 VERSION = len(MIGRATIONS)
 
 
-class SchemaError(Exception):
-    pass
+def migrate_check(version: int, path: str) -> None:
+    """Refuse a database a newer feedd wrote."""
+    if version > VERSION:
+        raise DatabaseError(
+            path, f"written by a newer feedd (schema version {version}; this feedd reads up to "
+            f"{VERSION}): upgrade feedd, or point `database` at another file"
+        )  # fmt: skip
 
 
-def migrate(conn: sqlite3.Connection) -> None:
+def migrate(conn: sqlite3.Connection, path: str = "") -> None:
     """Bring the database to VERSION; refuse one written by a newer feedd."""
     current = conn.execute("PRAGMA user_version").fetchone()[0]
-    if current > VERSION:
-        raise SchemaError(f"database schema {current} is newer than this feedd ({VERSION})")
+    migrate_check(current, path)
     if current == VERSION:
         return
     from sqlite_utils import Database  # ~0.1 s to import: only paid when there is work

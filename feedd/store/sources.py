@@ -65,20 +65,25 @@ def entry_counts(store: Store) -> dict[int, int]:
     return dict(rows)
 
 
-def sync(store: Store, config_urls: list[str]) -> tuple[dict[str, int], list[int]]:
-    """Make the rows match the config: ``({config_url: id}, ids of sources removed)``.
+def sync(store: Store, configured: list[tuple[str, str]]) -> tuple[dict[str, int], list[int]]:
+    """Make the rows match the config's ``(url, name)`` pairs: ``({config_url: id}, ids of
+    sources removed)``.
 
     A source removed from the config is removed with its items (its entries leave the feeds
-    unless another source or a seed publishes them too); imported (OPML) ones stay.
+    unless another source or a seed publishes them too); imported (OPML) ones stay. A name
+    in the config is the source's name in listings.
     """
     c = store.conn
     with c:
-        for url in config_urls:
+        for url, name in configured:
             c.execute(
-                "INSERT OR IGNORE INTO sources (config_url, origin, url) VALUES (?, 'config', ?)",
-                (url, url),
+                "INSERT INTO sources (config_url, origin, url, name) VALUES (?, 'config', ?, ?) "
+                "ON CONFLICT (config_url) DO UPDATE SET name = excluded.name "
+                "WHERE origin = 'config' AND name IS NOT excluded.name",
+                (url, url, name or None),
             )
         rows = c.execute("SELECT id, config_url, origin FROM sources").fetchall()
+    config_urls = [url for url, _ in configured]
     wanted = set(config_urls)
     removed = [i for i, url, origin in rows if origin == "config" and url not in wanted]
     return {url: i for i, url, origin in rows if url in wanted or origin != "config"}, removed
@@ -93,6 +98,17 @@ def add_imported(store: Store, url: str, name: str | None) -> bool:
             (url, url, name),
         )
     return cur.rowcount == 1
+
+
+def find(store: Store, ident: str) -> Source | None:
+    """A source by its id (as ``feedd sources list`` shows it) or by a URL it has."""
+    if ident.isdigit():
+        return get(store, int(ident))
+    r = store.conn.execute(
+        f"SELECT {_COLS} FROM sources WHERE config_url = ? OR url = ? ORDER BY id LIMIT 1",
+        (ident, ident),
+    ).fetchone()
+    return Source(*r) if r else None
 
 
 def delete(store: Store, source_id: int) -> None:
