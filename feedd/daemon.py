@@ -127,7 +127,9 @@ class Daemon:
         self.metrics.timed("scan", time.monotonic() - started)
         self.mark_dirty()  # publish after every scan: cheap when nothing changed, keeps it fresh
         if self.scheduler.running:
-            self.sync_sources()  # sources imported or removed by `feedd sources` meanwhile
+            # sources imported or removed by `feedd sources` meanwhile; one imported now is
+            # fetched now (a handful at once, not the start-up's herd)
+            self.sync_sources(spread=2)
 
     @_job("fetch")
     def fetch_job(self, source_id: int) -> None:
@@ -224,7 +226,7 @@ class Daemon:
         when = max(from_iso(src.next_check), _now() + dt.timedelta(seconds=1))
         job.modify(next_run_time=when)
 
-    def sync_sources(self) -> None:
+    def sync_sources(self, spread: float = 30) -> None:
         """Jobs for the sources of the config: added ones start, removed ones stop."""
         with run_lock(self.config.database, LOCK_WAIT):
             store = self._store()
@@ -250,8 +252,8 @@ class Daemon:
             trigger = IntervalTrigger(seconds=interval, jitter=min(interval / 10, 300))
             first = from_iso(src.next_check) if src.next_check else None
             # spread the first round too: 500 sources due at start do not fire in one second
-            spread = random.uniform(0, min(interval / 10, 30))
-            first = max(first or _now(), _now()) + dt.timedelta(seconds=spread)
+            delay = random.uniform(0, min(interval / 10, spread))
+            first = max(first or _now(), _now()) + dt.timedelta(seconds=delay)
             job = self.scheduler.get_job(job_id)
             if job is None:
                 self.scheduler.add_job(self.fetch_job, trigger, args=[src.id], id=job_id,

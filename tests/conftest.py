@@ -44,11 +44,19 @@ class Site:
             lines += [f"{k} = {toml_value(v)}" for k, v in src.items()]
         (self.root / "config.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
-    def run(self, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-        return feedd(*args, "--config", str(self.root / "config.toml"), cwd=cwd or self.root)
+    def run(
+        self, *args: str, cwd: Path | None = None, expect: int | None = 0
+    ) -> subprocess.CompletedProcess[str]:
+        """Run ``feedd`` on this site; its exit status must be ``expect`` (None: any, for a
+        test that asserts it itself)."""
+        r = feedd(*args, "--config", str(self.root / "config.toml"), cwd=cwd or self.root)
+        if expect is not None:
+            assert r.returncode == expect, (args, r.returncode, r.stderr)
+            assert "Traceback" not in r.stderr, r.stderr
+        return r
 
-    def once(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return self.run("once", *args)
+    def once(self, *args: str, expect: int | None = 0) -> subprocess.CompletedProcess[str]:
+        return self.run("once", *args, expect=expect)
 
     def feed(self, rel: str) -> feedparser.FeedParserDict:
         return parse_feed(self.public / rel)

@@ -47,7 +47,7 @@ def test_bad_config_is_refused_naming_the_key(site: Site, line: str, message: st
     (site.root / "x.opml").write_text("<opml version='2.0'><body/></opml>")
     for command in COMMANDS:
         extra = {"sources import": ["x.opml"], "sources remove": ["1"]}.get(command, [])
-        r = site.run(*command.split(), *extra)
+        r = site.run(*command.split(), *extra, expect=None)
         assert r.returncode == 2, (command, r.stderr)
         assert message in r.stderr and str(cfg) in r.stderr
         assert "Traceback" not in r.stderr
@@ -66,7 +66,7 @@ def test_default_config_is_the_one_in_the_working_directory(site: Site) -> None:
 def test_check_lists_problems_without_writing(site: Site) -> None:
     (site.seeds / "broken.md").write_text("---\ntitle: [x\n---\n")
     (site.seeds / "bad-date.md").write_text("---\ntitle: D\ndate: someday\n---\nText.\n")
-    r = site.run("check")
+    r = site.run("check", expect=None)
     assert r.returncode == 1
     assert "broken.md: broken YAML front matter" in r.stderr
     assert "bad-date.md: front matter 'date'" in r.stderr
@@ -75,9 +75,9 @@ def test_check_lists_problems_without_writing(site: Site) -> None:
 
 
 def test_stats_shows_entries_per_feed(site: Site) -> None:
-    assert site.run("stats").returncode == 1  # no database yet: says so
-    assert site.once().returncode == 0
-    r = site.run("stats")
+    assert site.run("stats", expect=None).returncode == 1  # no database yet: says so
+    assert site.once(expect=None).returncode == 0
+    r = site.run("stats", expect=None)
     assert r.returncode == 0
     assert "5 entries in" in r.stdout
     assert ": 5 from 5 seed files, 0 from 0 remote sources" in r.stdout
@@ -86,10 +86,10 @@ def test_stats_shows_entries_per_feed(site: Site) -> None:
 
 
 def test_quiet_prints_errors_only(site: Site) -> None:
-    r = site.once("-q")
+    r = site.once("-q", expect=None)
     assert r.returncode == 0 and r.stdout == "" and r.stderr == ""
     (site.seeds / "x.bin").write_bytes(b"\x00\x01\x02" * 100)
-    r = site.once("-q")
+    r = site.once("-q", expect=None)
     assert r.returncode == 1 and r.stdout == "" and "x.bin: binary file" in r.stderr
 
 

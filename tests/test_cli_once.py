@@ -39,7 +39,7 @@ def snapshot(site: Site) -> dict[str, tuple[int, bytes]]:
 
 
 def test_seeds_publish_all_tag_and_language_feeds(site: Site) -> None:
-    r = site.once()
+    r = site.once(expect=None)
     assert r.returncode == 0, r.stderr
     assert "5 new" in r.stdout and str(site.public) in r.stdout
     feeds = site.feeds()
@@ -114,7 +114,7 @@ def test_opml_and_index_list_every_feed(site: Site) -> None:
 def test_second_run_rewrites_nothing(site: Site) -> None:
     site.once()
     before = snapshot(site)
-    r = site.once()
+    r = site.once(expect=None)
     assert r.returncode == 0
     assert "read 0 of 5 files" in r.stdout and "wrote 0 files" in r.stdout
     assert snapshot(site) == before
@@ -127,7 +127,7 @@ def test_ids_survive_an_edit_and_a_database_rebuild(site: Site) -> None:
     # a database rebuild from the same files gives byte-identical feeds
     shutil.rmtree(site.root / "var")
     shutil.rmtree(site.public)
-    assert site.once().returncode == 0
+    assert site.once(expect=None).returncode == 0
     assert (site.public / "all.atom").read_bytes() == all_before
     # an edit keeps the id and moves `updated`
     path = site.seeds / SEED["003"]
@@ -197,7 +197,7 @@ def test_bad_files_are_reported_and_the_rest_is_published(site: Site) -> None:
         "---\ntitle: Evil\n---\nHi <script>alert(1)</script>"
         '<img src=x onerror="alert(2)"> [x](javascript:alert(3)) <iframe src="//e.org"></iframe>\n'
     )
-    r = site.once()
+    r = site.once(expect=None)
     assert r.returncode == 1
     assert "image.png: binary file" in r.stderr
     assert "broken.md: broken YAML front matter" in r.stderr
@@ -212,15 +212,15 @@ def test_bad_files_are_reported_and_the_rest_is_published(site: Site) -> None:
 
 def test_unchanged_broken_file_is_reported_again(site: Site) -> None:
     (site.seeds / "broken.md").write_text("---\ntitle: [x\n---\n")
-    assert site.once().returncode == 1
-    r = site.once()
+    assert site.once(expect=None).returncode == 1
+    r = site.once(expect=None)
     assert r.returncode == 1 and "broken.md" in r.stderr
 
 
 def test_broken_edit_keeps_the_last_good_version(site: Site) -> None:
     site.once()
     (site.seeds / SEED["002"]).write_text("---\ntitle: [broken\n---\n")
-    r = site.once()
+    r = site.once(expect=None)
     assert r.returncode == 1
     assert len(site.feed("all.atom").entries) == 5
 
@@ -242,7 +242,7 @@ def test_max_entries_and_tie_break_by_id(empty_site: Site) -> None:
     s.config(max_entries=3)
     for i in range(5):
         (s.seeds / f"{i}.md").write_text(f"---\ntitle: T{i}\ndate: 2025-01-01\n---\nBody {i}.\n")
-    assert s.once().returncode == 0
+    assert s.once(expect=None).returncode == 0
     got = ids(s, "all.atom")
     # ties are broken by the stored id (the public one is its hash under the site's namespace)
     stored = sorted(entry_id(f"{i}.md") for i in range(5))[:3]
@@ -299,7 +299,7 @@ def test_toml_and_json_front_matter(empty_site: Site) -> None:
         '+++\ntitle = "Toml"\ndate = 2025-03-01T10:00:00Z\ntags = ["x"]\n+++\nBody.\n'
     )
     (s.seeds / "j.md").write_text('{\n"title": "Json", "keywords": "y, z"\n}\nBody two.\n')
-    assert s.once().returncode == 0
+    assert s.once(expect=None).returncode == 0
     assert set(titles(s, "all.atom")) == {"Toml", "Json"}
     assert titles(s, "tags/z.atom") == ["Json"]
 
@@ -307,7 +307,7 @@ def test_toml_and_json_front_matter(empty_site: Site) -> None:
 def test_relative_paths_resolve_against_the_config_folder(site: Site, tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    r = site.run("once", cwd=elsewhere)
+    r = site.run("once", cwd=elsewhere, expect=None)
     assert r.returncode == 0, r.stderr
     assert (site.public / "all.atom").is_file() and not (elsewhere / "public").exists()
 
@@ -330,7 +330,7 @@ def test_a_file_name_that_is_not_utf8(empty_site: Site) -> None:
     path = os.fsencode(empty_site.seeds) + b"/\xff-latin1.md"
     with open(path, "wb") as fh:
         fh.write(b"---\ntitle: Nome estranho\n---\nTexto.\n")
-    r = empty_site.once()
+    r = empty_site.once(expect=None)
     assert r.returncode == 0, r.stderr
     assert titles(empty_site, "all.atom") == ["Nome estranho"]
     assert "read 0 of 1 files" in empty_site.once().stdout  # a stable key: not read again
@@ -338,23 +338,23 @@ def test_a_file_name_that_is_not_utf8(empty_site: Site) -> None:
 
 def test_unwritable_output_and_damaged_database_are_messages(site: Site) -> None:
     site.public.write_text("a file where the output folder should be")
-    r = site.once()
+    r = site.once(expect=None)
     assert r.returncode == 1 and str(site.public) in r.stderr and "Traceback" not in r.stderr
     site.public.unlink()
     site.db.write_bytes(b"this is not a database" * 100)
     for extra in ("-wal", "-shm"):
         Path(str(site.db) + extra).unlink(missing_ok=True)
-    r = site.once()
+    r = site.once(expect=None)
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert f"{site.db}: not a SQLite database" in r.stderr
     site.db.unlink()  # and deleting it is the cure: same ids again
-    assert site.once().returncode == 0
+    assert site.once(expect=None).returncode == 0
     assert len(site.feed("all.atom").entries) == 5
 
 
 def test_too_many_tags_are_capped_with_a_warning(empty_site: Site) -> None:
     tags = ", ".join(f"t{i}" for i in range(80))
     (empty_site.seeds / "spam.md").write_text(f"---\ntitle: Spam\ntags: {tags}\n---\nBody.\n")
-    r = empty_site.once()
+    r = empty_site.once(expect=None)
     assert r.returncode == 0 and "spam.md: 80 tags; only the first 50" in r.stderr
     assert len(list((empty_site.public / "tags").iterdir())) == 50

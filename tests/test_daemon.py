@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import shutil
 import signal
 import socket
@@ -211,7 +212,7 @@ def test_sigterm_exits_promptly(daemon: Running) -> None:
 
 
 def test_once_beside_the_daemon(daemon: Running) -> None:
-    r = daemon.site.run("once")
+    r = daemon.site.run("once", expect=None)
     assert r.returncode == 0, r.stderr
     assert daemon.get("/healthz")[0] == 200 and len(daemon.titles()) == 5
 
@@ -252,3 +253,61 @@ def test_notify_is_a_no_op_without_systemd() -> None:
         capture_output=True, text=True,
     )  # fmt: skip
     assert r.stdout.strip() == "False"
+
+
+def test_status_says_what_is_served(site: Site, tmp_path: Path) -> None:
+    """READY and every later status name the published entries (an entry held back for its
+    date is not served yet) and the feeds; never a bare "Running"."""
+    soon = time.time() + 60 * 86400
+    when = time.strftime("%Y-%m-%d", time.gmtime(soon))
+    (site.seeds / "later.md").write_text(f"---\ntitle: Later\ndate: {when}\n---\nNot yet.\n")
+    path = str(tmp_path / "notify.sock")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(path)
+    sock.settimeout(20)
+    d = Running(site, env={"NOTIFY_SOCKET": path})
+    try:
+        got: list[str] = []
+        while not any("READY=1" in g for g in got):
+            got.append(sock.recv(4096).decode())
+        ready = next(g for g in got if "READY=1" in g)
+        assert re.search(r"STATUS=Serving 5 entries in \d+ feeds; last publish \d", ready), ready
+        d.proc.send_signal(signal.SIGHUP)  # a reload says it again
+        while not any("READY=1" in g for g in got[got.index(ready) + 1 :]):
+            got.append(sock.recv(4096).decode())
+        assert "STATUS=Serving 5 entries" in got[-1]
+        assert not any("STATUS=Running" in g for g in got)
+    finally:
+        assert d.stop() == 0
+        sock.close()
+
+
+def test_metrics_are_exact(daemon: Running) -> None:
+    text = daemon.get("/metrics")[2].decode()
+    samples = [ln for ln in text.splitlines() if ln and not ln.startswith("#")]
+    assert samples and not [ln for ln in samples if "e+" in ln or "e-" in ln.split()[-1]]
+    stamp = next(
+        ln for ln in samples if ln.startswith('feedd_last_success_timestamp_seconds{job="publish"}')
+    )
+    assert abs(float(stamp.split()[-1]) - time.time()) < 120  # exact, not 1.79611e+09
+
+
+def test_sources_imported_and_removed_while_running(daemon: Running, tmp_path: Path) -> None:
+    """No SIGHUP: the daemon picks up `feedd sources import` and `remove` within a scan."""
+    srv = FeedServer()
+    try:
+        srv.route("/imp.xml", body=rss(item("http://imp.example/1", "Imported live", "<p>x</p>")))
+        opml = tmp_path / "live.opml"
+        opml.write_text('<opml version="2.0"><body><outline type="rss" '
+                        f'xmlUrl="{srv.url("/imp.xml")}"/></body></opml>')  # fmt: skip
+        daemon.site.run("sources", "import", str(opml))
+        wait_for(lambda: "Imported live" in daemon.titles(), timeout=20, what="the import")
+        daemon.site.run("sources", "remove", srv.url("/imp.xml"))
+        wait_for(lambda: "Imported live" not in daemon.titles(), timeout=20, what="the removal")
+        time.sleep(3)  # past a scan interval: the job is gone, nothing is fetched any more
+        hits = len(srv.hits("/imp.xml"))
+        time.sleep(3)
+        assert len(srv.hits("/imp.xml")) == hits
+        assert "Traceback" not in daemon.output()
+    finally:
+        srv.close()

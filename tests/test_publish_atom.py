@@ -7,6 +7,7 @@ import datetime as dt
 import html
 import os
 import threading
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -120,6 +121,39 @@ def test_atomic_write_failure_leaves_the_old_file(tmp_path: Path, monkeypatch) -
     assert [p.name for p in tmp_path.iterdir()] == ["all.atom"]
 
 
+def _poll_during(path: Path, write, versions: list[bytes], rounds: int) -> tuple[int, set, list]:
+    """Write ``versions`` in turn ``rounds`` times while a reader parses the file in a loop:
+    ``(polls made during the writes, versions the reader saw, what it could not parse)``."""
+    stop = threading.Event()
+    writing = threading.Event()
+    seen: set[int] = set()
+    failures: list[Exception] = []
+    polls = 0
+
+    def poll() -> None:
+        nonlocal polls
+        while not stop.is_set():
+            try:
+                data = path.read_bytes()
+                ET.fromstring(data)
+                seen.add(versions.index(data))
+            except Exception as e:  # noqa: BLE001 - any unreadable state counts
+                failures.append(e)
+            if writing.is_set():
+                polls += 1
+
+    t = threading.Thread(target=poll)
+    t.start()
+    writing.set()
+    for i in range(rounds):
+        write(path, versions[i % len(versions)])
+        time.sleep(0.001)  # let the reader in between two writes
+    writing.clear()
+    stop.set()
+    t.join()
+    return polls, seen, failures
+
+
 def test_a_polling_reader_never_sees_a_partial_feed(tmp_path: Path) -> None:
     path = tmp_path / "all.atom"
     big = [render(FeedInfo("all.atom", "all", None, "t"), [entry(1, html="<p>" + "x" * n + "</p>")],
@@ -127,23 +161,21 @@ def test_a_polling_reader_never_sees_a_partial_feed(tmp_path: Path) -> None:
                   empty_updated=dt.datetime(2024, 1, 1, tzinfo=UTC))
            for n in (200_000, 300_000)]  # fmt: skip
     atomic.write(path, big[0])
-    stop = threading.Event()
-    failures: list[Exception] = []
-
-    def poll() -> None:
-        while not stop.is_set():
-            try:
-                ET.parse(path)
-            except Exception as e:  # noqa: BLE001
-                failures.append(e)
-
-    t = threading.Thread(target=poll)
-    t.start()
-    for i in range(40):
-        atomic.write(path, big[i % 2])
-    stop.set()
-    t.join()
+    polls, seen, failures = _poll_during(path, atomic.write, big, 60)
+    assert polls >= 20, "the reader hardly polled while the feed was being written"
+    assert seen == {0, 1}, "the reader never saw the feed change: it did not poll in time"
     assert failures == []
+
+    # the same reader against a plain, non-atomic write does see partial feeds: the check
+    # above would catch a publisher that wrote in place
+    def in_place(p: Path, data: bytes) -> None:
+        with open(p, "wb") as fh:
+            for k in range(0, len(data), 16384):
+                fh.write(data[k : k + 16384])
+                fh.flush()
+
+    _, _, broken = _poll_during(path, in_place, big, 60)
+    assert broken, "a non-atomic write went unnoticed: the reader cannot tell"
 
 
 def test_markup_in_any_field_round_trips_as_text() -> None:

@@ -56,9 +56,10 @@ def _looks_binary(data: bytes, strict: bool) -> bool:
     return _controls(sample) > len(sample) // 10
 
 
-# Mostly UTF-8: of the sequences beyond ASCII, at least this share decodes. Text in a legacy
-# multi-byte code page (GBK, Big5) decodes as UTF-8 by chance in about one pair in ten.
-_MOSTLY_UTF8 = 0.8
+# Mostly UTF-8: at least this many characters beyond ASCII decode for each broken sequence.
+# Text in a legacy multi-byte code page (GBK, Big5) decodes as UTF-8 by chance in about one
+# pair in ten, so it has several broken sequences for each character that decodes.
+_MOSTLY_UTF8 = 2
 
 
 def _mostly_utf8(data: bytes) -> tuple[str, int] | None:
@@ -66,7 +67,7 @@ def _mostly_utf8(data: bytes) -> tuple[str, int] | None:
     text = data.decode("utf-8", "replace")
     replaced = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
     good = sum(1 for c in text if ord(c) > 127) - replaced - data.count(b"\xef\xbf\xbd")
-    if good > 0 and good >= _MOSTLY_UTF8 * (good + replaced):
+    if good > 0 and good >= _MOSTLY_UTF8 * replaced:
         return text, replaced
     return None
 
