@@ -328,12 +328,15 @@ class Daemon:
         try:
             entries = store.totals()[1]
             states: dict[str, int] = {"active": 0, "failing": 0, "disabled": 0}
-            for disabled, errors in store.conn.execute("SELECT disabled, errors FROM sources"):
-                key = "disabled" if disabled else "failing" if errors else "active"
+            failing = []
+            for src in srcstore.all_sources(store):
+                key = "disabled" if src.disabled else "failing" if src.errors else "active"
                 states[key] += 1
+                if src.last_error:
+                    failing.append((src.url, src.errors, src.last_error))
         finally:
             store.close()
-        return self.metrics.render(entries, states)
+        return self.metrics.render(entries, states, failing)
 
     # --- lifecycle ---------------------------------------------------------------------------
 

@@ -21,6 +21,11 @@ class Health:
     last_job: float = field(default_factory=time.monotonic)  # heartbeat: the scheduler runs
 
 
+def _label(value: str) -> str:
+    """A label value, escaped as the exposition format says (backslash, quote, newline)."""
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
 def exact(value: float) -> str:
     """A sample value as Prometheus reads it, never in exponent form and never rounded: a
     timestamp printed with ``{:g}`` (``1.79611e+09``) is off by up to half an hour."""
@@ -54,8 +59,14 @@ class Metrics:
             if ok:
                 self.last_success[name] = time.time()
 
-    def render(self, entries: int, sources: dict[str, int]) -> str:
-        """Prometheus text exposition format 0.0.4."""
+    def render(
+        self,
+        entries: int,
+        sources: dict[str, int],
+        failing: list[tuple[str, int, str]] = (),  # type: ignore[assignment]
+    ) -> str:
+        """Prometheus text exposition format 0.0.4. ``failing``: ``(url, consecutive errors,
+        last error)`` of each source whose last fetch failed."""
         out: list[str] = []
 
         def metric(name: str, kind: str, help_: str, samples: list[tuple[str, float]]) -> None:
@@ -67,6 +78,10 @@ class Metrics:
             metric("entries", "gauge", "Entries in the store.", [("", entries)])
             metric("sources", "gauge", "Remote sources by state.",
                    [(f'{{state="{k}"}}', v) for k, v in sorted(sources.items())])  # fmt: skip
+            metric("source_errors", "gauge",
+                   "Consecutive failed fetches of each failing source, with its last error.",
+                   [(f'{{source="{_label(url)}",error="{_label(why[:200])}"}}', n)
+                    for url, n, why in failing])  # fmt: skip
             outcomes = ("200", "304", "4xx", "5xx", "timeout", "too_large", "error",
                         "parse_error", "gone")  # fmt: skip
             metric("fetches_total", "counter", "Fetches by outcome.",

@@ -311,3 +311,21 @@ def test_sources_imported_and_removed_while_running(daemon: Running, tmp_path: P
         assert "Traceback" not in daemon.output()
     finally:
         srv.close()
+
+
+def test_a_failing_source_is_named_in_metrics(daemon: Running) -> None:
+    srv = FeedServer()
+    try:
+        srv.route(
+            "/broken.xml", body=b"\x1f\x8b\x08\x00garbage", headers={"Content-Encoding": "gzip"}
+        )
+        daemon.write_config(sources=[{"url": srv.url("/broken.xml"), "interval": 60}])
+        daemon.proc.send_signal(signal.SIGHUP)
+        wait_for(lambda: b"feedd_source_errors{" in daemon.get("/metrics")[2], what="the error")
+        text = daemon.get("/metrics")[2].decode()
+        line = next(ln for ln in text.splitlines() if ln.startswith("feedd_source_errors{"))
+        assert f'source="{srv.url("/broken.xml")}"' in line and "gzip body" in line
+        assert line.endswith(" 1") and 'feedd_sources{state="failing"} 1' in text
+        assert len(daemon.titles()) == 5 and daemon.proc.poll() is None
+    finally:
+        srv.close()

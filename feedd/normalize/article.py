@@ -66,8 +66,11 @@ def _author(meta: dict[str, Any]) -> str | None:
     return text.collapse(v)[:200] or None if isinstance(v, str) else None
 
 
+MAX_URL_CHARS = 2048  # a longer link is dropped: no reader or browser keeps it
+
+
 def _http(url: str | None) -> str | None:
-    if not url:
+    if not url or len(url) > MAX_URL_CHARS:
         return None
     parts = urlsplit(url.strip())
     if parts.scheme in ("http", "https") and parts.netloc and " " not in url.strip():

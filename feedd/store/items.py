@@ -304,11 +304,7 @@ class Store:
                 "published = ?, updated = ?, row_hash = ?, source_id = ? WHERE id = ?",
                 (*values, intent.entry_id),
             )
-            c.execute("DELETE FROM entry_tags WHERE entry_id = ?", (intent.entry_id,))
-        c.executemany(
-            "INSERT OR IGNORE INTO entry_tags (tag_key, entry_id, published) VALUES (?, ?, ?)",
-            [(k, intent.entry_id, published) for k in keys],
-        )
+        self._tag_rows(intent.entry_id, keys, published, clear=not insert)
         self._new_tags(item.tags, keys, updated)
         if item.lang_group not in self._langs:
             self._langs.add(item.lang_group)
@@ -347,12 +343,17 @@ class Store:
         self._touch(lang_group, keys)
         published = c.execute("SELECT published FROM entries WHERE id = ?", (eid,)).fetchone()[0]
         c.execute("UPDATE entries SET tags = ? WHERE id = ?", (_json(keys), eid))
-        c.execute("DELETE FROM entry_tags WHERE entry_id = ?", (eid,))
-        c.executemany(
+        self._tag_rows(eid, keys, published, clear=True)
+        self._new_tags(names, keys, updated)
+
+    def _tag_rows(self, eid: str, keys: Iterable[str], published: str, clear: bool) -> None:
+        """The entry's rows in its tags' feeds (``entry_tags``), replacing any it had."""
+        if clear:
+            self.conn.execute("DELETE FROM entry_tags WHERE entry_id = ?", (eid,))
+        self.conn.executemany(
             "INSERT OR IGNORE INTO entry_tags (tag_key, entry_id, published) VALUES (?, ?, ?)",
             [(k, eid, published) for k in keys],
         )
-        self._new_tags(names, keys, updated)
 
     def _new_tag(self, key: str, name: str, when: str) -> None:
         """Record a tag and its slug, once: the slug never moves afterwards."""
