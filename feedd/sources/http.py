@@ -186,6 +186,7 @@ class _Decoder:
         self.encoding = encoding
         self.limit = limit
         self.size = 0
+        self.errors: tuple[type[Exception], ...] = (zlib.error, ValueError)
         if encoding in ("gzip", "x-gzip"):
             self.d = zlib.decompressobj(16 + zlib.MAX_WBITS)
         elif encoding == "deflate":
@@ -194,6 +195,7 @@ class _Decoder:
             import brotli
 
             self.d = brotli.Decompressor()
+            self.errors = (brotli.error, ValueError)
         else:
             raise _Refused(f"unsupported Content-Encoding {encoding!r}")
         self.pending = b""  # deflate: the first bytes, until they tell which kind it is
@@ -210,11 +212,7 @@ class _Decoder:
                 zlib_header = (chunk[0] & 0x0F) == 8 and int.from_bytes(chunk[:2]) % 31 == 0
                 self.d = zlib.decompressobj(zlib.MAX_WBITS if zlib_header else -zlib.MAX_WBITS)
             return self._zlib(chunk)
-        except (zlib.error, ValueError) as e:
-            raise _BadBody(f"corrupt {self.encoding} body: {e}") from None
-        except Exception as e:  # brotli.error, which is no subclass of a builtin error
-            if type(e).__name__ != "error":
-                raise
+        except self.errors as e:
             raise _BadBody(f"corrupt {self.encoding} body: {e}") from None
 
     def _zlib(self, data: bytes) -> list[bytes]:
