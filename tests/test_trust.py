@@ -326,3 +326,65 @@ def test_a_configured_source_is_not_removed_by_the_command(empty_site: Site, ser
     r = empty_site.run("sources", "remove", server.url("/c.xml"), expect=None)
     assert r.returncode == 2 and "[[sources]] table" in r.stderr
     assert [e.title for e in empty_site.feed("all.atom").entries] == ["C"]
+
+
+# --- an entry's tags: the union of its copies', bounded, and shrinking with them ------------
+
+
+def categories(site: Site) -> list[list[str]]:
+    return [sorted(t.term for t in e.get("tags", [])) for e in site.feed("all.atom").entries]
+
+
+def test_a_copy_that_drops_a_tag_takes_it_off_the_entry(empty_site: Site) -> None:
+    s = empty_site
+    body = "Same body in two files, word for word.\n"
+    (s.seeds / "a.md").write_text(f"---\ntitle: Same story\ntags: [X]\n---\n{body}")
+    (s.seeds / "b.md").write_text(f"---\ntitle: Same story\ntags: [Y]\n---\n{body}")
+    once_ok(s)
+    assert categories(s) == [["X", "Y"]]
+    (s.seeds / "b.md").write_text(f"---\ntitle: Same story\ntags: []\n---\n{body}")
+    once_ok(s)
+    assert categories(s) == [["X"]]
+    assert s.feed("tags/y.atom").entries == []  # the feed stays, without the entry
+    (s.seeds / "b.md").write_text(f"---\ntitle: Same story\ntags: [Z]\n---\n{body}")
+    once_ok(s)
+    assert categories(s) == [["X", "Z"]]
+    (s.seeds / "b.md").unlink()
+    once_ok(s)
+    assert categories(s) == [["X"]]
+
+
+def test_the_union_of_many_copies_tags_is_capped(empty_site: Site, server: FeedServer) -> None:
+    cats = lambda i: "".join(f"<category>c{i}x{j}</category>" for j in range(50))  # noqa: E731
+    items = "".join(
+        f"<item><guid>dup-{i}</guid><title>Same</title><description>same body</description>"
+        f"{cats(i)}</item>"
+        for i in range(60)
+    )
+    server.route("/dup.xml", body=rss(items))
+    empty_site.config(sources=[{"url": server.url("/dup.xml")}])
+    once_ok(empty_site)
+    (tags,) = categories(empty_site)
+    assert len(tags) == 50
+    assert len(list((empty_site.public / "tags").iterdir())) == 50
+
+
+def test_removing_a_source_that_shares_an_item_keeps_the_others(
+    empty_site: Site, server: FeedServer, tmp_path: Path
+) -> None:
+    def feed(tag: str) -> bytes:
+        return rss(item("same-guid-1", "Shared", "<p>One story, two feeds.</p>", tags=(tag,)))
+
+    server.route("/a.xml", body=feed("alpha"))
+    server.route("/b.xml", body=feed("beta"))
+    empty_site.config(sources=[{"url": server.url("/a.xml")}])
+    opml = tmp_path / "b.opml"
+    opml.write_text(
+        f'<opml version="2.0"><body><outline xmlUrl="{server.url("/b.xml")}"/></body></opml>'
+    )
+    empty_site.run("sources", "import", str(opml))
+    once_ok(empty_site)
+    assert categories(empty_site) == [["alpha", "beta"]]
+    r = empty_site.run("sources", "remove", server.url("/b.xml"))
+    assert "0 entries left the feeds" in r.stdout
+    assert categories(empty_site) == [["alpha"]]

@@ -24,7 +24,6 @@ from .fingerprint import finish
 SUMMARY_CHARS = 280
 TITLE_CHARS = 80  # a title made from the text
 MAX_TITLE_CHARS = 300  # a title as written: longer is a mistake, not a headline
-MAX_TAGS = 50  # per article: more is tag spam, and each tag is a feed
 _MD_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t]*#*[ \t]*$")
 _PLAIN_HEADING_MAX = 150
 _NOT_HEADING_END = tuple(".。!?！？:：;；,，、…")
@@ -197,9 +196,9 @@ def normalize(
         tags.values(meta.get("categories")),
         tags.values(meta.get("keywords")),
     )
-    if len(item_tags) > MAX_TAGS:
-        warnings.append(f"{len(item_tags)} tags; only the first {MAX_TAGS} are used")
-        item_tags = item_tags[:MAX_TAGS]
+    if len(item_tags) > tags.MAX_TAGS:
+        warnings.append(f"{len(item_tags)} tags; only the first {tags.MAX_TAGS} are used")
+        item_tags = item_tags[: tags.MAX_TAGS]
     published = _date(meta, ("date", "published", "pubdate"), zone, now, warnings)
     updated = _date(meta, ("lastmod", "updated", "modified"), zone, now, warnings)
     draft = meta.get("draft") is True or str(meta.get("draft")).lower() in ("true", "yes")

@@ -23,7 +23,6 @@ from .fingerprint import finish
 TITLE_CHARS = 80
 MAX_TITLE_CHARS = 300  # as for seeds: a longer title is a mistake, not a headline
 SUMMARY_CHARS = 280
-MAX_TAGS = 50  # as for seeds
 MAX_URL_CHARS = 2048  # a longer link is dropped: no reader or browser keeps it
 MAX_KEY_CHARS = 512  # a longer guid is hashed into the item's key
 FUTURE_SLACK = dt.timedelta(days=1)
@@ -116,7 +115,7 @@ def normalize_entry(
     updated = _sane(raw.updated, now)
     if published and updated and updated < published:
         updated = published
-    item_tags = tags.merge(raw.tags[:MAX_TAGS], source.tags)
+    item_tags = tags.merge(raw.tags[: tags.MAX_TAGS], source.tags)
     author = _plain(raw.author)[:200] or None
     key = canonical_guid(raw.guid) if raw.guid and raw.guid.strip() else None
     key = key or (canonical_guid(link) if link else digest)

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from .text import collapse
 
 MAX_TAG_CHARS = 100
+MAX_TAGS = 50  # per entry: more is tag spam, and each tag is a feed
 MAX_SLUG_CHARS = 60
 _SLUG_JUNK = re.compile(r"[^\w]+")
 

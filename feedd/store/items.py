@@ -124,9 +124,6 @@ class Store:
         the fetch time.
         """
         ch = Changes()
-        self._tag_keys = {r[0] for r in self.conn.execute("SELECT key FROM tags")}
-        self._slugs = {r[0] for r in self.conn.execute("SELECT slug FROM tags")}
-        self._langs = {r[0] for r in self.conn.execute("SELECT code FROM langs")}
         # A first load (no item of the source, no entry at all) knows every item, hash and id
         # there is, because it writes them: the lookups that could only find nothing are
         # skipped, which is most of a cold start's queries.
@@ -148,6 +145,11 @@ class Store:
         """One write transaction that also records, in the same commit, the feeds whose
         entries it touched (table ``dirty``): the publisher looks at those, not at all."""
         self._dirty = set()
+        # what exists, for the tags and language feeds a write may create (any write: a
+        # removed copy can leave another copy's tags to be published, see _retag)
+        self._tag_keys = {r[0] for r in self.conn.execute("SELECT key FROM tags")}
+        self._slugs = {r[0] for r in self.conn.execute("SELECT slug FROM tags")}
+        self._langs = {r[0] for r in self.conn.execute("SELECT code FROM langs")}
         with self.conn:
             yield
             if self._dirty:
@@ -223,7 +225,7 @@ class Store:
     ) -> None:
         c = self.conn
         old = None if self._new_source else c.execute(
-            "SELECT entry_id, first_seen, retired FROM items WHERE source_id = ? AND key = ?",
+            "SELECT entry_id, first_seen, retired, tags FROM items WHERE source_id = ? AND key = ?",
             (source_id, key),
         ).fetchone()  # fmt: skip
         if old and old[2]:
@@ -263,14 +265,17 @@ class Store:
         if intent.release and intent.release != intent.entry_id:
             self._release(intent.release, ch)
         # An entry is published with the union of its copies' tags: a copy that brings a tag
-        # the entry lacks, or a rewrite of an entry that has other copies, retags it.
+        # the entry lacks or drops one it had, or a rewrite of an entry that has other copies,
+        # retags it.
         held = match if intent.action in ("attach", "unchanged") else current
+        copy = intent.action in ("attach", "unchanged")
         if (
             intent.entry_id
             and held is not None
             and (
-                (intent.action in ("edit", "refresh", "rehash") and held.refs > 1)
-                or (intent.action in ("attach", "unchanged") and not set(keys) <= set(held.tags))
+                (not copy and intent.action != "new" and held.refs > 1)
+                or (copy and not set(keys) <= set(held.tags))
+                or (copy and old is not None and old[3] is not None and old[3] != _json(item.tags))
             )
         ):
             self._retag(intent.entry_id)
@@ -336,6 +341,7 @@ class Store:
 
         copies.sort(key=lambda r: not shown(r[0], r[1]))  # stable: the rest keep their order
         names = tagmod.merge(*(json.loads(t) if t else () for _s, _k, t in copies))
+        names = names[: tagmod.MAX_TAGS]  # as for one copy: each tag is a feed
         keys = [tagmod.key(t) for t in names]
         if keys == json.loads(old):
             return
