@@ -117,3 +117,31 @@ def test_utf8_with_a_stray_nul_is_still_text():
 
 def test_empty_file_is_empty_text():
     assert decode(b"") == ("", "utf-8", 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "codec"),
+    [
+        ("Uma frase com acentuação.", "latin-1"),
+        ("Ação rápida.", "latin-1"),
+        ("A inteligência artificial está mudando a educação no Brasil.", "cp1252"),
+        ("Vláda oznámila nová opatření na podporu ekonomiky. Občané očekávají změny.", "cp1250"),
+        ("Hükümet ekonomi için yeni önlemler açıkladı. Vatandaşlar değişiklik bekliyor.", "cp1254"),
+        ("Guvernul a anunţat măsuri noi pentru economie. Cetăţenii aşteaptă schimbări.", "cp1250"),
+        ("Zażółć gęślą jaźń", "cp1250"),
+        ("Привет, как дела? Это тест кодировки.", "cp1251"),
+        ("Γειά σου Κόσμε, αυτό είναι ένα τεστ.", "cp1253"),
+    ],
+    ids=["pt-sentence", "pt-short", "pt-cp1252", "cs", "tr", "ro", "pl", "ru", "el"],
+)
+def test_legacy_single_byte_text_keeps_its_letters(text: str, codec: str) -> None:
+    assert decode(text.encode(codec))[0] == text
+
+
+def test_a_few_broken_bytes_in_utf8_are_replaced_not_detected() -> None:
+    good = ("Texto em UTF-8 com acentuação e 中文。" * 5).encode()
+    text, enc, replaced = decode(good[:40] + b"\xff" + good[40:] + b"\xc3")
+    assert (enc, replaced) == ("utf-8", 2) and text.count("\ufffd") == 2
+    assert "acentuação" in text and "中文" in text
+    # GBK is not "UTF-8 with broken bytes": most of its sequences do not decode
+    assert decode(ZH_HANS.encode("gbk"))[:2] == (ZH_HANS, "gb18030")

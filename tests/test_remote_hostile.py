@@ -59,6 +59,7 @@ DECODABLE = {
     "gzip-gzip": (gzip.compress(gzip.compress(PAYLOAD)), "gzip, gzip"),
     "br-after-gzip": (brotli.compress(gzip.compress(PAYLOAD)), "gzip, br"),
     "identity-case": (gzip.compress(PAYLOAD), " GZIP , identity"),
+    "gzip-members": (gzip.compress(PAYLOAD[:100]) + gzip.compress(PAYLOAD[100:]), "gzip"),
 }
 
 

@@ -154,7 +154,8 @@ def test_a_redirect_never_reaches_a_link_local_address(server: FeedServer, targe
 @pytest.mark.parametrize(
     ("address", "refused"),
     [("169.254.169.254", True), ("::ffff:169.254.169.254", True), ("::169.254.0.1", True),
-     ("64:ff9b::169.254.1.1", True), ("fe80::1%eth0", True), ("0.0.0.0", True), ("::", True),
+     ("64:ff9b::169.254.1.1", True), ("64:ff9b:1::a9fe:a9fe", True), ("2002:a9fe:a9fe::1", True),
+     ("2001:0:4136:e378:8000:63bf:5601:5601", True), ("fe80::1%eth0", True), ("0.0.0.0", True), ("::", True),
      ("127.0.0.1", False), ("::1", False), ("::ffff:127.0.0.1", False), ("93.184.215.14", False),
      ("2606:2800:21f:cb07:6820:80da:af6b:8b2c", False), ("64:ff9b::5db8:d70e", False)],
 )  # fmt: skip

@@ -27,6 +27,12 @@ _WESTERN = {
     "English", "Portuguese", "Spanish", "French", "German", "Italian", "Dutch", "Catalan",
     "Danish", "Swedish", "Norwegian", "Finnish", "Icelandic", "Indonesian", "Malay",
 }  # fmt: skip
+# Latin-script languages of other code pages (cp1250, cp1254, cp1257): their letters read as
+# other Latin letters in windows-1252 ("opatøení"), so detection's word is taken for them.
+_CENTRAL = {
+    "Czech", "Slovak", "Polish", "Hungarian", "Romanian", "Croatian", "Slovene", "Bosnian",
+    "Serbian", "Turkish", "Azerbaijani", "Estonian", "Latvian", "Lithuanian",
+}  # fmt: skip
 _MULTIBYTE = {
     "gb18030", "gb2312", "gbk", "big5", "big5hkscs", "cp950", "cp936", "euc_jp", "euc_kr",
     "shift_jis", "cp932", "cp949", "iso2022_jp", "utf_16", "utf_32",
@@ -107,19 +113,23 @@ def decode(data: bytes) -> tuple[str, str, int]:
     if not candidates:
         raise DecodeError("not UTF-8, and no text encoding could be detected")
     best = candidates[0]
-    western = (
-        best.language in _WESTERN
-        or best.language == "Unknown"
-        or any(m.encoding in ("cp1252", "latin_1") and m.language in _WESTERN
-               for m in candidates[:3])
-        or _accents(data)
-    )  # fmt: skip
-    if western and _western(data):
-        # Single-byte code pages that all read as Latin letters are where detection guesses
-        # worst: Latin-1 Portuguese comes back as cp1250 ("acentuaçăo"), above all in a short
-        # text. Text that reads as Western European letters and punctuation in windows-1252
-        # (a superset of Latin-1's letters) is that in practice; Central European text does
-        # not (cp1250's ł, ą, ś are symbols or gaps there), Cyrillic is told by its language.
+    # Single-byte code pages that all read as Latin letters are where detection guesses
+    # worst: Latin-1 Portuguese comes back as cp1250 ("acentuaçăo"), above all in a short
+    # text. Text that reads as Western European letters and punctuation in windows-1252
+    # (a superset of Latin-1's letters) is that in practice, when detection sees a Western
+    # language in it too, or no language it knows; but where detection recognised a
+    # Central European or Turkish text, its own code page is taken (cp1252 would read
+    # "opatøení"), as is Cyrillic or Greek, which detection tells by its language.
+    western_reading = any(
+        m.encoding in ("cp1252", "latin_1") and m.language in _WESTERN for m in candidates[:3]
+    )
+    if western_reading and _western(data):
+        return _newlines(data.decode("cp1252")), "cp1252", 0
+    if (
+        best.language not in _CENTRAL
+        and _western(data)
+        and (best.language in _WESTERN or best.language == "Unknown" or _accents(data))
+    ):
         return _newlines(data.decode("cp1252")), "cp1252", 0
     return _newlines(str(best)), best.encoding, 0
 

@@ -114,19 +114,23 @@ _MARGIN = 4096  # room for the closing tags the sanitizer adds back after a cut
 def cap(rendered: str, limit: int = MAX_ENTRY_BYTES) -> tuple[str, bool]:
     """Sanitized HTML cut to at most ``limit`` UTF-8 bytes at a safe place: never inside a
     tag, an entity or a character, with every element left open closed again by the
-    sanitizer. ``(html, cut)``."""
+    sanitizer. Should the closing tags still not fit (thousands of open elements), the cut
+    is kept as plain text in one paragraph. ``(html, cut)``."""
     if len(rendered) * 4 <= limit or len(data := rendered.encode()) <= limit:
         return rendered, False
-    size = max(limit - _MARGIN, limit // 2)
-    while True:
-        head = data[:size].decode("utf-8", "ignore")  # a character cut in two is dropped
-        lt, gt = head.rfind("<"), head.rfind(">")
-        if lt > gt:  # inside a tag
-            head = head[:lt]
-        amp = head.rfind("&")
-        if amp > head.rfind(";"):  # inside an entity
-            head = head[:amp]
-        out = sanitize(head + "…")
-        if len(out.encode()) <= limit or size < 1024:
-            return out, True
-        size //= 2
+    head = data[: max(limit - _MARGIN, limit // 2)].decode("utf-8", "ignore")  # whole chars
+    lt, gt = head.rfind("<"), head.rfind(">")
+    if lt > gt:  # inside a tag
+        head = head[:lt]
+    amp = head.rfind("&")
+    if amp > head.rfind(";"):  # inside an entity
+        head = head[:amp]
+    out = sanitize(head + "…")
+    if len(out.encode()) <= limit:
+        return out, True
+    plain = htmllib.escape(" ".join(to_text(out).split()), quote=False)
+    plain = plain.encode()[: limit - 16].decode("utf-8", "ignore")
+    amp = plain.rfind("&")
+    if amp > plain.rfind(";"):
+        plain = plain[:amp]
+    return f"<p>{plain}…</p>", True

@@ -102,7 +102,7 @@ def _check_target(url: str) -> None:
         raise _Refused(f"refused redirect to {url!r}: only http and https are followed")
 
 
-_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
 
 
 def forbidden(address: str) -> str | None:
@@ -110,7 +110,8 @@ def forbidden(address: str) -> str | None:
     spellings), or None.
 
     An IPv6 address that carries an IPv4 one (mapped ``::ffff:a.b.c.d``, compatible
-    ``::a.b.c.d``, NAT64 ``64:ff9b::a.b.c.d``) is judged by the IPv4 address inside.
+    ``::a.b.c.d``, NAT64 ``64:ff9b::a.b.c.d`` and the local-use prefix, 6to4, Teredo) is
+    judged by the IPv4 address inside.
     """
     try:
         ip = ipaddress.ip_address(address.split("%")[0])
@@ -118,8 +119,12 @@ def forbidden(address: str) -> str | None:
         return "not an IP address"
     shown = str(ip)
     if isinstance(ip, ipaddress.IPv6Address):
-        inner = ip.ipv4_mapped
-        if inner is None and ip in _NAT64 or (int(ip) >> 32 == 0 and int(ip) > 0xFFFF):
+        inner = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        if (
+            inner is None
+            and any(ip in n for n in _NAT64)
+            or (int(ip) >> 32 == 0 and int(ip) > 0xFFFF)
+        ):
             inner = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)  # NAT64, or IPv4-compatible
         if inner is not None:
             ip = inner
@@ -217,13 +222,20 @@ class _Decoder:
 
     def _zlib(self, data: bytes) -> list[bytes]:
         out = []
+        data, self.pending = self.pending + data, b""
         while data:
-            if self.d.eof:  # bytes after the end of the stream: garbage, ignored as browsers do
-                break
+            if self.d.eof:
+                if data == b"\x1f" and self.encoding != "deflate":
+                    self.pending = data  # perhaps the next member's first byte: wait for more
+                    break
+                if self.encoding == "deflate" or data[:2] != b"\x1f\x8b":
+                    break  # bytes after the end of the stream: garbage, ignored as browsers do
+                # RFC 1952 2.2: a gzip file is a series of members; the next one starts
+                self.d = zlib.decompressobj(16 + zlib.MAX_WBITS)
             piece = self.d.decompress(data, 64 * 1024)  # never more than 64 KiB at once
             self._count(piece)
             out.append(piece)
-            data = self.d.unconsumed_tail
+            data = self.d.unused_data if self.d.eof else self.d.unconsumed_tail
         return out
 
     def _brotli(self, data: bytes) -> list[bytes]:

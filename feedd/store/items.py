@@ -22,7 +22,7 @@ from ..models import Entry, Item
 from ..normalize import tags as tagmod
 from ..normalize.dates import from_iso, iso
 from .decide import Intent, Stored, decide, natural_id
-from .schema import VERSION, migrate, migrate_check
+from .schema import migrate, migrate_check
 
 BULK_CACHE_KIB = 32 * 1024  # SQLite's page cache during a first load (default: 2 MiB)
 _json = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps makes an encoder per call
@@ -52,32 +52,31 @@ class Changes:
             setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
 
-def connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
+def _open(path: Path, readonly: bool) -> sqlite3.Connection:
+    """A connection, in WAL mode for writing. A file that is no SQLite database, or one a
+    newer feedd wrote, is refused as a DatabaseError naming it, before anything is written
+    to it (not even the journal mode)."""
     if readonly:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(path, timeout=30)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute("PRAGMA busy_timeout=30000")
-    return conn
-
-
-def _open(path: Path, readonly: bool) -> sqlite3.Connection:
-    """``connect``, with a file that is no SQLite database (or a newer feedd's) refused as a
-    DatabaseError naming it."""
     try:
-        conn = connect(path, readonly)
+        conn.execute("PRAGMA busy_timeout=30000")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
+        migrate_check(version, str(path))
+        if not readonly:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
     except sqlite3.DatabaseError as e:
+        conn.close()
         if "not a database" in str(e) or "file is encrypted" in str(e):
             raise DatabaseError(str(path), "not a SQLite database (is `database` pointing at "
                                 "the right file?)") from None  # fmt: skip
         raise
-    if readonly and version > VERSION:
+    except DatabaseError:
         conn.close()
-        migrate_check(version, str(path))
+        raise
     return conn
 
 
