@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -80,17 +81,26 @@ def limits_for(config: Config) -> http.Limits:
     )
 
 
+Handle = Callable[[Source, "http.Fetched"], None]
+
+
 async def fetch_many(
     due: list[Source],
     config: Config,
     now: dt.datetime,
     concurrency: int | None = None,
     per_host: int | None = None,
+    handle: Handle | None = None,
 ) -> list[tuple[Source, http.Fetched]]:
     """Fetch ``due`` concurrently: at most ``concurrency`` in all and ``per_host`` to any one
     host (by default the config's ``fetch_concurrency`` and ``fetch_per_host``); a slow server
-    holds one slot for at most ``fetch_timeout``."""
+    holds one slot for at most ``fetch_timeout``.
+
+    With ``handle``, each result is handed to it in ``due``'s order as soon as it and those
+    before it are in, and not returned: a body then waits only for the sources before it,
+    instead of every body of the round being held until the last one comes."""
     import asyncio
+    import concurrent.futures
 
     from .sources import http
 
@@ -127,7 +137,20 @@ async def fetch_many(
                                              reason=f"unexpected error while fetching: "
                                              f"{type(e).__name__}: {e}")  # fmt: skip
 
-        return list(await asyncio.gather(*(one(s) for s in due)))
+        if handle is None:
+            return list(await asyncio.gather(*(one(s) for s in due)))
+        tasks = [asyncio.ensure_future(one(s)) for s in due]
+        loop = asyncio.get_running_loop()
+        # handled in a thread of its own, one at a time: parsing a big feed must not stall
+        # the downloads still running (their time limits keep counting)
+        with concurrent.futures.ThreadPoolExecutor(1, "handle") as one_at_a_time:
+            try:
+                for task in tasks:
+                    await loop.run_in_executor(one_at_a_time, handle, *await task)
+            finally:
+                for task in tasks:
+                    task.cancel()
+        return []
 
 
 def refresh(
@@ -149,29 +172,33 @@ def refresh(
             due.append(src)
     if not due:
         return report
-    for src, res in fetch_due(due, config, now):
+
+    def handle(src: Source, res: http.Fetched) -> None:
         outcome = apply(store, src, res, settings_of(src, configured, config), now, report.changes,
                         config.max_entry_bytes)  # fmt: skip
         report.outcomes.append(outcome)
+
+    fetch_due(due, config, now, handle)
     return report
 
 
-def fetch_due(
-    due: list[Source], config: Config, now: dt.datetime
-) -> list[tuple[Source, http.Fetched]]:
-    """Fetch ``due``, in ``due``'s order. Many sources are split over one process per core:
-    a request costs the HTTP client a millisecond or two of CPU, so a round of a thousand
-    304s is CPU-bound in one process. The limits hold across processes (see ``shards``)."""
+def fetch_due(due: list[Source], config: Config, now: dt.datetime, handle: Handle) -> None:
+    """Fetch ``due`` and hand each result to ``handle``, in ``due``'s order. Many sources
+    are split over one process per core: a request costs the HTTP client a millisecond or
+    two of CPU, so a round of a thousand 304s is CPU-bound in one process. The limits hold
+    across processes (see ``shards``)."""
     import asyncio
 
     workers = parallel.workers()
     if len(due) < PARALLEL_FETCH_FROM or workers < 2 or config.fetch_concurrency < 2:
-        return asyncio.run(fetch_many(due, config, now))
+        asyncio.run(fetch_many(due, config, now, handle=handle))
+        return
     jobs = [(part, concurrency, per_host, config, now) for part, concurrency, per_host in
             shards(due, workers, config.fetch_concurrency, config.fetch_per_host)]  # fmt: skip
     with parallel.pool(len(jobs)) as pool:
         done = {src.id: (src, res) for part in pool.map(_fetch_shard, jobs) for src, res in part}
-    return [done[src.id] for src in due]
+    for src in due:
+        handle(*done.pop(src.id))  # each body let go once handled
 
 
 def _fetch_shard(

@@ -390,3 +390,18 @@ def test_peak_memory_under_a_hostile_server(site: Site, server: FeedServer) -> N
     for path in ("/endless.xml", "/stalled.xml", "/gzip-bomb.xml", "/br-bomb.xml",
                  "/corrupt.xml"):  # fmt: skip
         assert f"error: {server.url(path)}: " in text, path
+
+
+def test_memory_does_not_grow_with_the_number_of_sources(site: Site, server: FeedServer) -> None:
+    """Thirty sources of 9 MiB each: a body is let go once its source is stored, so the
+    round costs a few bodies at a time, not thirty."""
+    z = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    body = z.compress(b"{" + b" " * (9 << 20)) + z.flush()  # 9 MiB of broken JSON Feed
+    for i in range(30):
+        server.route(f"/big{i}.xml", body=body, headers={"Content-Encoding": "gzip"})
+    site.config(sources=[{"url": server.url(f"/big{i}.xml")} for i in range(30)])
+    code, peak_mib, err = peak_rss_mib([str(FEEDD), "once", "--config",
+                                        str(site.root / "config.toml")])  # fmt: skip
+    print(f"\npeak RSS of feedd once over 30 sources of 9 MiB: {peak_mib:.0f} MiB")
+    assert code == 1 and err.count("broken JSON") == 30, err
+    assert 0 < peak_mib < 200, peak_mib

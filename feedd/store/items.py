@@ -60,7 +60,9 @@ def _open(path: Path, readonly: bool) -> sqlite3.Connection:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, timeout=30)
+        # one thread at a time, but not always the same: a fetch round stores each source
+        # from a thread of its own while the downloads go on (see remote.fetch_many)
+        conn = sqlite3.connect(path, timeout=30, check_same_thread=False)
     try:
         conn.execute("PRAGMA busy_timeout=30000")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
