@@ -72,6 +72,7 @@ def _read(args: tuple[SeedFile, Reading]) -> Item | InputError:
 
 
 Results = Iterator[tuple[SeedFile, Item | InputError]]
+First = tuple[list[SeedFile], list[InputError], Results]  # see ingest_seeds
 
 
 @contextlib.contextmanager
@@ -142,22 +143,47 @@ def run_lock(database: Path, wait: float) -> Iterator[None]:
 
 def ingest_seeds(
     store: Store, config: Config, now: dt.datetime, report: Report,
-    progress: Progress | None = None, first: tuple[list[SeedFile], Results] | None = None,
+    progress: Progress | None = None, first: First | None = None,
 ) -> None:  # fmt: skip
     """Scan the seeds folder and store what changed; fills ``report`` (files, changes,
     errors, warnings). Unchanged files (same size and mtime) are not read.
 
-    ``first``: for a new database, every file of the folder, sorted by key, and their results
-    already on their way (see ``run_once``).
+    A file is taken as deleted only when the folder it was in could be read: a folder that
+    cannot be (gone, no permission, an unmounted disk) is an error, and what was published
+    from below it stays published until it can be read again.
+
+    ``first``: for a new database, every file of the folder, sorted by key, the folders that
+    could not be read, and the files' results already on their way (see ``run_once``).
     """
     known = store.file_stats()
-    files, results = first or (list(scan(config.seeds)), None)
+    folders: set[str] = set()
+    if first is None:
+        unreadable: list[InputError] = []
+        files, results = list(scan(config.seeds, unreadable, folders)), None
+    else:  # a new database: nothing known, nothing to delete
+        files, unreadable, results = first
     report.files = len(files)
+    report.errors.extend(unreadable)
     changed = sorted(
         (f for f in files if known.get(f.key) != (f.size, f.mtime_ns)), key=lambda f: f.key
     )
     found = {f.key for f in files}
-    deleted = sorted(k for k in known if k not in found)
+    root = config.seeds.resolve()
+    lost = tuple(_prefix(Path(e.path), root) for e in unreadable)
+    gone = [k for k in known if k not in found and not (lost and k.startswith(lost))]
+    # a file whose folder is gone too went with its folder (moved, unmounted): kept, and the
+    # folder named; files deleted from a folder that is there are deleted
+    vanished: dict[str, int] = {}
+    for key in gone:
+        top = _missing_folder(key, folders)
+        if top is not None:
+            vanished[top] = vanished.get(top, 0) + 1
+    for top, n in sorted(vanished.items()):
+        report.errors.append(InputError(
+            str(config.seeds / top), f"folder vanished (moved, unmounted or deleted): its {n} "
+            "files stay published until it is back; to remove them, delete its files or "
+            "leave the folder empty"))  # fmt: skip
+    deleted = sorted(k for k in gone if _missing_folder(k, folders) is None)
     if results is None or len(changed) != len(files):  # (a new database knows no file)
         results = read_all(changed, Reading.of(config, now), progress)
 
@@ -170,6 +196,22 @@ def ingest_seeds(
             yield f.key, f.size, f.mtime_ns, res
 
     report.changes = store.ingest(good(), deleted, now)
+
+
+def _prefix(folder: Path, root: Path) -> str:
+    """The key prefix of the files below ``folder``: ``"a/b/"``, or ``""`` for the root."""
+    rel = folder.relative_to(root).as_posix()
+    return "" if rel == "." else rel + "/"
+
+
+def _missing_folder(key: str, folders: set[str]) -> str | None:
+    """The outermost folder of ``key`` that the scan did not find, or None."""
+    parts = key.split("/")[:-1]
+    for i in range(len(parts)):
+        prefix = "/".join(parts[: i + 1]) + "/"
+        if prefix not in folders:
+            return prefix.rstrip("/")
+    return None
 
 
 def run_once(
@@ -192,9 +234,10 @@ def run_once(
         if not config.database.exists():
             # A first run reads every file: the workers start on them while the new database
             # is set up (creating its schema takes a tenth of a second).
-            files = sorted(scan(config.seeds), key=lambda f: f.key)
+            unreadable: list[InputError] = []
+            files = sorted(scan(config.seeds, unreadable), key=lambda f: f.key)
             how = Reading.of(config, now)
-            first = files, first_reads.enter_context(reading(files, how, progress))
+            first = files, unreadable, first_reads.enter_context(reading(files, how, progress))
         store = Store(config.database)
         try:
             ingest_seeds(store, config, now, report, progress, first)
@@ -244,8 +287,8 @@ def check(
 ) -> tuple[int, list[InputError], list[str]]:
     """Read every seed without writing anything: ``(files, errors, warnings)``."""
     now = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
-    files = sorted(scan(config.seeds), key=lambda f: f.key)
     errors: list[InputError] = []
+    files = sorted(scan(config.seeds, errors), key=lambda f: f.key)
     warnings: list[str] = []
     for f, res in read_all(files, Reading.of(config, now), progress):
         if isinstance(res, InputError):

@@ -49,8 +49,16 @@ def _inside(root: Path, path: str) -> bool:
         return False
 
 
-def scan(root: Path) -> Iterator[SeedFile]:
-    """Yield every regular file below ``root``, recursively, in no particular order."""
+def scan(
+    root: Path, unreadable: list[InputError] | None = None, folders: set[str] | None = None
+) -> Iterator[SeedFile]:
+    """Yield every regular file below ``root``, recursively, in no particular order.
+
+    A folder that cannot be read (gone, no permission, a disk unmounted) is no folder
+    without files: it is added to ``unreadable`` as an InputError naming it, so that the
+    caller keeps what it knows below it.
+    ``folders`` receives the key prefix (``"a/b/"``, ``""``) of every folder that was read.
+    """
     root = root.resolve()
     stack = [(str(root), "")]
     seen_dirs = {root}
@@ -58,8 +66,14 @@ def scan(root: Path) -> Iterator[SeedFile]:
         folder, prefix = stack.pop()
         try:
             it = os.scandir(folder)
-        except OSError:
-            continue  # a folder vanished or is unreadable mid-scan; its files are left alone
+        except OSError as e:
+            if unreadable is not None:
+                unreadable.append(InputError(folder, f"cannot read this folder "
+                                             f"({e.strerror or e}); what was published from "
+                                             "it stays published"))  # fmt: skip
+            continue
+        if folders is not None:
+            folders.add(prefix)
         with it:
             for de in it:
                 if skipped_name(de.name):

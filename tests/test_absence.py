@@ -1,0 +1,63 @@
+"""A folder that is gone is not a folder of deleted files: its entries stay published."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import Site
+from test_daemon import Running, wait_for
+
+
+def titles(site: Site) -> list[str]:
+    return sorted(e.title for e in site.feed("all.atom").entries)
+
+
+def sub_site(site: Site) -> Path:
+    sub = site.seeds / "archive" / "2025"
+    sub.mkdir(parents=True)
+    for i in range(3):
+        (sub / f"a{i}.md").write_text(f"---\ntitle: Archived {i}\n---\nOld text {i}.\n")
+    return sub
+
+
+def test_a_vanished_sub_folder_keeps_its_entries(site: Site, tmp_path: Path) -> None:
+    sub_site(site)
+    site.once()
+    before = titles(site)
+    assert len(before) == 8
+    shutil.move(site.seeds / "archive", tmp_path / "elsewhere")  # a mv, an unmounted disk
+    r = site.once(expect=1)
+    assert f"{site.seeds / 'archive'}: folder vanished" in r.stderr
+    assert "its 3 files stay published" in r.stderr and "0 removed" in r.stdout
+    assert titles(site) == before
+    shutil.move(tmp_path / "elsewhere", site.seeds / "archive")  # back: nothing to do
+    r = site.once()
+    assert "read 0 of 8 files" in r.stdout and titles(site) == before
+
+
+def test_files_deleted_one_by_one_still_leave(site: Site) -> None:
+    sub = sub_site(site)
+    site.once()
+    (sub / "a0.md").unlink()
+    r = site.once()
+    assert "1 removed" in r.stdout and "Archived 0" not in titles(site)
+    for f in sub.iterdir():  # the folder emptied on purpose: its entries go
+        f.unlink()
+    r = site.once()
+    assert "2 removed" in r.stdout and len(titles(site)) == 5
+
+
+def test_the_daemon_keeps_serving_when_the_seeds_folder_vanishes(site: Site, tmp_path) -> None:
+    d = Running(site)
+    try:
+        assert len(d.titles()) == 5
+        shutil.move(site.seeds, tmp_path / "away")
+        wait_for(lambda: "cannot read this folder" in d.output(), timeout=15, what="the error")
+        assert len(d.titles()) == 5 and d.proc.poll() is None
+        shutil.move(tmp_path / "away", site.seeds)
+        (site.seeds / "back.md").write_text("---\ntitle: Back again\n---\nThe folder is back.\n")
+        wait_for(lambda: "Back again" in d.titles(), timeout=20, what="the folder back")
+        assert len(d.titles()) == 6 and "Traceback" not in d.output()
+    finally:
+        assert d.stop() == 0
