@@ -126,10 +126,12 @@ class Daemon:
         self.metrics.health.last_scan = time.time()
         self.metrics.timed("scan", time.monotonic() - started)
         self.mark_dirty()  # publish after every scan: cheap when nothing changed, keeps it fresh
-        if self.scheduler.running:
-            # sources imported or removed by `feedd sources` meanwhile; one imported now is
-            # fetched now (a handful at once, not the start-up's herd)
-            self.sync_sources(spread=2)
+
+    @_job("sources")
+    def sources_job(self) -> None:
+        """Sources imported or removed by `feedd sources` while the daemon runs get or lose
+        their fetch jobs; one imported now is fetched now (a handful, not the start's herd)."""
+        self.sync_sources(spread=2)
 
     @_job("fetch")
     def fetch_job(self, source_id: int) -> None:
@@ -189,7 +191,7 @@ class Daemon:
                 try:
                     now = _now()
                     result = publish(store, self.config, now)
-                    entries = store.counts(iso(now))[("all", "")]  # published: none held back
+                    entries = store.count_published(iso(now))
                 finally:
                     store.close()
         except (FeeddError, OSError, sqlite3.Error) as e:
@@ -265,6 +267,8 @@ class Daemon:
         self.scheduler.add_job(self.scan_job, IntervalTrigger(seconds=self.config.scan_interval),
                                id="scan")  # fmt: skip
         self.scheduler.add_job(self.publish_job, IntervalTrigger(seconds=0.5), id="publish")
+        self.scheduler.add_job(self.sources_job, IntervalTrigger(seconds=self.config.scan_interval),
+                               id="sources")  # fmt: skip
         self.scheduler.add_job(self.heartbeat_job, IntervalTrigger(seconds=HEARTBEAT),
                                id="heartbeat")  # fmt: skip
         self.sync_sources()
@@ -354,9 +358,10 @@ class Daemon:
         if self.server:
             self.server.set_root(new.output, new.max_age)
         if new.scan_interval != old.scan_interval:
-            self.scheduler.reschedule_job(
-                "scan", trigger=IntervalTrigger(seconds=new.scan_interval)
-            )
+            for job in ("scan", "sources"):
+                self.scheduler.reschedule_job(
+                    job, trigger=IntervalTrigger(seconds=new.scan_interval)
+                )
         if new.seeds != old.seeds:
             self.watch_stop.set()
             self.start_watcher()

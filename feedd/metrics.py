@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -63,7 +64,7 @@ class Metrics:
         self,
         entries: int,
         sources: dict[str, int],
-        failing: list[tuple[str, int, str]] = (),  # type: ignore[assignment]
+        failing: Sequence[tuple[str, int, str]] = (),
     ) -> str:
         """Prometheus text exposition format 0.0.4. ``failing``: ``(url, consecutive errors,
         last error)`` of each source whose last fetch failed."""

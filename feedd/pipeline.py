@@ -12,6 +12,7 @@ import datetime as dt
 import fcntl
 import os
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -170,20 +171,21 @@ def ingest_seeds(
     found = {f.key for f in files}
     root = config.seeds.resolve()
     lost = tuple(_prefix(Path(e.path), root) for e in unreadable)
-    gone = [k for k in known if k not in found and not (lost and k.startswith(lost))]
     # a file whose folder is gone too went with its folder (moved, unmounted): kept, and the
     # folder named; files deleted from a folder that is there are deleted
-    vanished: dict[str, int] = {}
-    for key in gone:
+    deleted: list[str] = []
+    vanished: Counter[str] = Counter()
+    for key in sorted(k for k in known if k not in found and not (lost and k.startswith(lost))):
         top = _missing_folder(key, folders)
-        if top is not None:
-            vanished[top] = vanished.get(top, 0) + 1
+        if top is None:
+            deleted.append(key)
+        else:
+            vanished[top] += 1
     for top, n in sorted(vanished.items()):
         report.errors.append(InputError(
             str(config.seeds / top), f"folder vanished (moved, unmounted or deleted): its {n} "
             "files stay published until it is back; to remove them, delete its files or "
             "leave the folder empty"))  # fmt: skip
-    deleted = sorted(k for k in gone if _missing_folder(k, folders) is None)
     if results is None or len(changed) != len(files):  # (a new database knows no file)
         results = read_all(changed, Reading.of(config, now), progress)
 

@@ -129,13 +129,9 @@ async def fetch_many(
         async def one(src: Source) -> tuple[Source, http.Fetched]:
             host = host_of(src.url)
             async with hosts[host], overall:  # the host's turn first: no global slot held
-                try:
-                    return src, await http.fetch(client_for(host), src.url, src.etag,
-                                                 src.last_modified, limits, now)  # fmt: skip
-                except Exception as e:  # noqa: BLE001 - one source's fetch, whatever happens
-                    return src, http.Fetched("failed", src.url, outcome="error",
-                                             reason=f"unexpected error while fetching: "
-                                             f"{type(e).__name__}: {e}")  # fmt: skip
+                # http.fetch returns whatever happens: the fetch stage's own boundary
+                return src, await http.fetch(client_for(host), src.url, src.etag,
+                                             src.last_modified, limits, now)  # fmt: skip
 
         if handle is None:
             return list(await asyncio.gather(*(one(s) for s in due)))
@@ -336,6 +332,7 @@ def _normalize(
     """The feed's entries as items by key. An entry that cannot be read is left out and
     counted in the source's error; the others go on."""
     from .normalize.remote import SourceSettings, normalize_entry  # HTML tools: loaded late
+    from .sources.feeds import FeedParseError
 
     extra = SourceSettings(tags=settings.tags, lang=settings.lang or None)
     items: dict[str, Item] = {}
@@ -350,7 +347,7 @@ def _normalize(
         key = item.source_key.removeprefix("remote:")
         items.setdefault(key, item)  # a feed listing one guid twice: the first (newest) wins
     if failed and not items and feed.entries:
-        raise RuntimeError(f"no entry could be read ({failed[0]})")
+        raise FeedParseError(f"no entry could be read ({failed[0]})")
     if failed:
         out.error = f"{len(failed)} of {len(feed.entries)} entries could not be read: {failed[0]}"
     return items

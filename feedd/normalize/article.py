@@ -23,7 +23,6 @@ from .fingerprint import finish
 
 SUMMARY_CHARS = 280
 TITLE_CHARS = 80  # a title made from the text
-MAX_TITLE_CHARS = 300  # a title as written: longer is a mistake, not a headline
 _MD_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t]*#*[ \t]*$")
 _PLAIN_HEADING_MAX = 150
 _NOT_HEADING_END = tuple(".。!?！？:：;；,，、…")
@@ -65,11 +64,8 @@ def _author(meta: dict[str, Any]) -> str | None:
     return text.collapse(v)[:200] or None if isinstance(v, str) else None
 
 
-MAX_URL_CHARS = 2048  # a longer link is dropped: no reader or browser keeps it
-
-
 def _http(url: str | None) -> str | None:
-    if not url or len(url) > MAX_URL_CHARS:
+    if not url or len(url) > text.MAX_URL_CHARS:
         return None
     parts = urlsplit(url.strip())
     if parts.scheme in ("http", "https") and parts.netloc and " " not in url.strip():
@@ -163,7 +159,7 @@ def normalize(
     meta = _safe(meta) if meta and "\\" in raw else meta or {}  # escapes need a backslash
 
     title = _str(meta, "title")
-    title = text.clip(title, MAX_TITLE_CHARS) if title else None
+    title = text.clip(title, text.MAX_TITLE_CHARS) if title else None
     if title is None:
         title, body = _take_title(body)
         title = text.clip(title, TITLE_CHARS * 2) if title else None

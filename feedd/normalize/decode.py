@@ -71,8 +71,9 @@ _MOSTLY_UTF8 = 2
 def _mostly_utf8(data: bytes) -> tuple[str, int] | None:
     """``(text, replaced)`` when ``data`` is UTF-8 but for a few broken sequences."""
     text = data.decode("utf-8", "replace")
-    replaced = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
-    good = sum(1 for c in text if ord(c) > 127) - replaced - data.count(b"\xef\xbf\xbd")
+    written = data.count(b"\xef\xbf\xbd")  # U+FFFD that the file itself holds
+    replaced = text.count("\ufffd") - written
+    good = sum(1 for c in text if ord(c) > 127) - replaced - written
     if good > 0 and good >= _MOSTLY_UTF8 * replaced:
         return text, replaced
     return None

@@ -21,9 +21,7 @@ from . import html, lang, tags, text
 from .fingerprint import finish
 
 TITLE_CHARS = 80
-MAX_TITLE_CHARS = 300  # as for seeds: a longer title is a mistake, not a headline
 SUMMARY_CHARS = 280
-MAX_URL_CHARS = 2048  # a longer link is dropped: no reader or browser keeps it
 MAX_KEY_CHARS = 512  # a longer guid is hashed into the item's key
 FUTURE_SLACK = dt.timedelta(days=1)
 EARLIEST = dt.datetime(1995, 1, 1, tzinfo=dt.UTC)  # before RSS: a zero or broken timestamp
@@ -71,7 +69,7 @@ def canonical_guid(guid: str) -> str:
 
 
 def _http(url: str | None) -> str | None:
-    if url and len(url) <= MAX_URL_CHARS and urlsplit(url).scheme in ("http", "https"):
+    if url and len(url) <= text.MAX_URL_CHARS and urlsplit(url).scheme in ("http", "https"):
         return strip_tracking(url)
     return None
 
@@ -99,7 +97,9 @@ def normalize_entry(
     body = html.sanitize(text.clean(raw.content or raw.summary or ""))
     body, cut = html.cap(_PIXEL.sub("", body), max_bytes)
     plain = text.collapse(html.to_text(body))
-    title = text.clip(_plain(raw.title), MAX_TITLE_CHARS) or text.first_sentence(plain, TITLE_CHARS)
+    title = text.clip(_plain(raw.title), text.MAX_TITLE_CHARS) or text.first_sentence(
+        plain, TITLE_CHARS
+    )
     link = _http(raw.link)
     title = title or link or "(untitled)"
     summary = _plain(raw.summary) if raw.summary and raw.summary != raw.content else ""

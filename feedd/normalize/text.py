@@ -41,6 +41,10 @@ def _drop_readings(text: str) -> str:
     return "".join(out)
 
 
+# Limits of one entry's text, for seeds and remote entries alike
+MAX_TITLE_CHARS = 300  # a title as written: longer is a mistake, not a headline
+MAX_URL_CHARS = 2048  # a longer link is dropped: no reader or browser keeps it
+
 _SENTENCE_END = re.compile(r"[。！？!?]|\.(?=\s|$)")
 
 HASH_VERSION = 2  # 2: spaces next to CJK characters and punctuation are not content

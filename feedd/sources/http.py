@@ -120,12 +120,9 @@ def forbidden(address: str) -> str | None:
     shown = str(ip)
     if isinstance(ip, ipaddress.IPv6Address):
         inner = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
-        if (
-            inner is None
-            and any(ip in n for n in _NAT64)
-            or (int(ip) >> 32 == 0 and int(ip) > 0xFFFF)
-        ):
-            inner = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)  # NAT64, or IPv4-compatible
+        compatible = int(ip) >> 32 == 0 and int(ip) > 0xFFFF  # ::a.b.c.d
+        if inner is None and (compatible or any(ip in n for n in _NAT64)):
+            inner = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)  # the low 32 bits
         if inner is not None:
             ip = inner
             shown += f" ({ip})"

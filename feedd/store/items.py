@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -146,11 +147,7 @@ class Store:
         """One write transaction that also records, in the same commit, the feeds whose
         entries it touched (table ``dirty``): the publisher looks at those, not at all."""
         self._dirty = set()
-        # what exists, for the tags and language feeds a write may create (any write: a
-        # removed copy can leave another copy's tags to be published, see _retag)
-        self._tag_keys = {r[0] for r in self.conn.execute("SELECT key FROM tags")}
-        self._slugs = {r[0] for r in self.conn.execute("SELECT slug FROM tags")}
-        self._langs = {r[0] for r in self.conn.execute("SELECT code FROM langs")}
+        vars(self).pop("_known", None)  # read again, when this write first needs it
         with self.conn:
             yield
             if self._dirty:
@@ -257,28 +254,28 @@ class Store:
             ch.folded += 1
         elif intent.action == "draft":
             ch.drafts += 1
+        copy_tags = _json(item.tags)
         c.execute(
             "INSERT OR REPLACE INTO items (source_id, key, size, mtime_ns, entry_id, content_hash,"
             " first_seen, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (source_id, key, size, mtime_ns, intent.entry_id, item.content_hash, iso(first_seen),
-             _json(item.tags)),
+             copy_tags),
         )  # fmt: skip
         if intent.release and intent.release != intent.entry_id:
             self._release(intent.release, ch)
-        # An entry is published with the union of its copies' tags: a copy that brings a tag
-        # the entry lacks or drops one it had, or a rewrite of an entry that has other copies,
-        # retags it.
-        held = match if intent.action in ("attach", "unchanged") else current
-        copy = intent.action in ("attach", "unchanged")
-        if (
-            intent.entry_id
-            and held is not None
-            and (
-                (not copy and intent.action != "new" and held.refs > 1)
-                or (copy and not set(keys) <= set(held.tags))
-                or (copy and old is not None and old[3] is not None and old[3] != _json(item.tags))
+        # An entry is published with the union of its copies' tags: it is retagged when a
+        # copy it does not show brings a tag it lacks or changes its own, or when the copy it
+        # shows is rewritten while other copies exist.
+        if intent.action in ("attach", "unchanged"):
+            held = match or current  # unchanged without a match: re-hashed, not shown
+            retag = (
+                held is not None
+                and not set(keys) <= set(held.tags)
+                or (old is not None and old[3] is not None and old[3] != copy_tags)
             )
-        ):
+        else:
+            retag = intent.action in ("edit", "refresh", "rehash") and current.refs > 1
+        if retag:
             self._retag(intent.entry_id)
 
     def _write_entry(
@@ -312,13 +309,24 @@ class Store:
             )
         self._tag_rows(intent.entry_id, keys, published, clear=not insert)
         self._new_tags(item.tags, keys, updated)
-        if item.lang_group not in self._langs:
-            self._langs.add(item.lang_group)
+        if item.lang_group not in self._known.langs:
+            self._known.langs.add(item.lang_group)
             c.execute("INSERT INTO langs (code, created) VALUES (?, ?)", (item.lang_group, updated))
+
+    @functools.cached_property
+    def _known(self) -> _Known:
+        """The tags and language groups that have feeds, for the new ones a write creates;
+        read once per write (``_writing`` forgets it), and only by a write that needs it."""
+        c = self.conn
+        return _Known(
+            {r[0] for r in c.execute("SELECT key FROM tags")},
+            {r[0] for r in c.execute("SELECT slug FROM tags")},
+            {r[0] for r in c.execute("SELECT code FROM langs")},
+        )
 
     def _new_tags(self, names: Iterable[str], keys: Iterable[str], when: str) -> None:
         for name, k in zip(names, keys, strict=True):
-            if k not in self._tag_keys:
+            if k not in self._known.tag_keys:
                 self._new_tag(k, name, when)
 
     def _retag(self, eid: str) -> None:
@@ -326,29 +334,27 @@ class Store:
         the others in source and key order, each tag in its first-seen spelling."""
         c = self.conn
         row = c.execute(
-            "SELECT source_id, source_key, tags, lang_group, updated FROM entries WHERE id = ?",
+            "SELECT source_id, source_key, tags, lang_group, published, updated FROM entries "
+            "WHERE id = ?",
             (eid,),
         ).fetchone()
         if row is None:
             return
-        shown_source, shown_key, old, lang_group, updated = row
+        shown_source, shown_key, old, lang_group, published, updated = row
         copies = c.execute(
             "SELECT source_id, key, tags FROM items WHERE entry_id = ? ORDER BY source_id, key",
             (eid,),
         ).fetchall()
-
-        def shown(sid: int, key: str) -> bool:
-            return sid == shown_source and (key if sid == 0 else "remote:" + key) == shown_key
-
-        copies.sort(key=lambda r: not shown(r[0], r[1]))  # stable: the rest keep their order
+        # the copy shown first; sorting is stable, so the rest keep their order
+        copies.sort(key=lambda r: (r[0], _shown_key(r[0], r[1])) != (shown_source, shown_key))
         names = tagmod.merge(*(json.loads(t) if t else () for _s, _k, t in copies))
         names = names[: tagmod.MAX_TAGS]  # as for one copy: each tag is a feed
         keys = [tagmod.key(t) for t in names]
-        if keys == json.loads(old):
+        old_keys = json.loads(old)
+        if keys == old_keys:
             return
-        self._touch(lang_group, json.loads(old))
+        self._touch(lang_group, old_keys)
         self._touch(lang_group, keys)
-        published = c.execute("SELECT published FROM entries WHERE id = ?", (eid,)).fetchone()[0]
         c.execute("UPDATE entries SET tags = ? WHERE id = ?", (_json(keys), eid))
         self._tag_rows(eid, keys, published, clear=True)
         self._new_tags(names, keys, updated)
@@ -366,11 +372,11 @@ class Store:
         """Record a tag and its slug, once: the slug never moves afterwards."""
         base = tagmod.slugify(name)
         slug, n = base, 1
-        while slug in self._slugs:
+        while slug in self._known.slugs:
             n += 1
             slug = f"{base}-{n}"
-        self._tag_keys.add(key)
-        self._slugs.add(slug)
+        self._known.tag_keys.add(key)
+        self._known.slugs.add(slug)
         self.conn.execute(
             "INSERT INTO tags (key, name, slug, created) VALUES (?, ?, ?, ?)",
             (key, name, slug, when),
@@ -379,11 +385,10 @@ class Store:
     def _release(self, eid: str, ch: Changes) -> None:
         """A file stopped publishing ``eid``: drop the entry if no file publishes it any more."""
         c = self.conn
-        rest = c.execute(
-            "SELECT source_id, key FROM items WHERE entry_id = ? ORDER BY source_id, key LIMIT 1",
-            (eid,),
-        ).fetchone()
-        if rest is None:
+        left = [(sid, _shown_key(sid, key)) for sid, key in c.execute(
+            "SELECT source_id, key FROM items WHERE entry_id = ? ORDER BY source_id, key", (eid,)
+        )]  # fmt: skip
+        if not left:
             self._touch_stored(eid)
             c.execute("DELETE FROM entry_tags WHERE entry_id = ?", (eid,))
             c.execute("DELETE FROM entries WHERE id = ?", (eid,))
@@ -392,16 +397,9 @@ class Store:
         # another copy of the article still publishes it: if the copy it showed is gone, the
         # first one left speaks for it; and its tags are the union of the copies left
         shown = c.execute("SELECT source_id, source_key FROM entries WHERE id = ?", (eid,))
-        sid, key = shown.fetchone()
-        if key.startswith("remote:") and sid > 0:
-            key = key.removeprefix("remote:")
-        if self._none("SELECT 1 FROM items WHERE entry_id = ? AND source_id = ? AND key = ?",
-                      eid, sid, key):  # fmt: skip
-            sid, key = rest
-            c.execute(
-                "UPDATE entries SET source_id = ?, source_key = ? WHERE id = ?",
-                (sid, key if sid == 0 else "remote:" + key, eid),
-            )
+        if shown.fetchone() not in left:
+            c.execute("UPDATE entries SET source_id = ?, source_key = ? WHERE id = ?",
+                      (*left[0], eid))  # fmt: skip
         self._retag(eid)
 
     def _forget(self, source_id: int, key: str, ch: Changes) -> None:
@@ -489,8 +487,7 @@ class Store:
         """Entries published by ``now`` per feed, as ``{(kind, key): n}`` (``("all", "")``);
         a feed with none is missing."""
         c = self.conn
-        found = {("all", ""): c.execute(
-            "SELECT count(*) FROM entries WHERE published <= ?", (now,)).fetchone()[0]}  # fmt: skip
+        found = {("all", ""): self.count_published(now)}
         for kind, sql in (
             ("lang", "SELECT lang_group, count(*) FROM entries WHERE published <= ? "
                      "GROUP BY lang_group"),
@@ -499,6 +496,11 @@ class Store:
         ):  # fmt: skip
             found.update(((kind, k), n) for k, n in c.execute(sql, (now,)))
         return found
+
+    def count_published(self, now: str) -> int:
+        """Entries published by ``now``: none held back for its date."""
+        sql = "SELECT count(*) FROM entries WHERE published <= ?"
+        return self.conn.execute(sql, (now,)).fetchone()[0]
 
     def feed_signatures(self) -> dict[str, str]:
         return dict(self.conn.execute("SELECT path, signature FROM feeds"))
@@ -553,7 +555,7 @@ class Store:
                 f"entry once more as new. To keep the old ids, set site_id = "
                 f'"{meta["site_id"]}" in the config.'
             )
-        if out or meta.get("site_id") != site_id:
+        if meta.get("notice:ids") or meta.get("site_id") != site_id:
             with c:
                 c.execute("DELETE FROM meta WHERE name = 'notice:ids'")
                 c.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('site_id', ?)",
@@ -581,6 +583,12 @@ class Store:
         return f[0], e[0]
 
 
+class _Known(NamedTuple):
+    tag_keys: set[str]
+    slugs: set[str]
+    langs: set[str]
+
+
 class Breakdown(NamedTuple):
     entries: int
     seed_entries: int  # entries that show a seed file's copy
@@ -588,6 +596,12 @@ class Breakdown(NamedTuple):
     remote_entries: int  # entries that show a remote item
     remote_items: int
     sources: int  # remote sources with items
+
+
+def _shown_key(source_id: int, key: str) -> str:
+    """An item's key as entries.source_key holds it: remote keys carry a ``remote:`` prefix
+    (normalize.remote), so a guid can never pass for a seed file's path."""
+    return key if source_id == 0 else "remote:" + key
 
 
 def _feeds_of(lang_group: str, tag_keys: Iterable[str]) -> set[tuple[str, str]]:

@@ -83,8 +83,7 @@ def sync(store: Store, configured: list[tuple[str, str]]) -> tuple[dict[str, int
                 (url, url, name or None),
             )
         rows = c.execute("SELECT id, config_url, origin FROM sources").fetchall()
-    config_urls = [url for url, _ in configured]
-    wanted = set(config_urls)
+    wanted = {url for url, _ in configured}
     removed = [i for i, url, origin in rows if origin == "config" and url not in wanted]
     return {url: i for i, url, origin in rows if url in wanted or origin != "config"}, removed
 
