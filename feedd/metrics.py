@@ -32,7 +32,8 @@ def exact(value: float) -> str:
     timestamp printed with ``{:g}`` (``1.79611e+09``) is off by up to half an hour."""
     if isinstance(value, int) or float(value).is_integer():
         return str(int(value))
-    return f"{value:.6f}".rstrip("0")
+    text = repr(float(value))  # the shortest exact form, unless Python would use an exponent
+    return text if "e" not in text else f"{value:.17f}".rstrip("0")
 
 
 class Metrics:

@@ -388,3 +388,25 @@ def test_removing_a_source_that_shares_an_item_keeps_the_others(
     r = empty_site.run("sources", "remove", server.url("/b.xml"))
     assert "0 entries left the feeds" in r.stdout
     assert categories(empty_site) == [["alpha"]]
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(1796112012, "1796112012"), (1796112012.25, "1796112012.25"), (1e16, "10000000000000000"),
+     (123456789012345678, "123456789012345678"), (1e-7, "0.0000001"), (0.5, "0.5"), (3.0, "3")],
+)  # fmt: skip
+def test_metric_values_are_exact(value: float, text: str) -> None:
+    from feedd.metrics import Metrics, exact
+
+    assert exact(value) == text
+    rendered = Metrics().render(value, {"active": 1})  # type: ignore[arg-type]
+    assert f"feedd_entries {text}\n" in rendered
+
+
+def test_the_daemon_refuses_a_database_of_a_newer_feedd(site: Site) -> None:
+    site.once()
+    con = sqlite3.connect(site.db)
+    con.execute("PRAGMA user_version = 99")
+    con.close()
+    r = site.run("run", expect=2)
+    assert "schema version 99" in r.stderr and str(site.db) in r.stderr
