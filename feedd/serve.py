@@ -4,8 +4,15 @@ Feed readers poll often, so an unchanged feed must cost almost nothing. Each fil
 hashed and gzipped once per change (the cache is keyed by mtime and size, which only move
 when a publish rewrites the file), and its response heads are built then too: answering a
 conditional request is a dictionary lookup and one write. The server is an asyncio protocol
-in a thread of its own: idle or slow clients cost a few hundred bytes each, never a thread,
-and are cut off after CLIENT_TIMEOUT. Only GET and HEAD; paths never leave the output folder.
+in a thread of its own: idle or slow clients cost a few hundred bytes each, never a thread.
+
+Every client is bounded, because feedd faces the open internet: a request head must arrive
+whole within HEAD_TIMEOUT and fit in MAX_HEAD, however it is cut into packets; a connection
+holds at most one answer in memory (pipelined requests wait, unread, until the answer before
+them has left); an answer that stops moving is dropped after SEND_TIMEOUT; and the number of
+connections is kept below the file-descriptor limit, with RESERVED_FDS left for the
+database, the seeds scan and the sources, by closing the idlest connection when full. Only
+GET and HEAD; paths never leave the output folder.
 """
 
 from __future__ import annotations
@@ -14,6 +21,9 @@ import asyncio
 import gzip
 import hashlib
 import json
+import logging
+import re
+import resource
 import threading
 import time
 from collections.abc import Callable
@@ -22,7 +32,7 @@ from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from . import __version__
+from . import __version__, log
 
 TYPES = {
     ".atom": "application/atom+xml; charset=utf-8",
@@ -33,11 +43,28 @@ TYPES = {
 }
 MAX_PATH = 1024
 MAX_HEAD = 16 * 1024  # request line and headers
-CLIENT_TIMEOUT = 30.0  # seconds a connection may sit idle or trickle its request
+HEAD_TIMEOUT = 10.0  # seconds for a whole request head to arrive, from its first byte
+IDLE_TIMEOUT = 30.0  # seconds a keep-alive connection may sit with nothing asked
+SEND_TIMEOUT = 30.0  # seconds an answer may sit unread by its client
+WRITE_HIGH = 64 * 1024  # bytes queued for a client before its next request waits
+MAX_PENDING = 2 * MAX_HEAD  # bytes of unanswered requests held before reading stops
+BACKLOG = 128  # also how many connections asyncio accepts in one go
+RESERVED_FDS = 64 + BACKLOG  # kept free of clients: database, scan, sources, one accept burst
+SWEEP = 1.0  # seconds between checks of the time limits
+LOG_EVERY = 60.0  # seconds between two log lines of the same kind of client trouble
 SERVER = f"feedd/{__version__}"
 REASONS = {200: "OK", 304: "Not Modified", 400: "Bad Request", 404: "Not Found",
-           405: "Method Not Allowed", 414: "URI Too Long", 431: "Request Header Fields Too Large",
+           405: "Method Not Allowed", 408: "Request Timeout", 414: "URI Too Long",
+           431: "Request Header Fields Too Large", 500: "Internal Server Error",
            503: "Service Unavailable"}  # fmt: skip
+
+
+def max_connections() -> int:
+    """Clients served at once: the file-descriptor limit, less a reserve (at least 16)."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        soft = 1 << 20
+    return max(16, soft - max(RESERVED_FDS, soft // 8))
 
 
 def _prefix(status: int) -> bytes:
@@ -134,6 +161,9 @@ class _Clock:
         return line
 
 
+NOWHERE = Path("/")  # what a request path resolves to when no file can have that name
+
+
 class Server:
     """The HTTP server of ``feedd run``; its own event loop runs in its own thread."""
 
@@ -146,18 +176,60 @@ class Server:
         self.cache = FileCache()
         self.resolved: dict[str, Path | None] = {}
         self.clock = _Clock()
+        self.connections: dict[_Connection, None] = {}  # open ones, oldest first
+        self.max_connections = max_connections()
+        self.logged: dict[str, tuple[float, int]] = {}  # kind -> (when logged, since then)
         self.loop = asyncio.new_event_loop()
+        self.loop.set_exception_handler(self._loop_error)
         # bind now, so that a taken port is an error at start-up, not in a thread later
         self.server = self.loop.run_until_complete(
             self.loop.create_server(
                 lambda: _Connection(self),
                 host.strip("[]"),
                 int(port),
-                backlog=1024,
+                backlog=BACKLOG,
                 reuse_address=True,
             )  # fmt: skip
         )
         self.thread: threading.Thread | None = None
+        self.loop.call_soon(self._sweep)
+
+    def admit(self, conn: _Connection) -> None:
+        """Count a new connection in; when that makes too many, close the idlest one."""
+        self.connections[conn] = None
+        if len(self.connections) > self.max_connections:
+            idlest = min(self.connections, key=_Connection.idleness)
+            if idlest.transport:
+                idlest.transport.abort()
+            self.connections.pop(idlest, None)
+            self.log_once("full", f"{self.max_connections} connections open, the most the "
+                          "file-descriptor limit allows: closing the idlest")  # fmt: skip
+
+    def _sweep(self) -> None:
+        now = self.loop.time()
+        for conn in list(self.connections):
+            conn.expired(now)
+        self.loop.call_later(SWEEP, self._sweep)
+
+    def log_once(self, kind: str, detail: str, exc_info: bool = False) -> None:
+        """Log client trouble at most once per LOG_EVERY per kind, with a count of the rest:
+        a flood of bad clients must not become a flood of log lines."""
+        now = time.monotonic()
+        when, since = self.logged.get(kind, (-LOG_EVERY, 0))
+        if now - when < LOG_EVERY:
+            self.logged[kind] = (when, since + 1)
+            return
+        self.logged[kind] = (now, 0)
+        if exc_info:
+            log.LOG.exception("server_error kind=%s (a bug: please report it)", kind)
+        log.event("server_trouble", logging.WARNING, kind=kind, detail=detail,
+                  more_since_last=since or None)  # fmt: skip
+
+    def _loop_error(self, loop: asyncio.AbstractEventLoop, context: dict) -> None:
+        # asyncio reports failed accepts (EMFILE) and broken client sockets here.
+        exc = context.get("exception")
+        kind = type(exc).__name__ if exc else context.get("message", "error")
+        self.log_once(f"loop:{kind}", f"server: {context.get('message')}: {exc or ''}".strip())
 
     def set_root(self, root: Path, max_age: int) -> None:
         self.root, self.max_age = root.resolve(), max_age
@@ -203,10 +275,13 @@ class Server:
             return None
         if any(part in ("..", ".") or part.startswith(".") for part in path.split("/")):
             return None
-        target = (self.root / path.lstrip("/")).resolve()
-        if not target.is_relative_to(self.root):
-            return None
-        return target / "index.html" if target.is_dir() else target
+        try:
+            target = (self.root / path.lstrip("/")).resolve()
+            if not target.is_relative_to(self.root):
+                return None
+            return target / "index.html" if target.is_dir() else target
+        except (OSError, ValueError):  # a name too long for the file system, a loop: no file
+            return NOWHERE
 
     def plain(self, status: int, text: str, ctype: str = "text/plain; charset=utf-8",
               extra: str = "") -> tuple[bytes, bytes]:  # fmt: skip
@@ -233,11 +308,11 @@ class Server:
         path = self.resolve(target)
         if path is None:
             return self.plain(400, "bad path\n")
-        cached = self.cache.get(path, self.max_age)
+        cached = self.cache.get(path, self.max_age) if path is not NOWHERE else None
         if cached is None:
             return self.plain(404, "not found\n")
-        use_gzip = "gzip" in headers.get("accept-encoding", "") and len(cached.gz) < len(
-            cached.body
+        use_gzip = len(cached.gz) < len(cached.body) and accepts_gzip(
+            headers.get("accept-encoding", "")
         )
         head = cached.gzip_head if use_gzip else cached.plain_head
         if _not_modified(cached, headers):
@@ -262,71 +337,151 @@ def _not_modified(cached: Cached, headers: dict[str, str]) -> bool:
     return False
 
 
+def accepts_gzip(value: str) -> bool:
+    """Whether an ``Accept-Encoding`` value allows gzip (RFC 9110 §12.5.3): named with a
+    nonzero weight, or allowed by ``*`` when it is not named; ``gzip;q=0`` refuses it."""
+    star = None
+    for item in value.lower().split(","):
+        coding, *params = (part.strip() for part in item.split(";"))
+        weight = 1.0
+        for param in params:
+            name, _, number = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    weight = float(number)
+                except ValueError:
+                    weight = 0.0
+        if coding in ("gzip", "x-gzip"):
+            return weight > 0
+        if coding == "*":
+            star = weight > 0
+    return bool(star)
+
+
+_HEAD_END = re.compile(rb"\r?\n\r?\n")
+_LINE_END = re.compile(r"\r?\n")
+
+
 class _Connection(asyncio.Protocol):
-    """One client: requests parsed from the buffer as they complete, keep-alive, a timeout."""
+    """One client. Requests are answered one at a time, in order: the next is parsed only
+    when the previous answer has mostly left (the transport's write buffer is below its high
+    mark), and reading stops while more than MAX_PENDING unanswered bytes wait. A client that
+    pipelines hundreds of requests, or never reads, holds one answer's worth of memory."""
 
     def __init__(self, server: Server) -> None:
         self.server = server
         self.buffer = b""
         self.transport: asyncio.Transport | None = None
-        self.timer: asyncio.TimerHandle | None = None
-        self.last = 0.0
+        self.last = server.loop.time()  # the client's last sign of life
+        self.head_started: float | None = None  # when the unfinished request head began
         self.busy = False  # a /healthz or /metrics answer is being computed in a thread
+        self.writing_paused = False
+        self.reading_paused = False
+        self.sent = (0, 0.0)  # (write buffer size, when it last moved), for SEND_TIMEOUT
+        self.scanned = 0  # bytes of the buffer known to hold no end of a request head
+        self.eof = False
+
+    # --- the transport's calls ---------------------------------------------------------------
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
-        self.last = self.server.loop.time()
-        self.timer = self.server.loop.call_later(CLIENT_TIMEOUT, self._timeout)
+        self.transport.set_write_buffer_limits(high=WRITE_HIGH)
+        self.server.admit(self)
 
     def connection_lost(self, exc: Exception | None) -> None:
-        if self.timer:
-            self.timer.cancel()
+        self.server.connections.pop(self, None)
+        self.transport = None
 
-    def _timeout(self) -> None:
-        """Close a connection quiet for CLIENT_TIMEOUT; activity only moves ``last``, so a
-        busy keep-alive connection costs no timer per request."""
-        idle = self.server.loop.time() - self.last
-        if idle < CLIENT_TIMEOUT:
-            self.timer = self.server.loop.call_later(CLIENT_TIMEOUT - idle, self._timeout)
-        elif self.transport:
-            self.transport.close()
+    def pause_writing(self) -> None:
+        self.writing_paused = True
+
+    def resume_writing(self) -> None:
+        self.writing_paused = False
+        self._drain()
 
     def data_received(self, data: bytes) -> None:
+        if not self.buffer:
+            self.head_started = self.server.loop.time()
         self.buffer += data
         self.last = self.server.loop.time()
-        if not self.busy:
-            self._drain()
+        self._drain()
+
+    def eof_received(self) -> bool:
+        # The client sends no more: keep the connection open (half closed) only while answers
+        # to what it did send are still to be written.
+        self.eof = True
+        return self.busy or bool(self.buffer)
+
+    # --- requests ----------------------------------------------------------------------------
 
     def _drain(self) -> None:
-        while self.transport and not self.transport.is_closing():
-            end = self.buffer.find(b"\r\n\r\n")
-            if end < 0:
-                if len(self.buffer) > MAX_HEAD:
+        try:
+            while self._answer_next():
+                pass
+        except Exception:  # noqa: BLE001 - one request's bug must not take the server down
+            self.server.log_once("request", "a request failed", exc_info=True)
+            self._send(*self.server.plain(500, "internal error\n"), close=True)
+        self._flow()
+
+    def _answer_next(self) -> bool:
+        """Answer the next complete request in the buffer; False when there is none to
+        answer now (incomplete, or waiting for the client to read, or closed)."""
+        if self.busy or self.writing_paused or not self.transport or self.transport.is_closing():
+            return False
+        if self.buffer[:1] in (b"\r", b"\n"):  # RFC 9112 §2.2: empty lines before a request
+            self.buffer, self.scanned = self.buffer.lstrip(b"\r\n"), 0
+        found = _HEAD_END.search(self.buffer, max(0, self.scanned - 3), MAX_HEAD + 4)
+        if found is None:
+            self.scanned = len(self.buffer)
+            if len(self.buffer) > MAX_HEAD:
+                line = self.buffer.split(b"\n", 1)[0]
+                if len(line) > MAX_PATH + 64 or b"\n" not in self.buffer:
+                    self._send(*self.server.plain(414, "URI too long\n"), close=True)
+                else:
                     self._send(*self.server.plain(431, "request head too large\n"), close=True)
-                return
-            head, self.buffer = self.buffer[:end].decode("latin-1"), self.buffer[end + 4 :]
-            lines = head.split("\r\n")
-            parts = lines[0].split(" ")
-            if len(parts) != 3 or not parts[2].startswith("HTTP/1."):
-                self._send(*self.server.plain(400, "bad request\n"), close=True)
-                return
-            method, target, version = parts
-            headers = {}
-            for line in lines[1:]:
-                name, sep, value = line.partition(":")
-                if sep:
-                    headers[name.strip().lower()] = value.strip()
-            close = version == "HTTP/1.0" or headers.get("connection", "").lower() == "close"
-            if (
-                headers.get("content-length", "0") not in ("", "0")
-                or "transfer-encoding" in headers
-            ):
-                close = True  # a request body feedd will not read: answer, then hang up
-            if target.split("?", 1)[0] in ("/healthz", "/metrics"):
-                self._answer_in_thread(method, target, headers, close)
-                return
-            head_bytes, body = self.server.answer(method, target, headers)
-            self._send(head_bytes, b"" if method == "HEAD" else body, close)
+            if not self.buffer:
+                self.head_started = None
+                if self.eof and not self.busy and self.transport:
+                    self.transport.close()
+            return False
+        head = self.buffer[: found.start()].decode("latin-1")
+        self.buffer, self.scanned = self.buffer[found.end() :], 0
+        self.head_started = self.server.loop.time() if self.buffer else None
+        lines = _LINE_END.split(head)
+        parts = lines[0].split(" ")
+        if len(parts) != 3 or not parts[2].startswith("HTTP/1.") or not parts[1]:
+            self._send(*self.server.plain(400, "bad request\n"), close=True)
+            return False
+        method, target, version = parts
+        headers = {}
+        for line in lines[1:]:
+            name, sep, value = line.partition(":")
+            if not sep or not name or name != name.strip():
+                # RFC 9112 §5.1: no whitespace before the colon; a line without one is no
+                # header. Either could smuggle a second request past a proxy.
+                self._send(*self.server.plain(400, "bad header line\n"), close=True)
+                return False
+            headers[name.lower()] = value.strip()
+        close = version == "HTTP/1.0" or headers.get("connection", "").lower() == "close"
+        if headers.get("content-length", "0") not in ("", "0") or "transfer-encoding" in headers:
+            close = True  # a request body feedd will not read: answer, then hang up
+        if target.split("?", 1)[0] in ("/healthz", "/metrics"):
+            self._answer_in_thread(method, target, headers, close)
+            return False
+        head_bytes, body = self.server.answer(method, target, headers)
+        self._send(head_bytes, b"" if method == "HEAD" else body, close)
+        return not close
+
+    def _flow(self) -> None:
+        """Stop reading while enough unanswered bytes wait; read again once they are few."""
+        if not self.transport or self.transport.is_closing():
+            return
+        if len(self.buffer) > MAX_PENDING and not self.reading_paused:
+            self.transport.pause_reading()
+            self.reading_paused = True
+        elif len(self.buffer) <= MAX_PENDING and self.reading_paused:
+            self.transport.resume_reading()
+            self.reading_paused = False
 
     def _answer_in_thread(self, method: str, target: str, headers: dict, close: bool) -> None:
         """Health and metrics read the database: not on the event loop."""
@@ -354,5 +509,37 @@ class _Connection(asyncio.Protocol):
         self.transport.write(head + body if len(body) < 65536 else head)
         if len(body) >= 65536:
             self.transport.write(body)
+        self.last = self.server.loop.time()
         if close:
+            self.buffer = b""
             self.transport.close()
+
+    # --- time limits -------------------------------------------------------------------------
+
+    def expired(self, now: float) -> bool:
+        """Close this connection if it has overstayed; True when it did."""
+        transport = self.transport
+        if transport is None or transport.is_closing():
+            return False
+        pending = transport.get_write_buffer_size()
+        if pending:
+            if pending != self.sent[0]:
+                self.sent = (pending, now)
+            elif now - self.sent[1] > SEND_TIMEOUT:
+                transport.abort()  # the client stopped reading its answer
+                return True
+            return False
+        if self.busy:
+            return False
+        if self.head_started is not None and now - self.head_started > HEAD_TIMEOUT:
+            self._send(*self.server.plain(408, "request head took too long\n"), close=True)
+            return True
+        if now - self.last > IDLE_TIMEOUT:
+            transport.close()
+            return True
+        return False
+
+    def idleness(self) -> tuple[bool, float]:
+        """Sort key, idlest first: nothing in flight before something, then the oldest."""
+        in_flight = self.busy or bool(self.transport and self.transport.get_write_buffer_size())
+        return (in_flight, self.last)

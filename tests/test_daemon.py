@@ -27,7 +27,12 @@ def free_port() -> int:
 
 
 class Running:
-    def __init__(self, site: Site, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        site: Site,
+        env: dict[str, str] | None = None,
+        preexec: Callable[[], None] | None = None,
+    ) -> None:
         self.site = site
         self.port = free_port()
         self.write_config()
@@ -35,6 +40,7 @@ class Running:
         self.proc = subprocess.Popen(
             [str(FEEDD), "run", "--config", str(site.root / "config.toml")],
             stdout=self.log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
+            preexec_fn=preexec,
         )  # fmt: skip
         wait_for(lambda: self.get("/healthz")[0] == 200, what="the server to answer")
 
@@ -238,7 +244,7 @@ def test_systemd_unit_verifies(tmp_path: Path) -> None:
     unit = (ROOT / "contrib" / "feedd.service").read_text()
     assert "Type=notify" in unit and "ExecReload=/bin/kill -HUP $MAINPID" in unit
     for line in ("DynamicUser=yes", "StateDirectory=feedd", "ProtectSystem=strict",
-                 "NoNewPrivileges=yes", "PrivateTmp=yes", "WatchdogSec="):  # fmt: skip
+                 "NoNewPrivileges=yes", "PrivateTmp=yes", "WatchdogSec=", "LimitNOFILE="):  # fmt: skip
         assert line in unit
     local = tmp_path / "feedd.service"
     local.write_text(unit.replace("/opt/feedd/.venv/bin/feedd", str(FEEDD)))
