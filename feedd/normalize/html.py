@@ -14,6 +14,7 @@ import nh3
 import pyromark
 
 from ..config import MAX_ENTRY_BYTES
+from .nesting import flatten
 
 _OPTIONS = (
     pyromark.Options.ENABLE_FOOTNOTES
@@ -62,7 +63,7 @@ def render(md: str) -> str:
     (``[x](javascript:...)``); when every URL has an allowed scheme, the rendering is safe as
     it is and the sanitizer (most of the cost of rendering) is skipped.
     """
-    raw = pyromark.html(_line_paragraphs(md), options=_OPTIONS)
+    raw = flatten(pyromark.html(_line_paragraphs(md), options=_OPTIONS))
     if "<" not in md and _urls_allowed(raw):
         if ' class="' in raw or ' style="' in raw:
             raw = _PRESENTATION.sub("", raw)
@@ -91,7 +92,7 @@ _CLEANER = nh3.Cleaner(
 
 
 def sanitize(fragment: str) -> str:
-    return _CLEANER.clean(fragment)
+    return _CLEANER.clean(flatten(fragment))
 
 
 def to_text(fragment: str) -> str:
