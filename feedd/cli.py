@@ -22,6 +22,7 @@ from .normalize.dates import iso
 from .publish.site import plan
 from .store import sources as srcstore
 from .store.items import Store
+from .store.schema import describe
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 LOG_LEVELS = ("debug", "info", "warning", "error")  # for `run`; logging loads only there
@@ -59,7 +60,9 @@ class _Progress:
 
 
 def _load(args: argparse.Namespace) -> configmod.Config:
-    return configmod.load(args.config)
+    cfg = configmod.load(args.config)
+    args.database = cfg.database  # for the message, should the database fail
+    return cfg
 
 
 def cmd_once(args: argparse.Namespace) -> int:
@@ -354,9 +357,8 @@ def main(argv: list[str] | None = None) -> int:
         where = f"{e.filename}: " if e.filename else ""
         _err(f"error: {where}{e.strerror or e}")
         return EXIT_INPUT
-    except sqlite3.DatabaseError as e:
-        _err(f"error: database: {e} (a damaged database can be deleted: it is rebuilt from "
-             "the seeds with the same entry ids)")  # fmt: skip
+    except sqlite3.Error as e:
+        _err(f"error: database {describe(e, getattr(args, 'database', 'database'))}")
         return EXIT_INPUT
     except KeyboardInterrupt:
         _err("interrupted")

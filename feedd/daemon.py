@@ -38,11 +38,13 @@ from .publish.site import publish
 from .remote import apply, fetch_many, host_of, settings_for, settings_of
 from .store import sources as srcstore
 from .store.items import Changes, Store
+from .store.schema import describe
 
 LOCK_WAIT = 300.0  # a job waits this long for a `feedd once` (or another job) to finish
 DEBOUNCE = 1.0  # seconds of quiet after a change before publishing
 HEARTBEAT = 2.0
 STOP_GRACE = 8.0  # SIGTERM: how long to wait for an in-flight write before leaving anyway
+RETRY_MAX = 10.0  # seconds: a failed publish is retried after 1, 2, 4, 8, then every 10 s
 
 
 def _job(name: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
@@ -58,13 +60,19 @@ def _job(name: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
             try:
                 fn(*args)
             except (FeeddError, OSError, sqlite3.Error) as e:
-                log.event(f"{name}_failed", logging.ERROR, error=f"{type(e).__name__}: {e}")
+                log.event(f"{name}_failed", logging.ERROR, error=_message(e, args[0]))
             except Exception:
                 log.LOG.exception("%s_crashed (a bug: please report it)", name)
 
         return run
 
     return wrap
+
+
+def _message(e: Exception, daemon: object) -> str:
+    if isinstance(e, sqlite3.Error):
+        return describe(e, daemon.config.database)  # type: ignore[attr-defined]
+    return f"{type(e).__name__}: {e}"
 
 
 def _now() -> dt.datetime:
@@ -80,6 +88,7 @@ class Daemon:
         self.reload_event = threading.Event()
         self.dirty_lock = threading.Lock()
         self.dirty_since: float | None = None
+        self.publish_failures = 0  # in a row, for the retry's backoff
         self.host_slots: dict[str, threading.BoundedSemaphore] = {}
         self.fetch_slots = threading.BoundedSemaphore(self.config.fetch_concurrency)
         self.server: serve.Server | None = None
@@ -195,10 +204,19 @@ class Daemon:
                 finally:
                     store.close()
         except (FeeddError, OSError, sqlite3.Error) as e:
-            self.metrics.health.last_publish_error = str(e)
+            # Retried on its own, with backoff: the cause (a full disk, a read-only or
+            # vanished output folder) goes away without a seed changing to say so.
+            self.publish_failures += 1
+            retry = min(2.0 ** (self.publish_failures - 1), RETRY_MAX)
+            with self.dirty_lock:
+                if self.dirty_since is None:
+                    self.dirty_since = time.monotonic() + retry - DEBOUNCE
+            message = _message(e, self)
+            self.metrics.health.last_publish_error = message
             self.metrics.timed("publish", time.monotonic() - started, ok=False)
-            log.event("publish_failed", logging.ERROR, error=e)
+            log.event("publish_failed", logging.ERROR, error=message, retry_in=f"{retry:.0f}s")
             return
+        self.publish_failures = 0
         self.metrics.health.last_publish = time.time()
         self.metrics.health.last_publish_error = None
         self.metrics.timed("publish", time.monotonic() - started)

@@ -32,20 +32,23 @@ class Running:
         site: Site,
         env: dict[str, str] | None = None,
         preexec: Callable[[], None] | None = None,
+        command: list[str] | None = None,
+        scan_interval: int = 2,
     ) -> None:
         self.site = site
         self.port = free_port()
+        self.scan_interval = scan_interval
         self.write_config()
         self.log = open(site.root / "run.log", "w+")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
-            [str(FEEDD), "run", "--config", str(site.root / "config.toml")],
+            [*(command or []), str(FEEDD), "run", "--config", str(site.root / "config.toml")],
             stdout=self.log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
             preexec_fn=preexec,
         )  # fmt: skip
         wait_for(lambda: self.get("/healthz")[0] == 200, what="the server to answer")
 
     def write_config(self, sources: list[dict] = (), extra: str = "") -> None:
-        lines = ['seeds = "seeds"', "scan_interval = 2", extra, "[server]",
+        lines = ['seeds = "seeds"', f"scan_interval = {self.scan_interval}", extra, "[server]",
                  f'listen = "127.0.0.1:{self.port}"']  # fmt: skip
         for src in sources:
             lines.append("[[sources]]")

@@ -3,14 +3,19 @@
 The bytes go to a temporary file in the same folder, are flushed to disk, then renamed over
 the target: a feed reader polling during a run sees the old file or the new one, never a
 partial one. An identical file is left alone, so its mtime (and an HTTP server's
-``Last-Modified``) only moves when the content does.
+``Last-Modified``) only moves when the content does. A process killed between the two
+leaves its temporary file behind; the next publish removes it (``remove_leftovers``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 from pathlib import Path
+
+# What tempfile.mkstemp(prefix=".", suffix=".tmp") names: eight of [a-z0-9_].
+_LEFTOVER = re.compile(r"\.[a-z0-9_]{8}\.tmp")
 
 
 def same_bytes(path: Path, data: bytes) -> bool:
@@ -26,6 +31,16 @@ def write(path: Path, data: bytes) -> bool:
     """Write ``data`` to ``path`` atomically; return False when the file already held it."""
     if same_bytes(path, data):
         return False
+    try:
+        _replace(path, data)
+    except OSError as e:  # "No space left on device" says which file it was writing
+        if e.filename == str(path):
+            raise
+        raise OSError(e.errno, e.strerror or str(e), str(path)) from e
+    return True
+
+
+def _replace(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     import tempfile  # only when a file is written: a run that changed nothing never needs it
 
@@ -38,7 +53,21 @@ def write(path: Path, data: bytes) -> bool:
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    return True
+
+
+def remove_leftovers(folder: Path) -> list[Path]:
+    """Delete the temporary files interrupted writes left below ``folder``; the ones
+    removed. Only one feedd writes a folder at a time (the run lock), so any there is left
+    over, never in use."""
+    removed = []
+    for parent, _, files in os.walk(folder):
+        for name in files:
+            if _LEFTOVER.fullmatch(name):
+                path = Path(parent, name)
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+                    removed.append(path)
+    return removed

@@ -199,6 +199,7 @@ def publish(store: Store, config: Config, now: dt.datetime) -> Published:
     all of them when the settings (or the clock, backwards) moved since.
     """
     out = config.output
+    atomic.remove_leftovers(out)
     now_s = iso(now)
     limit = config.max_entries
     settings = "\n".join(

@@ -180,6 +180,27 @@ MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4]
 VERSION = len(MIGRATIONS)
 
 
+def describe(e: sqlite3.Error, path: object) -> str:
+    """One line for an SQLite error on the database at ``path``, saying what to do.
+
+    Only SQLite's own verdict that the file is damaged (SQLITE_CORRUPT, SQLITE_NOTADB) earns
+    the advice to delete it: a full disk or a read-only file is a healthy database that
+    deleting would lose for nothing.
+    """
+    name = getattr(e, "sqlite_errorname", "") or ""
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+        return (f"{path}: {e}: the database is damaged; delete it (and any -wal and -shm "
+                "file beside it) and run again: it is rebuilt from the seeds and sources with "
+                "the same entry ids")  # fmt: skip
+    if name.startswith("SQLITE_FULL"):
+        return f"{path}: {e}: free space on its disk and run again"
+    if name.startswith("SQLITE_READONLY"):
+        return f"{path}: {e}: feedd needs to write the database and its folder"
+    if name.startswith("SQLITE_CANTOPEN"):
+        return f"{path}: {e}: check that its folder exists and can be written"
+    return f"{path}: {e}"
+
+
 def migrate_check(version: int, path: str) -> None:
     """Refuse a database a newer feedd wrote."""
     if version > VERSION:
