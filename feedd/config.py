@@ -23,10 +23,10 @@ MAX_ENTRY_BYTES = 1024 * 1024  # an entry's HTML, after sanitizing: longer is cu
 _LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")  # BCP 47, loosely
 
 
-def _existing_dir(value: Path) -> str | None:
-    if not value.exists():
-        return f"folder {value} does not exist"
-    if not value.is_dir():
+def _folder(value: Path) -> str | None:
+    # A folder that is missing is not a config error: it may be on a disk not mounted yet,
+    # and a run reports it (and keeps what was published from it) until it is back.
+    if value.exists() and not value.is_dir():
         return f"{value} is not a folder"
     return None
 
@@ -67,7 +67,7 @@ class Option:
 
 
 OPTIONS: dict[str, Option] = {
-    "seeds": Option("seeds", str, _existing_dir, path=True, help="folder of article files"),
+    "seeds": Option("seeds", str, _folder, path=True, help="folder of article files"),
     "database": Option("var/feedd.db", str, path=True, help="SQLite database file"),
     "output": Option("public", str, path=True, help="folder the feeds are written to"),
     "base_url": Option(

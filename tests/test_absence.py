@@ -61,3 +61,42 @@ def test_the_daemon_keeps_serving_when_the_seeds_folder_vanishes(site: Site, tmp
         assert len(d.titles()) == 6 and "Traceback" not in d.output()
     finally:
         assert d.stop() == 0
+
+
+def test_a_vanished_seeds_folder_keeps_everything_and_exits_1(site: Site, tmp_path: Path) -> None:
+    site.once()
+    before = titles(site)
+    shutil.move(site.seeds, tmp_path / "unmounted")
+    r = site.once(expect=1)
+    assert f"{site.seeds}: cannot read this folder" in r.stderr and "stays published" in r.stderr
+    assert "0 removed" in r.stdout and titles(site) == before
+    shutil.move(tmp_path / "unmounted", site.seeds)
+    r = site.once()
+    assert "read 0 of 5 files" in r.stdout and titles(site) == before
+
+
+def test_a_seeds_folder_missing_from_the_start_is_an_input_error(site: Site) -> None:
+    """Not a config error: the folder may be a disk mounted later. The run says so, exits
+    1, and publishes (empty feeds) all the same."""
+    shutil.rmtree(site.seeds)
+    r = site.once(expect=1)
+    assert f"{site.seeds}: cannot read this folder (No such file or directory)" in r.stderr
+    assert (site.public / "all.atom").exists()
+    site.seeds.write_text("a file, not a folder")
+    r = site.once(expect=2)  # that one is a config error: no disk makes a file a folder
+    assert f"{site.seeds} is not a folder" in r.stderr
+
+
+def test_the_daemon_starts_without_its_seeds_folder_and_reads_it_when_it_comes(
+    site: Site, tmp_path: Path
+) -> None:
+    shutil.move(site.seeds, tmp_path / "later")
+    d = Running(site)
+    try:
+        assert d.titles() == []
+        wait_for(lambda: "cannot read this folder" in d.output(), timeout=15, what="the error")
+        shutil.move(tmp_path / "later", site.seeds)  # the disk is mounted
+        wait_for(lambda: len(d.titles()) == 5, timeout=20, what="the seeds")
+        assert d.get("/healthz")[0] == 200 and "Traceback" not in d.output()
+    finally:
+        assert d.stop() == 0
