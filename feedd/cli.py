@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import __version__, pipeline
 from . import config as configmod
-from .errors import BusyError, ConfigError, DatabaseError, FeeddError
+from .errors import BusyError, ConfigError, DatabaseError, FeeddError, summarize
 from .normalize.dates import iso
 from .publish.site import plan
 from .store import sources as srcstore
@@ -74,7 +74,7 @@ def cmd_once(args: argparse.Namespace) -> int:
         progress.close()
     for n in report.notices:  # said once, so said even to cron (-q)
         _err(f"note: {n}")
-    for e in report.errors:
+    for e in summarize(report.errors):
         _err(f"error: {e}")
     for o in report.remote.failed:
         _err(f"error: {o.url}: {o.error}")
@@ -89,6 +89,7 @@ def cmd_once(args: argparse.Namespace) -> int:
             f"read {ch.read} of {report.files} files: {ch.new} new, {ch.updated} updated, "
             f"{ch.removed} removed, {ch.folded} duplicates folded, {ch.drafts} drafts skipped, "
             f"{len(report.errors)} failed"
+            + (f" ({report.repeated} unchanged since, not read again)" if report.repeated else "")
         )
         if report.remote.outcomes:
             r = report.remote
@@ -118,7 +119,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         n, errors, warnings = pipeline.check(cfg, progress)
     finally:
         progress.close()
-    for e in errors:
+    for e in summarize(errors):
         _err(f"error: {e}")
     for w in warnings:
         _err(f"warning: {w}")

@@ -30,7 +30,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from . import __version__, log, serve, systemd
 from . import config as configmod
 from .config import Config
-from .errors import DatabaseError, FeeddError
+from .errors import DatabaseError, FeeddError, Many, summarize
 from .metrics import Metrics
 from .normalize.dates import from_iso, iso
 from .pipeline import Report, ingest_seeds, run_lock
@@ -89,6 +89,7 @@ class Daemon:
         self.dirty_lock = threading.Lock()
         self.dirty_since: float | None = None
         self.publish_failures = 0  # in a row, for the retry's backoff
+        self.failing: set[str] = set()  # the seed errors of the last scan, already logged
         self.host_slots: dict[str, threading.BoundedSemaphore] = {}
         self.fetch_slots = threading.BoundedSemaphore(self.config.fetch_concurrency)
         self.server: serve.Server | None = None
@@ -124,8 +125,15 @@ class Daemon:
             return
         for n in report.notices:
             log.event("notice", logging.WARNING, detail=n)
-        for e in report.errors:
-            log.event("seed_failed", logging.WARNING, path=e.path, reason=e.reason)
+        # Said when they first appear, not again every scan while the file stays as it is.
+        fresh = [e for e in report.errors if str(e) not in self.failing]
+        self.failing = {str(e) for e in report.errors}
+        for e in summarize(fresh):
+            if isinstance(e, Many):
+                log.event("seed_failed", logging.WARNING, files=e.count, reason=e.reason,
+                          examples=", ".join(e.examples))  # fmt: skip
+            else:
+                log.event("seed_failed", logging.WARNING, path=e.path, reason=e.reason)
         for w in report.warnings:
             log.event("seed_warning", logging.WARNING, detail=w)
         ch = report.changes

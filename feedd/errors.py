@@ -12,6 +12,10 @@ stderr; anything else that escapes is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 
 class FeeddError(Exception):
     """Base of every error feedd expects and reports as a message.
@@ -37,10 +41,14 @@ class ConfigError(FeeddError):
 
 
 class InputError(FeeddError):
-    def __init__(self, path: str, reason: str) -> None:
-        self._args = (path, reason)
+    """One input cannot be read. ``transient``: for a reason outside its content (it could
+    not be opened, it vanished), so the same bytes may read next time."""
+
+    def __init__(self, path: str, reason: str, transient: bool = False) -> None:
+        self._args = (path, reason, transient)
         self.path = path
         self.reason = reason
+        self.transient = transient
         super().__init__(f"{path}: {reason}")
 
 
@@ -62,3 +70,34 @@ class BusyError(FeeddError):
         super().__init__(
             f"another feedd run holds {lock_path}; gave up after waiting {waited:.0f}s"
         )
+
+
+HANDFUL = 5  # errors of one kind said one by one; past this, in one line
+
+
+@dataclass(frozen=True)
+class Many:
+    """Errors of one kind (one reason, numbers aside), said in one line."""
+
+    count: int
+    reason: str
+    examples: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"{self.count} files: {self.reason} (for example {', '.join(self.examples)})"
+
+
+def summarize(errors: Sequence[InputError], handful: int = HANDFUL) -> list[InputError | Many]:
+    """The errors to say, in the order their kinds first came: each of a kind that has at
+    most ``handful``, one ``Many`` for a kind with more. A folder of 100,000 empty files
+    makes one line of cron mail, not 100,000."""
+    kinds: dict[str, list[InputError]] = {}
+    for e in errors:
+        kinds.setdefault(re.sub(r"\d+", "#", e.reason), []).append(e)
+    said: list[InputError | Many] = []
+    for group in kinds.values():
+        if len(group) <= handful:
+            said.extend(group)
+        else:
+            said.append(Many(len(group), group[0].reason, tuple(e.path for e in group[:3])))
+    return said

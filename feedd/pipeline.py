@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from . import parallel
+from . import __version__, parallel
 from .config import Config
 from .errors import BusyError, InputError
 from .models import Item, SeedFile
@@ -38,6 +38,7 @@ class Report:
     files: int = 0  # files below the seeds folder
     changes: Changes = field(default_factory=Changes)
     errors: list[InputError] = field(default_factory=list)
+    repeated: int = 0  # of the errors, those of unchanged files, reported from the store
     warnings: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)  # to say once: ids changed, ...
     published: Published = field(default_factory=Published)
@@ -58,6 +59,11 @@ class Reading:
     @classmethod
     def of(cls, config: Config, now: dt.datetime) -> Reading:
         return cls(config.timezone, now, config.max_entry_bytes)
+
+    @property
+    def reader(self) -> str:
+        """What a file's failure to read depends on besides its bytes (not the clock)."""
+        return f"{__version__} {self.zone} {self.max_bytes}"
 
 
 def _read(args: tuple[SeedFile, Reading]) -> Item | InputError:
@@ -157,6 +163,8 @@ def ingest_seeds(
     could not be read, and the files' results already on their way (see ``run_once``).
     """
     known = store.file_stats()
+    how = Reading.of(config, now)
+    failed = store.failures(how.reader)
     folders: set[str] = set()
     if first is None:
         unreadable: list[InputError] = []
@@ -168,6 +176,13 @@ def ingest_seeds(
     changed = sorted(
         (f for f in files if known.get(f.key) != (f.size, f.mtime_ns)), key=lambda f: f.key
     )
+    # A file that failed and has not changed since fails again: said from the store, not
+    # read again (100,000 empty files cost a query, not 100,000 reads).
+    still = [f for f in changed if failed.get(f.key, ())[:2] == (f.size, f.mtime_ns)]
+    if still:
+        report.errors.extend(InputError(f.key, failed[f.key][2]) for f in still)
+        report.repeated = len(still)
+        changed = [f for f in changed if failed.get(f.key, ())[:2] != (f.size, f.mtime_ns)]
     found = {f.key for f in files}
     root = config.seeds.resolve()
     lost = tuple(_prefix(Path(e.path), root) for e in unreadable)
@@ -187,17 +202,25 @@ def ingest_seeds(
             "files stay published until it is back; to remove them, delete its files or "
             "leave the folder empty"))  # fmt: skip
     if results is None or len(changed) != len(files):  # (a new database knows no file)
-        results = read_all(changed, Reading.of(config, now), progress)
+        results = read_all(changed, how, progress)
+    new_failures: list[tuple[str, int, int, str]] = []
+    cleared = [k for k in failed if k not in found and not (lost and k.startswith(lost))]
 
     def good() -> Iterator[tuple[str, int, int, Item]]:
         for f, res in results:
             if isinstance(res, InputError):
                 report.errors.append(res)
+                if not res.transient:
+                    new_failures.append((f.key, f.size, f.mtime_ns, res.reason))
                 continue
+            if f.key in failed:
+                cleared.append(f.key)
             report.warnings.extend(f"{f.key}: {w}" for w in res.warnings)
             yield f.key, f.size, f.mtime_ns, res
 
     report.changes = store.ingest(good(), deleted, now)
+    if new_failures or cleared:
+        store.keep_failures(how.reader, new_failures, cleared)
 
 
 def _prefix(folder: Path, root: Path) -> str:

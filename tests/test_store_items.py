@@ -11,6 +11,7 @@ import pytest
 from feedd.errors import DatabaseError
 from feedd.models import Item
 from feedd.normalize.text import content_hash
+from feedd.store import schema
 from feedd.store.items import Store
 
 DATA = Path(__file__).parent / "data"
@@ -136,7 +137,7 @@ def test_an_older_database_is_migrated_with_its_data(tmp_path: Path) -> None:
     new = Store(path)
     try:
         c = new.conn
-        assert c.execute("PRAGMA user_version").fetchone()[0] == 4
+        assert c.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION == 5
         assert c.execute("SELECT id, tags, updated FROM entries ORDER BY id").fetchall() == before
         assert sorted(c.execute(TAG_ROWS)) == tag_rows
         assert c.execute("SELECT DISTINCT source_id FROM entries").fetchall() == [(0,)]

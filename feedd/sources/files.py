@@ -116,6 +116,6 @@ def read_bytes(f: SeedFile) -> bytes:
         finally:
             os.close(fd)
     except FileNotFoundError:
-        raise InputError(f.key, "file vanished while reading") from None
+        raise InputError(f.key, "file vanished while reading", transient=True) from None
     except OSError as e:
-        raise InputError(f.key, f"cannot read: {e.strerror or e}") from e
+        raise InputError(f.key, f"cannot read: {e.strerror or e}", transient=True) from e

@@ -111,6 +111,28 @@ class Store:
         rows = self.conn.execute("SELECT key, size, mtime_ns FROM items WHERE source_id = 0")
         return {k: (s, m) for k, s, m in rows}
 
+    def failures(self, reader: str) -> dict[str, tuple[int, int, str]]:
+        """``{key: (size, mtime_ns, reason)}`` of seed files that failed to read under
+        ``reader`` (see schema v5): not read again while their size and mtime hold."""
+        rows = self.conn.execute(
+            "SELECT key, size, mtime_ns, reason FROM failures WHERE reader = ?", (reader,)
+        )
+        return {k: (s, m, r) for k, s, m, r in rows}
+
+    def keep_failures(
+        self, reader: str, failed: Iterable[tuple[str, int, int, str]], cleared: Iterable[str]
+    ) -> None:
+        """Remember ``failed`` ``(key, size, mtime_ns, reason)``; forget ``cleared`` keys
+        (read cleanly, or gone) and failures remembered under another reader."""
+        with self.conn:
+            self.conn.execute("DELETE FROM failures WHERE reader != ?", (reader,))
+            self.conn.executemany("DELETE FROM failures WHERE key = ?", ((k,) for k in cleared))
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO failures (key, size, mtime_ns, reader, reason) "
+                "VALUES (?, ?, ?, ?, ?)",
+                ((k, size, mtime, reader, reason) for k, size, mtime, reason in failed),
+            )
+
     def ingest(
         self,
         results: Iterable[tuple[str, int, int, Item]],

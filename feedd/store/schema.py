@@ -176,7 +176,24 @@ def _v4(db: Database) -> None:
         db.conn.execute("INSERT INTO meta (name, value) VALUES ('notice:ids', '1')")
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4]
+_V5 = """
+        CREATE TABLE failures (
+            key TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+            reader TEXT NOT NULL, reason TEXT NOT NULL
+        ) WITHOUT ROWID
+"""
+
+
+def _v5(db: Database) -> None:
+    # failures: seed files that failed to read for what is in them (empty, binary, broken
+    # front matter), with the size and mtime they had and what reading depended on (feedd's
+    # version, the zone, the size limit): while all three stay, the file is not read again
+    # and its error is reported from here. A file that cannot be opened is not kept here:
+    # a permission fixed moves no mtime.
+    db.conn.execute(_V5)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5]
 VERSION = len(MIGRATIONS)
 
 
