@@ -160,8 +160,8 @@ def main() -> int:
             downs.append(down)
             print(f"#{i} {kind}: ok (up {up:.1f} s, stopped in {down:.2f} s)", flush=True)
     good = len(plan) - len(failures)
-    print(f"\n{good} of {len(plan)} cold starts on {args.n} files good "
-          f"({args.starts} to /healthz then SIGTERM, {args.early} stopped during the build)")  # fmt: skip
+    print(f"\n{good} of {len(plan)} cold starts on {args.n} files good ({args.starts} to "
+          f"/healthz then SIGTERM, {args.early} stopped during the build)")  # fmt: skip
     if ups:
         print(f"slowest /healthz after start: {max(ups):.1f} s; slowest stop: {max(downs):.2f} s")
     for f in failures:

@@ -4,7 +4,8 @@
     ├── ConfigError    a config key is unknown, of the wrong type or fails its check
     ├── InputError     one seed file cannot be read as an article (binary, broken front matter, ...)
     ├── DatabaseError  the database file is no feedd database this feedd can open
-    └── BusyError      another feedd run holds the database
+    ├── BusyError      another feedd run holds the database
+    └── WorkerError    a worker process died (killed, out of memory) with work in hand
 
 They are caught at the edges (the CLI, later the scheduler jobs) and turned into one line on
 stderr; anything else that escapes is a bug and keeps its traceback.
@@ -69,6 +70,15 @@ class BusyError(FeeddError):
         self.waited = waited
         super().__init__(
             f"another feedd run holds {lock_path}; gave up after waiting {waited:.0f}s"
+        )
+
+
+class WorkerError(FeeddError):
+    def __init__(self, doing: str) -> None:
+        self._args = (doing,)
+        self.doing = doing
+        super().__init__(
+            f"a worker process died while {doing} (killed, or out of memory?); run again"
         )
 
 

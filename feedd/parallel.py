@@ -3,18 +3,30 @@
 ``fork`` is cheapest (workers inherit the imported modules), but forking a process that runs
 other threads (the daemon's scheduler and HTTP server) can leave a lock held forever in the
 child; there the workers come from a ``forkserver`` instead, a clean single-threaded process.
+
+The pools are ``concurrent.futures`` ones, not ``multiprocessing.Pool``: when a worker dies
+(the OOM killer, a SIGKILL) the work it held is lost, and a ``multiprocessing.Pool`` waits for
+it forever, where a ``ProcessPoolExecutor`` says so (BrokenProcessPool). Leaving a pool never
+waits long on a worker either: one that has not ended STOP_WAIT seconds after the work is
+done or abandoned is killed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
-from typing import TYPE_CHECKING
+import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
-if TYPE_CHECKING:
-    from multiprocessing.pool import Pool
+from .errors import WorkerError
 
 MAX_WORKERS = 8
+STOP_WAIT = 5.0
+
+__all__ = ["BrokenProcessPool", "pool", "workers"]
 
 
 def workers() -> int:
@@ -44,8 +56,30 @@ def _worker_start() -> None:
         pass
 
 
-def pool(n: int) -> Pool:
+@contextlib.contextmanager
+def pool(n: int, doing: str) -> Iterator[ProcessPoolExecutor]:
+    """``n`` worker processes for the block; a worker that died is a WorkerError saying
+    what the pool was ``doing``."""
     import multiprocessing
 
     method = "fork" if threading.active_count() == 1 else "forkserver"
-    return multiprocessing.get_context(method).Pool(n, initializer=_worker_start)
+    context = multiprocessing.get_context(method)
+    executor = ProcessPoolExecutor(n, mp_context=context, initializer=_worker_start)
+    try:
+        yield executor
+    except BrokenProcessPool as e:
+        raise WorkerError(doing) from e
+    finally:
+        _stop(executor)
+
+
+def _stop(executor: ProcessPoolExecutor) -> None:
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + STOP_WAIT
+    for p in processes:
+        p.join(max(0.0, deadline - time.monotonic()))
+    for p in processes:
+        if p.is_alive():
+            p.kill()
+            p.join(1)

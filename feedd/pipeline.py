@@ -96,11 +96,26 @@ def reading(
         from .normalize import article, lang  # noqa: F401 - loaded here, inherited by workers
 
         lang.script_patterns()
-        with parallel.pool(n) as pool:
+        with parallel.pool(n, "reading seed files") as pool:
             jobs = [(f, how) for f in files]
-            yield _counted(files, pool.imap(_read, jobs, chunksize=_chunk(len(files), n)), progress)
+            results = pool.map(_read, jobs, chunksize=_chunk(len(files), n))
+            yield _counted(files, _unless_broken(files, results), progress)
     else:
         yield _counted(files, (_read((f, how)) for f in files), progress)
+
+
+def _unless_broken(files: list[SeedFile], results: Iterator) -> Iterator:
+    """The results; should a worker die, the files not read yet are each an error of this
+    run (transient: read again next time), and the files already read are kept."""
+    done = 0
+    try:
+        for res in results:
+            yield res
+            done += 1
+    except parallel.BrokenProcessPool:
+        reason = "not read: a worker process died (killed, or out of memory?); read next run"
+        for f in files[done:]:
+            yield InputError(f.key, reason, transient=True)
 
 
 def _counted(files: list[SeedFile], results: Iterator, progress: Progress | None) -> Results:

@@ -191,7 +191,7 @@ def fetch_due(due: list[Source], config: Config, now: dt.datetime, handle: Handl
         return
     jobs = [(part, concurrency, per_host, config, now) for part, concurrency, per_host in
             shards(due, workers, config.fetch_concurrency, config.fetch_per_host)]  # fmt: skip
-    with parallel.pool(len(jobs)) as pool:
+    with parallel.pool(len(jobs), "fetching sources") as pool:
         done = {src.id: (src, res) for part in pool.map(_fetch_shard, jobs) for src, res in part}
     for src in due:
         handle(*done.pop(src.id))  # each body let go once handled

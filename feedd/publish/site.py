@@ -182,7 +182,7 @@ def _look_all(shared: _Shared, feeds: list[Look]) -> tuple[dict[str, str], list[
 
     sigs: dict[str, str] = {}
     written: list[str] = []
-    with parallel.pool(workers) as pool:
+    with parallel.pool(workers, "publishing feeds") as pool:
         for part_sigs, part_written in pool.map(
             _look_at, [(shared, feeds[i::workers]) for i in range(workers)]
         ):
