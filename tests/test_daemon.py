@@ -78,6 +78,12 @@ class Running:
             self.log.flush()
         return (self.site.root / "run.log").read_text()
 
+    def kill(self) -> None:
+        """End it however it is, after a test (a stopped one is left alone)."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
     def stop(self) -> int:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
@@ -100,9 +106,7 @@ def wait_for(check: Callable[[], bool], timeout: float = 20, what: str = "it") -
 def daemon(site: Site) -> Iterator[Running]:
     d = Running(site)
     yield d
-    if d.proc.poll() is None:
-        d.proc.kill()
-        d.proc.wait()
+    d.kill()
 
 
 def test_a_saved_file_appears_and_a_deleted_one_leaves(daemon: Running) -> None:

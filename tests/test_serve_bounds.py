@@ -58,9 +58,7 @@ def big_site(site: Site) -> Site:
 def served(big_site: Site) -> Iterator[Running]:
     d = Running(big_site)
     yield d
-    if d.proc.poll() is None:
-        d.proc.kill()
-        d.proc.wait()
+    d.kill()
 
 
 def test_300_pipelined_requests_hold_one_answer(served: Running) -> None:
