@@ -48,8 +48,8 @@ IDLE_TIMEOUT = 30.0  # seconds a keep-alive connection may sit with nothing aske
 SEND_TIMEOUT = 30.0  # seconds an answer may sit unread by its client
 WRITE_HIGH = 64 * 1024  # bytes queued for a client before its next request waits
 MAX_PENDING = 2 * MAX_HEAD  # bytes of unanswered requests held before reading stops
-BACKLOG = 128  # also how many connections asyncio accepts in one go
-RESERVED_FDS = 64 + BACKLOG  # kept free of clients: database, scan, sources, one accept burst
+BACKLOG = 64  # also how many connections asyncio accepts in one go, before any is counted
+RESERVED_FDS = 128 + BACKLOG  # kept from clients: database, scan, sources, one accept burst
 SWEEP = 1.0  # seconds between checks of the time limits
 LOG_EVERY = 60.0  # seconds between two log lines of the same kind of client trouble
 SERVER = f"feedd/{__version__}"
@@ -93,6 +93,7 @@ class Cached:
 
 
 RECHECK = 0.2  # seconds a file's stat is trusted: a publish shows within this much
+RESOLVED_FOR = 1.0  # seconds a request path's resolved file is trusted
 
 
 class FileCache:
@@ -174,7 +175,7 @@ class Server:
         self.health = health
         self.metrics = metrics
         self.cache = FileCache()
-        self.resolved: dict[str, Path | None] = {}
+        self.resolved: dict[str, tuple[Path | None, float]] = {}  # path -> (file, when)
         self.clock = _Clock()
         self.connections: dict[_Connection, None] = {}  # open ones, oldest first
         self.max_connections = max_connections()
@@ -260,13 +261,14 @@ class Server:
         Remembered per path (a feed reader asks for the same few again and again), so that
         the realpath system calls happen once, not per request.
         """
-        hit = self.resolved.get(raw, False)
-        if hit is not False:
+        now = time.monotonic()
+        hit, when = self.resolved.get(raw, (None, -RESOLVED_FOR))
+        if now - when < RESOLVED_FOR:
             return hit
         path = self._resolve(raw)
         if len(self.resolved) > 10_000:
             self.resolved.clear()
-        self.resolved[raw] = path
+        self.resolved[raw] = (path, now)  # and checked again soon: a folder may become a link
         return path
 
     def _resolve(self, raw: str) -> Path | None:
@@ -332,7 +334,7 @@ def _not_modified(cached: Cached, headers: dict[str, str]) -> bool:
     if ims:
         try:
             return cached.mtime <= parsedate_to_datetime(ims).timestamp()
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):  # a date no clock has
             return False
     return False
 
@@ -359,6 +361,7 @@ def accepts_gzip(value: str) -> bool:
 
 
 _HEAD_END = re.compile(rb"\r?\n\r?\n")
+_FRAMING = ("content-length", "transfer-encoding", "host")  # each allowed once
 _LINE_END = re.compile(r"\r?\n")
 
 
@@ -372,7 +375,7 @@ class _Connection(asyncio.Protocol):
         self.server = server
         self.buffer = b""
         self.transport: asyncio.Transport | None = None
-        self.last = server.loop.time()  # the client's last sign of life
+        self.last = server.loop.time()  # when it opened or last got an answer
         self.head_started: float | None = None  # when the unfinished request head began
         self.busy = False  # a /healthz or /metrics answer is being computed in a thread
         self.writing_paused = False
@@ -400,17 +403,22 @@ class _Connection(asyncio.Protocol):
         self._drain()
 
     def data_received(self, data: bytes) -> None:
+        # Bytes alone do not make a connection less idle (``last`` moves with answers): a
+        # request head has HEAD_TIMEOUT from its first byte, and empty lines are no request.
         if not self.buffer:
             self.head_started = self.server.loop.time()
         self.buffer += data
-        self.last = self.server.loop.time()
         self._drain()
 
     def eof_received(self) -> bool:
         # The client sends no more: keep the connection open (half closed) only while answers
         # to what it did send are still to be written.
         self.eof = True
-        return self.busy or bool(self.buffer)
+        if self.busy or self.writing_paused:
+            return True  # answers still to come; the end of the buffer is seen to then
+        if self.buffer.strip(b"\r\n"):  # a request cut off: it will never be whole
+            self._send(*self.server.plain(400, "incomplete request\n"), close=True)
+        return False
 
     # --- requests ----------------------------------------------------------------------------
 
@@ -431,9 +439,11 @@ class _Connection(asyncio.Protocol):
         if self.buffer[:1] in (b"\r", b"\n"):  # RFC 9112 §2.2: empty lines before a request
             self.buffer, self.scanned = self.buffer.lstrip(b"\r\n"), 0
         found = _HEAD_END.search(self.buffer, max(0, self.scanned - 3), MAX_HEAD + 4)
+        if found is not None and found.start() > MAX_HEAD:
+            found = None  # a head that ends past the limit is as long as one that never ends
         if found is None:
             self.scanned = len(self.buffer)
-            if len(self.buffer) > MAX_HEAD:
+            if len(self.buffer) > MAX_HEAD + 3:
                 line = self.buffer.split(b"\n", 1)[0]
                 if len(line) > MAX_PATH + 64 or b"\n" not in self.buffer:
                     self._send(*self.server.plain(414, "URI too long\n"), close=True)
@@ -441,13 +451,19 @@ class _Connection(asyncio.Protocol):
                     self._send(*self.server.plain(431, "request head too large\n"), close=True)
             if not self.buffer:
                 self.head_started = None
-                if self.eof and not self.busy and self.transport:
+            if self.eof and self.transport and not self.transport.is_closing():
+                if self.buffer:
+                    self._send(*self.server.plain(400, "incomplete request\n"), close=True)
+                else:
                     self.transport.close()
             return False
         head = self.buffer[: found.start()].decode("latin-1")
         self.buffer, self.scanned = self.buffer[found.end() :], 0
         self.head_started = self.server.loop.time() if self.buffer else None
         lines = _LINE_END.split(head)
+        if "\r" in head.replace("\r\n", ""):  # RFC 9112 §2.2: a bare CR is no line end
+            self._send(*self.server.plain(400, "bad line ending\n"), close=True)
+            return False
         parts = lines[0].split(" ")
         if len(parts) != 3 or not parts[2].startswith("HTTP/1.") or not parts[1]:
             self._send(*self.server.plain(400, "bad request\n"), close=True)
@@ -461,7 +477,13 @@ class _Connection(asyncio.Protocol):
                 # header. Either could smuggle a second request past a proxy.
                 self._send(*self.server.plain(400, "bad header line\n"), close=True)
                 return False
-            headers[name.lower()] = value.strip()
+            name = name.lower()
+            if name in headers and name in _FRAMING:
+                # Two lengths: a proxy in front may take the other one, and read what
+                # follows as a second request that feedd would answer (smuggling).
+                self._send(*self.server.plain(400, f"more than one {name}\n"), close=True)
+                return False
+            headers[name] = value.strip()
         close = version == "HTTP/1.0" or headers.get("connection", "").lower() == "close"
         if headers.get("content-length", "0") not in ("", "0") or "transfer-encoding" in headers:
             close = True  # a request body feedd will not read: answer, then hang up
@@ -531,7 +553,9 @@ class _Connection(asyncio.Protocol):
             return False
         if self.busy:
             return False
-        if self.head_started is not None and now - self.head_started > HEAD_TIMEOUT:
+        if self.head_started is not None:
+            if now - self.head_started <= HEAD_TIMEOUT:
+                return False
             self._send(*self.server.plain(408, "request head took too long\n"), close=True)
             return True
         if now - self.last > IDLE_TIMEOUT:

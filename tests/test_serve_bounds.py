@@ -119,14 +119,67 @@ def test_a_client_that_never_reads_is_dropped(served: Running) -> None:
         (b"GARBAGE\r\n\r\n", 400),
         (b"GET  HTTP/1.1\r\n\r\n", 400),
         (b"GET /all.atom HTTP/2.0\r\n\r\n", 400),
+        (b"GET /all.atom HTTP/1.1\r\nContent-Length: 33\r\nContent-Length: 0\r\n\r\n"
+         b"GET /feeds.opml HTTP/1.1\r\nX: y\r\n\r\n", 400),
+        (b"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400),
+        (b"GET / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: x\r\n\r\n", 400),
+        (b"GET / HTTP/1.1\r\nA: b\rContent-Length: 5\r\n\r\n", 400),
+        (b"GET /all.atom HTTP/1.1\r\nIf-Modified-Since: Mon, 99999999999999999999 Jan 2020 "
+         b"00:00:00 GMT\r\n\r\n", 200),
     ],
     ids=["bare-lf", "mixed-lf", "leading-crlf", "long-component", "long-dir", "long-uri",
          "huge-uri", "huge-header-one-write", "many-headers", "space-before-colon",
-         "no-colon", "garbage", "empty-target", "http2"],
+         "no-colon", "garbage", "empty-target", "http2", "two-lengths", "two-hosts",
+         "two-encodings", "bare-cr", "date-overflow"],
 )  # fmt: skip
 def test_every_request_gets_an_answer(served: Running, raw: bytes, status: int) -> None:
     """However the head is malformed or sized, in one write, the client gets a status."""
     assert status_of(exchange(served.port, raw)) == status
+
+
+@pytest.mark.parametrize("split", [False, True])
+def test_the_head_limit_is_exact_however_the_bytes_arrive(served: Running, split: bool) -> None:
+    """A head of 16 KiB is answered, one byte more gets 431, in one write or cut anywhere."""
+    base = b"GET /all.atom HTTP/1.1\r\nX-Pad: "
+    for size, status in ((16 * 1024, 200), (16 * 1024 + 1, 431)):
+        head = base + b"y" * (size - len(base))
+        assert len(head) == size
+        with socket.create_connection(("127.0.0.1", served.port), timeout=5) as s:
+            if split:
+                s.sendall(head + b"\r\n")
+                time.sleep(0.2)
+                s.sendall(b"\r\n")
+            else:
+                s.sendall(head + b"\r\n\r\n")
+            assert status_of(s.recv(4096)) == status, (size, split)
+
+
+def test_a_request_cut_off_by_the_client_gets_400_at_once(served: Running) -> None:
+    with socket.create_connection(("127.0.0.1", served.port), timeout=5) as s:
+        s.sendall(b"GET /all.atom HTTP/1.1\r\nHost: x\r\n")
+        s.shutdown(socket.SHUT_WR)
+        started = time.monotonic()
+        assert status_of(s.recv(4096)) == 400
+        assert time.monotonic() - started < 2
+
+
+def test_empty_lines_do_not_keep_a_connection_open(served: Running) -> None:
+    """CRLFs every few seconds are no request: the 30 s idle limit still holds."""
+    with socket.create_connection(("127.0.0.1", served.port), timeout=5) as s:
+        s.sendall(b"GET /healthz HTTP/1.1\r\n\r\n")
+        assert status_of(s.recv(4096)) == 200
+        started = time.monotonic()
+        closed = False
+        while time.monotonic() - started < 45 and not closed:
+            try:
+                s.sendall(b"\r\n")
+                s.settimeout(4)
+                closed = s.recv(4096) == b""
+            except TimeoutError:
+                continue
+            except OSError:
+                closed = True
+        assert closed and time.monotonic() - started < 40
 
 
 def test_a_huge_head_in_pieces_gets_431(served: Running) -> None:
