@@ -44,6 +44,14 @@ SHAPES = {
     "open-tags-no-end": fill("<a"),
     "open-comments": fill("<!--"),
     "entities": fill("&amp;&#x41;&nbsp;"),
+    "quoted-gt": fill('<div title="></div>">'),
+    "inline-end-past-block": fill("<span><div></span>"),
+    "list-end-past-list": fill("<li><ul></li>"),
+    "closed-comment": "<!-->" + fill("<div>"),
+    "bang-comment": "<!-- --!>" + fill("<div>"),
+    "svg-title": "<svg><title>" + fill("<div>"),
+    "active-formatting": "".join(f"<div><b a={i}></div>x" for i in range(SIZE // 22)),
+    "unclosed-cells": "<table>" + fill("<tr><td>r<td>x") + "</table>",
 }
 
 
@@ -130,9 +138,14 @@ def depth_and_text(fragment: str) -> tuple[int, str]:
      "<p><div>" * 1000 + "kept", "<span><em>" * 600 + "kept", "<ul><li>" * 600 + "kept",
      "<div></span>" * 1000 + "kept", "<div><table></div>" * 600 + "kept",
      "<button><div>" * 600 + "kept", '<div title="a>b">' * 1000 + "kept",
-     "<div><!-- <div> -->" * 1000 + "kept", "<svg><g>" * 600 + "kept"],
+     "<div><!-- <div> -->" * 1000 + "kept", "<svg><g>" * 600 + "kept",
+     "<span><div></span>" * 600 + "kept", "<li><ul></li>" * 600 + "kept",
+     "<!-->" + "<div>" * 1000 + "kept", "<!-- --!>" + "<div>" * 1000 + "kept",
+     "<svg><title>" + "<div>" * 1000 + "kept",
+     "".join(f"<div><b a={i}></div>kept" for i in range(1000))],
     ids=["balanced", "unclosed", "p-div", "inline", "lists", "stray-ends", "tables",
-         "buttons", "quoted-gt", "comments", "svg"],
+         "buttons", "quoted-gt", "comments", "svg", "inline-end", "list-end",
+         "closed-comment", "bang-comment", "svg-title", "formatting"],
 )  # fmt: skip
 def test_sanitized_html_is_never_nested_deeper_than_the_limit(fragment: str) -> None:
     out = html.sanitize(fragment)
@@ -152,3 +165,18 @@ def test_ordinary_html_passes_unchanged() -> None:
     assert nesting.flatten(nested) == nested
     assert nesting.flatten("<li>a<li>b<li>c" * 300) == "<li>a<li>b<li>c" * 300
     assert nesting.flatten("<p>a<p>b" * 300) == "<p>a<p>b" * 300
+    cells = "<table>" + "".join(f"<tr><td>r{i}<td>x" for i in range(300)) + "</table>"
+    assert nesting.flatten(cells) == cells  # end tags HTML lets you leave out
+    terms = "<dl>" + "".join(f"<dt>t{i}<dd>d{i}" for i in range(300)) + "</dl>"
+    assert nesting.flatten(terms) == terms
+    quoted = '<p title="a > b">x</p>' * 300
+    assert nesting.flatten(quoted) == quoted
+
+
+def test_open_formatting_elements_are_capped() -> None:
+    """The parser re-opens every active formatting element before each text: past
+    MAX_FORMATTING left open, more are dropped, their text kept."""
+    fragment = "".join(f"<div><b a={i}></div>t{i} " for i in range(500))
+    out = nesting.flatten(fragment)
+    assert out.count("<b ") == nesting.MAX_FORMATTING
+    assert all(f"t{i} " in out for i in range(500))

@@ -6,12 +6,19 @@ element it opens, the parser looks down its stack of open elements, so 500,000 n
 WebKit). feedd keeps at most MAX_DEPTH elements open: a start tag past that depth is dropped
 with its end tag, and its text stays where it was, so the sanitizer never sees a deeper tree.
 
-The pass is a model of the parser, not the parser: it finds tags by their ``<`` and the
-next ``>`` (quoted attributes are not parsed), skips comments and raw-text elements
-(``script``, ``style``, ...), closes the elements an end tag or a new block closes, and
-leaves end tags the parser would ignore alone. Where it guesses wrong it errs deep: it drops
-structure from a page that might just have fit, never lets a deeper one through. Every scan
-moves forward only, so a file without ``>`` or ``-->`` costs one look, not one per ``<``.
+The parser has a second list that grows: formatting elements (``<b>``, ``<a>``, ...) left
+open stay "active" after the block around them closes, and are scanned for each new one and
+re-opened before each text; so at most MAX_FORMATTING of them are kept open.
+
+The pass is a model of the parser, not the parser. It finds tags as the parser's tokenizer
+does (quoted attribute values, comments and their odd endings, raw-text elements such as
+``script`` outside SVG and MathML); it closes what an end tag or a new element closes, with
+the parser's scope rules (an end tag does not reach past a table, a special element stops
+an inline one's end tag, a new list item closes the last one unless a list or another
+special element came between); and it leaves end tags the parser would ignore alone. Where it
+guesses wrong it errs deep: it drops structure from a page that might just have fit, never
+lets a deeper one through. Every scan moves forward only, so a file without ``>`` or ``-->``
+costs one look, not one per ``<``.
 """
 
 from __future__ import annotations
@@ -19,33 +26,48 @@ from __future__ import annotations
 import re
 
 MAX_DEPTH = 256
+MAX_FORMATTING = 32
 
 _TAG = re.compile(r"<(?:(/?)([A-Za-z][^\s/>]*)|!--)")
+_TAG_PART = re.compile(r"""[>"']""")
+_COMMENT_END = re.compile(r"--!?>")
 
 
 def _names(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-_VOID = _names("area base br col embed hr img input keygen link meta param source track wbr")
-_RAW_TEXT = _names("script style textarea title xmp iframe noembed noframes plaintext")
+_VOID = _names("area base basefont bgsound br col embed frame hr img input keygen link meta "
+               "param source track wbr")  # fmt: skip
+_RAW_TEXT = _names("script style textarea title xmp iframe noembed noframes noscript plaintext")
+_FOREIGN = _names("svg math")
 # Where the parser's "in scope" searches stop: an end tag does not reach past these.
 _BOUNDARY = _names("applet button caption html table td th marquee object template math svg")
+# The parser's "special" elements: an inline element's end tag does not close past one.
+_SPECIAL = _names(
+    "address applet article aside blockquote body button caption center colgroup dd details "
+    "dir div dl dt fieldset figcaption figure footer form frameset h1 h2 h3 h4 h5 h6 head "
+    "header hgroup html iframe li listing main marquee menu nav noembed noframes noscript "
+    "object ol p plaintext pre script search section select style summary table tbody td "
+    "template textarea tfoot th thead title tr ul xmp"
+)
+_LOOSE = _names("address div p")  # special, yet a new li, dd or dt looks past them
+_FORMATTING = _names("a b big code em font i nobr s small strike strong tt u")
 # A start tag of one of these closes an open <p> first.
 _CLOSES_P = _names(
-    "address article aside blockquote details dialog dir div dl fieldset figcaption figure "
-    "footer form h1 h2 h3 h4 h5 h6 header hgroup hr main menu nav ol p pre section summary "
-    "table ul li dd dt"
+    "address article aside blockquote center details dialog dir div dl fieldset figcaption "
+    "figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr listing main menu nav ol p pre "
+    "search section summary table ul li dd dt plaintext xmp"
 )
-# A start tag that closes an element of the same name on top of the stack (a list item
-# ends the last one; one deeper in, under a new list, stays open).
-_SELF_CLOSING = _names("li dd dt option tr td th")
+# A new one of these closes the open one named beside it, unless what lies between stops it.
+_ENDS = {"li": ("li",), "dd": ("dd", "dt"), "dt": ("dd", "dt"), "td": ("td", "th"),
+         "th": ("td", "th"), "tr": ("tr",), "option": ("option",)}  # fmt: skip
 
 
 def flatten(fragment: str, max_depth: int = MAX_DEPTH) -> str:
     """``fragment`` with no element nested deeper than ``max_depth``; unchanged, and at
     no cost, when it has too few tags to nest that deep."""
-    if fragment.count("<") <= max_depth:
+    if fragment.count("<") <= min(max_depth, MAX_FORMATTING):
         return fragment
     return _Flattener(max_depth).run(fragment)
 
@@ -55,8 +77,10 @@ class _Flattener:
         self.max_depth = max_depth
         self.stack: list[str] = []
         self.where: dict[str, list[int]] = {}  # name -> its positions in the stack
-        self.boundaries: list[int] = []  # positions of boundary elements in the stack
+        # positions in the stack of boundary, special, and special-but-not-loose elements
+        self.marks: dict[str, list[int]] = {"boundary": [], "special": [], "hard": []}
         self.dropped: dict[str, int] = {}  # name -> start tags dropped, end tags still due
+        self.formatting = 0  # formatting elements the parser may still hold active
 
     def run(self, s: str) -> str:
         out: list[str] = []
@@ -64,11 +88,15 @@ class _Flattener:
         pos = 0
         while m := _TAG.search(s, pos):
             start = m.start()
-            if m.group(2) is None:  # a comment: to its end, or the end of the fragment
-                end = s.find("-->", m.end())
-                pos = len(s) if end < 0 else end + 3
+            if m.group(2) is None:  # a comment: "<!-->" and "<!--->" end at once
+                after = m.end()
+                if s.startswith(">", after) or s.startswith("->", after):
+                    pos = after + (1 if s.startswith(">", after) else 2)
+                    continue
+                end = _COMMENT_END.search(s, after)
+                pos = len(s) if end is None else end.end()
                 continue
-            end = s.find(">", m.end())
+            end = self._tag_end(s, m.end())
             if end < 0:
                 break  # a tag the fragment ends inside: the parser drops it
             pos = end + 1
@@ -78,47 +106,100 @@ class _Flattener:
             if not keep:
                 out.append(s[kept:start])
                 kept = pos
-            if not closing and keep and name in _RAW_TEXT:
+            if not closing and keep and name in _RAW_TEXT and not self._foreign():
                 close = re.compile(rf"</{re.escape(name)}[\s/>]", re.I).search(s, pos)
                 pos = len(s) if close is None else close.start()
         out.append(s[kept:])
         return "".join(out)
 
+    @staticmethod
+    def _tag_end(s: str, pos: int) -> int:
+        """Where the tag whose name ends at ``pos`` ends (its ``>``), or -1: quoted values
+        may hold a ``>``, and a quote opens one only right after ``=``."""
+        while m := _TAG_PART.search(s, pos):
+            if m.group() == ">":
+                return m.start()
+            before = s[max(0, m.start() - 64) : m.start()].rstrip()
+            if not before.endswith("="):
+                pos = m.end()  # a quote inside a name or an unquoted value
+                continue
+            close = s.find(m.group(), m.end())
+            if close < 0:
+                return -1
+            pos = close + 1
+        return -1
+
+    def _foreign(self) -> bool:
+        return bool(self.where.get("svg") or self.where.get("math"))
+
+    def _last(self, names: tuple[str, ...]) -> int:
+        return max((self.where[n][-1] for n in names if self.where.get(n)), default=-1)
+
+    def _above(self, kind: str, at: int) -> bool:
+        marks = self.marks[kind]
+        return bool(marks) and marks[-1] > at
+
     def _start(self, name: str) -> bool:
         if name in _VOID:
             return True
         if name in _CLOSES_P:
-            self._close_in_scope("p")
-        if name in _SELF_CLOSING and self.stack and self.stack[-1] == name:
-            self._close_in_scope(name)
-        if len(self.stack) >= self.max_depth:
+            at = self._last(("p",))
+            if at >= 0 and not self._above("boundary", at):
+                self._pop_to(at)
+        ends = _ENDS.get(name)
+        if ends:
+            at = self._last(ends)
+            if name in ("td", "th", "tr"):
+                blocked = self._last(("table",)) > at
+            elif name == "option":
+                blocked = at != len(self.stack) - 1
+            else:
+                blocked = self._above("hard", at)
+            if at >= 0 and not blocked:
+                self._pop_to(at)
+        if len(self.stack) >= self.max_depth or (
+            name in _FORMATTING and self.formatting >= MAX_FORMATTING
+        ):
             self.dropped[name] = self.dropped.get(name, 0) + 1
             return False
-        self.where.setdefault(name, []).append(len(self.stack))
+        if name in _FORMATTING:
+            self.formatting += 1
+        at = len(self.stack)
+        self.where.setdefault(name, []).append(at)
         if name in _BOUNDARY:
-            self.boundaries.append(len(self.stack))
+            self.marks["boundary"].append(at)
+        if name in _SPECIAL:
+            self.marks["special"].append(at)
+            if name not in _LOOSE:
+                self.marks["hard"].append(at)
         self.stack.append(name)
         return True
 
     def _end(self, name: str) -> bool:
-        if self._close_in_scope(name):
+        at = self._last((name,))
+        if at >= 0:
+            if name in _SPECIAL:
+                blocked = self._above("boundary", at) or (
+                    name == "li" and self._last(("ul", "ol")) > at
+                )
+            else:  # an inline element's end tag stops at a special element above it
+                blocked = self._above("special", at)
+            if not blocked:
+                self._pop_to(at)
+                if name in _FORMATTING:
+                    self.formatting -= 1
             return True
         if self.dropped.get(name):
             self.dropped[name] -= 1
             return False
         return True  # an end tag with nothing to close: the parser ignores it
 
-    def _close_in_scope(self, name: str) -> bool:
-        """Pop the stack down to the last open ``name``, when no boundary lies above it."""
-        places = self.where.get(name)
-        if not places:
-            return False
-        at = places[-1]
-        if self.boundaries and self.boundaries[-1] > at:
-            return False
+    def _pop_to(self, at: int) -> None:
+        """Close every element from the top of the stack down to position ``at``."""
         while len(self.stack) > at:
             top = self.stack.pop()
             self.where[top].pop()
-            if self.boundaries and self.boundaries[-1] == len(self.stack):
-                self.boundaries.pop()
-        return True
+            depth = len(self.stack)
+            for marks in self.marks.values():
+                if marks and marks[-1] == depth:
+                    marks.pop()
