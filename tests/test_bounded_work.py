@@ -52,6 +52,7 @@ SHAPES = {
     "svg-title": "<svg><title>" + fill("<div>"),
     "active-formatting": "".join(f"<div><b a={i}></div>x" for i in range(SIZE // 22)),
     "unclosed-cells": "<table>" + fill("<tr><td>r<td>x") + "</table>",
+    "cells-outside-tables": fill("<ol><td>"),
 }
 
 
@@ -142,10 +143,10 @@ def depth_and_text(fragment: str) -> tuple[int, str]:
      "<span><div></span>" * 600 + "kept", "<li><ul></li>" * 600 + "kept",
      "<!-->" + "<div>" * 1000 + "kept", "<!-- --!>" + "<div>" * 1000 + "kept",
      "<svg><title>" + "<div>" * 1000 + "kept",
-     "".join(f"<div><b a={i}></div>kept" for i in range(1000))],
+     "".join(f"<div><b a={i}></div>kept" for i in range(1000)), "<dl><tr>" * 1000 + "kept"],
     ids=["balanced", "unclosed", "p-div", "inline", "lists", "stray-ends", "tables",
          "buttons", "quoted-gt", "comments", "svg", "inline-end", "list-end",
-         "closed-comment", "bang-comment", "svg-title", "formatting"],
+         "closed-comment", "bang-comment", "svg-title", "formatting", "stray-cells"],
 )  # fmt: skip
 def test_sanitized_html_is_never_nested_deeper_than_the_limit(fragment: str) -> None:
     out = html.sanitize(fragment)

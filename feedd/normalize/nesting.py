@@ -51,6 +51,7 @@ _SPECIAL = _names(
     "object ol p plaintext pre script search section select style summary table tbody td "
     "template textarea tfoot th thead title tr ul xmp"
 )
+_TABLE_PARTS = _names("caption col colgroup tbody td tfoot th thead tr")  # ignored outside one
 _LOOSE = _names("address div p")  # special, yet a new li, dd or dt looks past them
 _FORMATTING = _names("a b big code em font i nobr s small strike strong tt u")
 # A start tag of one of these closes an open <p> first.
@@ -140,8 +141,8 @@ class _Flattener:
         return bool(marks) and marks[-1] > at
 
     def _start(self, name: str) -> bool:
-        if name in _VOID:
-            return True
+        if name in _VOID or (name in _TABLE_PARTS and self._last(("table",)) < 0):
+            return True  # opens nothing
         if name in _CLOSES_P:
             at = self._last(("p",))
             if at >= 0 and not self._above("boundary", at):
