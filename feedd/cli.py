@@ -15,7 +15,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from . import __version__, pipeline
+from . import __version__, parallel, pipeline
 from . import config as configmod
 from .errors import BusyError, ConfigError, DatabaseError, FeeddError, summarize
 from .normalize.dates import iso
@@ -330,6 +330,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    code = _main(argv)
+    if parallel.broken():  # a worker died: leave without waiting on the pool's threads
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
+
+
+def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     if not hasattr(args, "config"):
         args.config = configmod.DEFAULT_PATH

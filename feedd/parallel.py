@@ -17,16 +17,18 @@ import contextlib
 import os
 import threading
 import time
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
+from typing import Any
 
 from .errors import WorkerError
 
 MAX_WORKERS = 8
 STOP_WAIT = 5.0
 
-__all__ = ["BrokenProcessPool", "pool", "workers"]
+__all__ = ["BrokenProcessPool", "Workers", "pool", "workers"]
 
 
 def workers() -> int:
@@ -56,8 +58,55 @@ def _worker_start() -> None:
         pass
 
 
+WATCH = 1.0  # seconds between looks at the workers while waiting for a result
+_broken: list[str] = []  # what pools were doing when a worker died, in this process
+
+
+def broken() -> bool:
+    """Whether a pool of this process lost a worker. The executor's threads may then never
+    end (one waits on a pipe the dead worker held), so a one-shot process should leave with
+    ``os._exit`` once its output is flushed rather than wait for them at exit."""
+    return bool(_broken)
+
+
+def _chunk_of(fn: Callable[[Any], Any], items: list) -> list:
+    return [fn(item) for item in items]
+
+
+class Workers:
+    """A process pool whose results are waited for with an eye on the workers: a worker
+    that died is a BrokenProcessPool within WATCH seconds, even where the executor itself
+    would wait forever (a worker killed while sending a result leaves half a message in the
+    pipe, and the executor's manager thread waits for the rest)."""
+
+    def __init__(self, executor: ProcessPoolExecutor) -> None:
+        self.executor = executor
+
+    @property
+    def processes(self) -> list:
+        return list((getattr(self.executor, "_processes", None) or {}).values())
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
+        return self.executor.submit(fn, *args)
+
+    def map(self, fn: Callable[[Any], Any], items: list, chunksize: int = 1) -> Iterator:
+        """``fn`` of each item, in order, computed ``chunksize`` items to a task."""
+        futures = [self.submit(_chunk_of, fn, items[i : i + chunksize])
+                   for i in range(0, len(items), chunksize)]  # fmt: skip
+        for future in futures:
+            yield from self.result(future)
+
+    def result(self, future: Future) -> Any:
+        while True:
+            try:
+                return future.result(timeout=WATCH)
+            except FutureTimeout:
+                if any(p.exitcode is not None for p in self.processes):
+                    raise BrokenProcessPool("a worker process died") from None
+
+
 @contextlib.contextmanager
-def pool(n: int, doing: str) -> Iterator[ProcessPoolExecutor]:
+def pool(n: int, doing: str) -> Iterator[Workers]:
     """``n`` worker processes for the block; a worker that died is a WorkerError saying
     what the pool was ``doing``."""
     import multiprocessing
@@ -65,16 +114,18 @@ def pool(n: int, doing: str) -> Iterator[ProcessPoolExecutor]:
     method = "fork" if threading.active_count() == 1 else "forkserver"
     context = multiprocessing.get_context(method)
     executor = ProcessPoolExecutor(n, mp_context=context, initializer=_worker_start)
+    workers = Workers(executor)
     try:
-        yield executor
+        yield workers
     except BrokenProcessPool as e:
         raise WorkerError(doing) from e
     finally:
-        _stop(executor)
+        if any(p.exitcode for p in workers.processes):
+            _broken.append(doing)
+        _stop(executor, workers.processes)
 
 
-def _stop(executor: ProcessPoolExecutor) -> None:
-    processes = list((getattr(executor, "_processes", None) or {}).values())
+def _stop(executor: ProcessPoolExecutor, processes: list) -> None:
     executor.shutdown(wait=False, cancel_futures=True)
     deadline = time.monotonic() + STOP_WAIT
     for p in processes:
@@ -83,3 +134,14 @@ def _stop(executor: ProcessPoolExecutor) -> None:
         if p.is_alive():
             p.kill()
             p.join(1)
+    if any(p.exitcode for p in processes):
+        # A worker died or was killed: half a message may sit in the result pipe. With every
+        # worker gone, closing this process's copy of its writing end makes the manager
+        # thread's wait for the rest an end of file, so that it, and the interpreter's exit
+        # that joins it, end.
+        queue = getattr(executor, "_result_queue", None)
+        with contextlib.suppress(Exception):
+            queue._writer.close()  # type: ignore[union-attr]
+        calls = getattr(executor, "_call_queue", None)
+        with contextlib.suppress(Exception):
+            calls.cancel_join_thread()  # type: ignore[union-attr] # its readers are gone

@@ -13,16 +13,16 @@ from feedd import parallel
 signal.signal(signal.SIGTERM, lambda *_: None)  # as the daemon's: SIGTERM sets an event
 signal.signal(signal.SIGHUP, lambda *_: None)
 with parallel.pool(2, "testing") as pool:
-    list(pool.map(abs, range(4)))
+    list(pool.map(abs, list(range(4))))
     busy = [pool.submit(time.sleep, 30) for _ in range(2)]  # both workers in a task
     time.sleep(0.5)
-    print(" ".join(str(pid) for pid in pool._processes), flush=True)
+    print(" ".join(str(p.pid) for p in pool.processes), flush=True)
     if sys.argv[1] == "hang":
         time.sleep(60)
     if sys.argv[1] == "die":
-        os.kill(next(iter(pool._processes)), signal.SIGKILL)
+        os.kill(pool.processes[0].pid, signal.SIGKILL)
         try:
-            busy[0].result(timeout=20)
+            pool.result(busy[0])
         except Exception as e:
             print(type(e).__name__, flush=True)
             raise
