@@ -153,13 +153,13 @@ def test_content_hash() -> None:
     ],
 )
 def test_markdown_without_html_still_loses_bad_urls(md: str) -> None:
-    h = html.render(md)
+    h, _ = html.render(md)
     assert "script" not in h.lower() and "data:" not in h and "foo:" not in h
     assert h.startswith("<p><a") or h.startswith("<p><img")
 
 
 def test_markdown_without_html_keeps_good_urls_and_drops_presentation() -> None:
-    h = html.render(
+    h, _ = html.render(
         "[a](https://x.org/?q=1&r=2) ![i](/img.png) [m](mailto:a@b.org) [f](#x) [p](./a:b)"
         "[^1]\n\n[^1]: note\n\n|a|b|\n|:-|-:|\n|1|2|\n\n```py\ncode\n```"
     )

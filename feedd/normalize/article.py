@@ -164,7 +164,9 @@ def normalize(
         title, body = _take_title(body)
         title = text.clip(title, TITLE_CHARS * 2) if title else None
     body, _doubled = text.undouble(body.strip("\n"))
-    rendered, cut = html.cap(html.render(body), max_bytes)
+    rendered, cut_early = html.render(body, max_bytes)
+    rendered, cut = html.cap(rendered, max_bytes)
+    cut = cut or cut_early
     if cut:
         warnings.append(f"body over {max_bytes} bytes as HTML; cut")
     first = html.first_paragraph(rendered)

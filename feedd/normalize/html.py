@@ -14,7 +14,7 @@ import nh3
 import pyromark
 
 from ..config import MAX_ENTRY_BYTES
-from .nesting import flatten
+from .nesting import flatten, flatten_rendered
 
 _OPTIONS = (
     pyromark.Options.ENABLE_FOOTNOTES
@@ -55,20 +55,33 @@ def _line_paragraphs(md: str) -> str:
     return "\n\n".join(blocks) if changed else md
 
 
-def render(md: str) -> str:
-    """Sanitized HTML for a Markdown body.
+def render(md: str, limit: int = MAX_ENTRY_BYTES) -> tuple[str, bool]:
+    """Sanitized HTML for a Markdown body, and whether it was cut (see below).
 
     Markdown without a ``<`` has no raw HTML: every tag in the rendering is one pulldown-cmark
     made, with its attributes escaped. What remains dangerous there is a link or image URL
     (``[x](javascript:...)``); when every URL has an allowed scheme, the rendering is safe as
     it is and the sanitizer (most of the cost of rendering) is skipped.
+
+    Markdown can grow twelvefold as HTML (``>`` is ``<blockquote>``), so a rendering longer
+    than ``cap`` would keep is cut first: the flattening and sanitizing need not see the
+    rest. Raw HTML may shrink in the sanitizer, so there the cut is at twice ``limit``.
     """
-    raw = flatten(pyromark.html(_line_paragraphs(md), options=_OPTIONS))
-    if "<" not in md and _urls_allowed(raw):
-        if ' class="' in raw or ' style="' in raw:
-            raw = _PRESENTATION.sub("", raw)
-        return raw.replace("<a href=", _A_NOOPENER)
-    return sanitize(raw)
+    raw = pyromark.html(_line_paragraphs(md), options=_OPTIONS)
+    if "<" not in md:
+        cut = len(raw) > limit
+        if cut:
+            raw = _cut(raw, limit)
+        raw = flatten_rendered(raw)  # well formed, cut or not
+        if _urls_allowed(raw):
+            if ' class="' in raw or ' style="' in raw:
+                raw = _PRESENTATION.sub("", raw)
+            return raw.replace("<a href=", _A_NOOPENER), cut
+        return sanitize(raw), cut
+    cut = len(raw) > 2 * limit
+    if cut:
+        raw = _cut(raw, 2 * limit)
+    return sanitize(raw), cut
 
 
 _URL_ATTR = re.compile(r'<(?:a href|img src)="([^"]*)"')  # where pulldown-cmark writes URLs
@@ -112,6 +125,18 @@ def first_paragraph(rendered: str) -> str:
 _MARGIN = 4096  # room for the closing tags the sanitizer adds back after a cut
 
 
+def _cut(fragment: str, length: int) -> str:
+    """``fragment`` cut to at most ``length`` characters, never inside a tag or an entity."""
+    head = fragment[:length]
+    lt, gt = head.rfind("<"), head.rfind(">")
+    if lt > gt:  # inside a tag
+        head = head[:lt]
+    amp = head.rfind("&")
+    if amp > head.rfind(";"):  # inside an entity
+        head = head[:amp]
+    return head
+
+
 def cap(rendered: str, limit: int = MAX_ENTRY_BYTES) -> tuple[str, bool]:
     """Sanitized HTML cut to at most ``limit`` UTF-8 bytes at a safe place: never inside a
     tag, an entity or a character, with every element left open closed again by the
@@ -120,13 +145,7 @@ def cap(rendered: str, limit: int = MAX_ENTRY_BYTES) -> tuple[str, bool]:
     if len(rendered) * 4 <= limit or len(data := rendered.encode()) <= limit:
         return rendered, False
     head = data[: max(limit - _MARGIN, limit // 2)].decode("utf-8", "ignore")  # whole chars
-    lt, gt = head.rfind("<"), head.rfind(">")
-    if lt > gt:  # inside a tag
-        head = head[:lt]
-    amp = head.rfind("&")
-    if amp > head.rfind(";"):  # inside an entity
-        head = head[:amp]
-    out = sanitize(head + "…")
+    out = sanitize(_cut(head, len(head)) + "…")
     if len(out.encode()) <= limit:
         return out, True
     plain = htmllib.escape(" ".join(to_text(out).split()), quote=False)
