@@ -18,17 +18,17 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
-from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import WorkerError
+
+if TYPE_CHECKING:  # imported when a pool starts: a run that reads a handful of files never needs
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 MAX_WORKERS = 8
 STOP_WAIT = 5.0
 
-__all__ = ["BrokenProcessPool", "Workers", "pool", "workers"]
+__all__ = ["Workers", "pool", "workers"]
 
 
 def workers() -> int:
@@ -75,12 +75,13 @@ def _chunk_of(fn: Callable[[Any], Any], items: list) -> list:
 
 class Workers:
     """A process pool whose results are waited for with an eye on the workers: a worker
-    that died is a BrokenProcessPool within WATCH seconds, even where the executor itself
+    that died is a WorkerError within WATCH seconds, even where the executor itself
     would wait forever (a worker killed while sending a result leaves half a message in the
     pipe, and the executor's manager thread waits for the rest)."""
 
-    def __init__(self, executor: ProcessPoolExecutor) -> None:
+    def __init__(self, executor: ProcessPoolExecutor, doing: str) -> None:
         self.executor = executor
+        self.doing = doing
 
     @property
     def processes(self) -> list:
@@ -97,12 +98,17 @@ class Workers:
             yield from self.result(future)
 
     def result(self, future: Future) -> Any:
+        from concurrent.futures import TimeoutError as FutureTimeout
+        from concurrent.futures.process import BrokenProcessPool
+
         while True:
             try:
                 return future.result(timeout=WATCH)
             except FutureTimeout:
                 if any(p.exitcode is not None for p in self.processes):
-                    raise BrokenProcessPool("a worker process died") from None
+                    raise WorkerError(self.doing) from None
+            except BrokenProcessPool as e:
+                raise WorkerError(self.doing) from e
 
 
 @contextlib.contextmanager
@@ -110,11 +116,13 @@ def pool(n: int, doing: str) -> Iterator[Workers]:
     """``n`` worker processes for the block; a worker that died is a WorkerError saying
     what the pool was ``doing``."""
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     method = "fork" if threading.active_count() == 1 else "forkserver"
     context = multiprocessing.get_context(method)
     executor = ProcessPoolExecutor(n, mp_context=context, initializer=_worker_start)
-    workers = Workers(executor)
+    workers = Workers(executor, doing)
     try:
         yield workers
     except BrokenProcessPool as e:

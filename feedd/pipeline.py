@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from . import __version__, parallel
 from .config import Config
-from .errors import BusyError, InputError
+from .errors import BusyError, InputError, WorkerError
 from .models import Item, SeedFile
 from .publish.site import Published, publish
 from .remote import RemoteReport, refresh
@@ -112,7 +112,7 @@ def _unless_broken(files: list[SeedFile], results: Iterator) -> Iterator:
         for res in results:
             yield res
             done += 1
-    except parallel.BrokenProcessPool:
+    except WorkerError:
         reason = "not read: a worker process died (killed, or out of memory?); read next run"
         for f in files[done:]:
             yield InputError(f.key, reason, transient=True)
