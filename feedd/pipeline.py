@@ -197,7 +197,8 @@ def ingest_seeds(
     if still:
         report.errors.extend(InputError(f.key, failed[f.key][2]) for f in still)
         report.repeated = len(still)
-        changed = [f for f in changed if failed.get(f.key, ())[:2] != (f.size, f.mtime_ns)]
+        skip = {f.key for f in still}
+        changed = [f for f in changed if f.key not in skip]
     found = {f.key for f in files}
     root = config.seeds.resolve()
     lost = tuple(_prefix(Path(e.path), root) for e in unreadable)

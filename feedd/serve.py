@@ -361,7 +361,7 @@ def accepts_gzip(value: str) -> bool:
 
 
 _HEAD_END = re.compile(rb"\r?\n\r?\n")
-_FRAMING = ("content-length", "transfer-encoding", "host")  # each allowed once
+_ONCE = ("content-length", "transfer-encoding", "host")  # headers a request may send once
 _LINE_END = re.compile(r"\r?\n")
 
 
@@ -478,7 +478,7 @@ class _Connection(asyncio.Protocol):
                 self._send(*self.server.plain(400, "bad header line\n"), close=True)
                 return False
             name = name.lower()
-            if name in headers and name in _FRAMING:
+            if name in headers and name in _ONCE:
                 # Two lengths: a proxy in front may take the other one, and read what
                 # follows as a second request that feedd would answer (smuggling).
                 self._send(*self.server.plain(400, f"more than one {name}\n"), close=True)

@@ -150,7 +150,4 @@ def cap(rendered: str, limit: int = MAX_ENTRY_BYTES) -> tuple[str, bool]:
         return out, True
     plain = htmllib.escape(" ".join(to_text(out).split()), quote=False)
     plain = plain.encode()[: limit - 16].decode("utf-8", "ignore")
-    amp = plain.rfind("&")
-    if amp > plain.rfind(";"):
-        plain = plain[:amp]
-    return f"<p>{plain}…</p>", True
+    return f"<p>{_cut(plain, len(plain))}…</p>", True  # escaped text: no "<", maybe an "&"
