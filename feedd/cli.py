@@ -7,7 +7,6 @@ held the database too long; 2 usage or config errors.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import sqlite3
 import sys
@@ -17,12 +16,15 @@ from pathlib import Path
 
 from . import __version__, parallel, pipeline
 from . import config as configmod
-from .errors import BusyError, ConfigError, DatabaseError, FeeddError, summarize
-from .normalize.dates import iso
-from .publish.site import plan
-from .store import sources as srcstore
-from .store.items import Store
-from .store.schema import describe
+from .errors import (
+    BusyError,
+    ConfigError,
+    DatabaseError,
+    FeeddError,
+    NotFoundError,
+    OpmlError,
+    summarize,
+)  # fmt: skip
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 LOG_LEVELS = ("debug", "info", "warning", "error")  # for `run`; logging loads only there
@@ -77,7 +79,7 @@ def cmd_once(args: argparse.Namespace) -> int:
     for e in summarize(report.errors):
         _err(f"error: {e}")
     for o in report.remote.failed:
-        _err(f"error: {o.url}: {o.error}")
+        _err(f"error: {o.error}")
     if not args.quiet:
         for w in report.warnings:
             _err(f"warning: {w}")
@@ -135,92 +137,59 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if not cfg.database.exists():
         _err(f"no database at {cfg.database} yet: run 'feedd once' first")
         return EXIT_INPUT
-    store = Store(cfg.database, readonly=True)
-    try:
-        now = iso(dt.datetime.now(dt.UTC))
-        t = store.breakdown()
-        print(f"{t.entries} entries in {cfg.database}: {t.seed_entries} from {t.seed_files} "
-              f"seed files, {t.remote_entries} from {t.sources} remote sources "
-              f"({t.remote_items} remote items)")  # fmt: skip
-        print(f"{'entries':>8} {'in feed':>8}  feed")
-        counts = store.counts(now)
-        for info, _ in plan(store, cfg.title):
-            total = counts.get(info.scope, 0)
-            print(f"{total:>8} {min(total, cfg.max_entries):>8}  {info.path}")
-    finally:
-        store.close()
+    st = pipeline.stats(cfg)
+    t = st.breakdown
+    print(f"{t.entries} entries in {cfg.database}: {t.seed_entries} from {t.seed_files} "
+          f"seed files, {t.remote_entries} from {t.sources} remote sources "
+          f"({t.remote_items} remote items)")  # fmt: skip
+    print(f"{'entries':>8} {'in feed':>8}  feed")
+    for f in st.feeds:
+        print(f"{f.entries:>8} {f.shown:>8}  {f.path}")
     return EXIT_OK
 
 
-def _open_store(cfg: configmod.Config) -> Store:
-    store = Store(cfg.database)
-    srcstore.sync(store, [(s.url, s.name) for s in cfg.sources])
-    return store
-
-
 def cmd_sources_list(args: argparse.Namespace) -> int:
-    cfg = _load(args)
-    store = _open_store(cfg)
-    enabled = {s.url: s.enabled for s in cfg.sources}
-    try:
-        counts = srcstore.entry_counts(store)
-        rows = srcstore.all_sources(store)
-        if not rows:
-            print("no sources: add [[sources]] to the config or run 'feedd sources import'")
-        for s in rows:
-            if s.disabled:
-                state = f"disabled: {s.disabled}"
-            elif not enabled.get(s.config_url, True):
-                state = "disabled (enabled = false in the config)"
-            else:
-                state = "active"
-            due = f"; next due {s.next_check or 'now'}" if state == "active" else ""
-            print(f"[{s.id}] {s.url}  ({s.origin}{', ' + s.label if s.label != s.url else ''})")
-            print(
-                f"    {state}; last fetch {s.last_fetch or 'never'}, status "
-                f"{s.last_status or '-'}; {counts.get(s.id, 0)} entries{due}; "
-                f"{s.errors} consecutive errors"
-            )
-            if s.last_error:
-                print(f"    last error: {s.last_error}")
-            if s.moved_to:
-                print(f"    redirected permanently to {s.moved_to} ({s.moved_seen} times)")
-    finally:
-        store.close()
+    listed = pipeline.list_sources(_load(args))
+    if not listed:
+        print("no sources: add [[sources]] to the config or run 'feedd sources import'")
+    for row in listed:
+        s = row.source
+        if s.disabled:
+            state = f"disabled: {s.disabled}"
+        elif not row.enabled:
+            state = "disabled (enabled = false in the config)"
+        else:
+            state = "active"
+        due = f"; next due {s.next_check or 'now'}" if state == "active" else ""
+        print(f"[{s.id}] {s.url}  ({s.origin}{', ' + s.label if s.label != s.url else ''})")
+        print(
+            f"    {state}; last fetch {s.last_fetch or 'never'}, status "
+            f"{s.last_status or '-'}; {row.entries} entries{due}; "
+            f"{s.errors} consecutive errors"
+        )
+        if s.last_error:
+            print(f"    last error: {s.last_error}")
+        if s.moved_to:
+            print(f"    redirected permanently to {s.moved_to} ({s.moved_seen} times)")
     return EXIT_OK
 
 
 def cmd_sources_import(args: argparse.Namespace) -> int:
-    from .sources import opml
-
     cfg = _load(args)
     try:
-        subs = opml.read(Path(args.file).read_bytes())
+        feeds, added = pipeline.import_opml(cfg, Path(args.file).read_bytes())
     except OSError as e:
         _err(f"{args.file}: cannot read: {e.strerror}")
         return EXIT_INPUT
-    except opml.OpmlError as e:
+    except OpmlError as e:
         _err(f"{args.file}: {e}")
         return EXIT_INPUT
-    store = _open_store(cfg)
-    try:
-        added = sum(srcstore.add_imported(store, s.url, s.title) for s in subs)
-    finally:
-        store.close()
-    print(f"{args.file}: {len(subs)} feeds, {added} added, {len(subs) - added} already there")
+    print(f"{args.file}: {feeds} feeds, {added} added, {feeds - added} already there")
     return EXIT_OK
 
 
 def cmd_sources_export(args: argparse.Namespace) -> int:
-    from .sources import opml
-
-    cfg = _load(args)
-    store = _open_store(cfg)
-    try:
-        subs = [opml.Subscription(s.url, s.name or s.title) for s in srcstore.all_sources(store)]
-    finally:
-        store.close()
-    sys.stdout.write(opml.write(f"{cfg.title} sources", subs))
+    sys.stdout.write(pipeline.export_opml(_load(args)))
     return EXIT_OK
 
 
@@ -228,7 +197,7 @@ def cmd_sources_remove(args: argparse.Namespace) -> int:
     cfg = _load(args)
     try:
         removed = pipeline.remove_source(cfg, args.source)
-    except LookupError as e:
+    except NotFoundError as e:
         _err(str(e))
         return EXIT_USAGE
     print(f"removed {removed.url}: {removed.changes.removed} entries left the feeds")
@@ -368,7 +337,7 @@ def _main(argv: list[str] | None) -> int:
         _err(f"error: {where}{e.strerror or e}")
         return EXIT_INPUT
     except sqlite3.Error as e:
-        _err(f"error: database {describe(e, getattr(args, 'database', 'database'))}")
+        _err(f"error: database {pipeline.describe(e, getattr(args, 'database', 'database'))}")
         return EXIT_INPUT
     except KeyboardInterrupt:
         _err("interrupted")

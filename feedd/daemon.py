@@ -10,7 +10,6 @@ logged and runs again on schedule; it never stops the others.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import functools
 import logging
@@ -27,18 +26,11 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from . import __version__, log, serve, systemd
+from . import __version__, log, pipeline, serve, systemd
 from . import config as configmod
 from .config import Config
 from .errors import DatabaseError, FeeddError, Many, summarize
 from .metrics import Metrics
-from .normalize.dates import from_iso, iso
-from .pipeline import Report, ingest_seeds, run_lock
-from .publish.site import publish
-from .remote import apply, fetch_many, host_of, settings_for, settings_of
-from .store import sources as srcstore
-from .store.items import Changes, Store
-from .store.schema import describe
 
 LOCK_WAIT = 300.0  # a job waits this long for a `feedd once` (or another job) to finish
 DEBOUNCE = 1.0  # seconds of quiet after a change before publishing
@@ -71,7 +63,7 @@ def _job(name: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
 
 def _message(e: Exception, daemon: object) -> str:
     if isinstance(e, sqlite3.Error):
-        return describe(e, daemon.config.database)  # type: ignore[attr-defined]
+        return pipeline.describe(e, daemon.config.database)  # type: ignore[attr-defined]
     return f"{type(e).__name__}: {e}"
 
 
@@ -90,8 +82,7 @@ class Daemon:
         self.dirty_since: float | None = None
         self.publish_failures = 0  # in a row, for the retry's backoff
         self.failing: set[str] = set()  # the seed errors of the last scan, already logged
-        self.host_slots: dict[str, threading.BoundedSemaphore] = {}
-        self.fetch_slots = threading.BoundedSemaphore(self.config.fetch_concurrency)
+        self.slots = pipeline.HostSlots(self.config)
         self.server: serve.Server | None = None
         self.status = "STATUS=Starting"  # then what the last publish served
         self.watcher: threading.Thread | None = None
@@ -104,25 +95,14 @@ class Daemon:
 
     # --- the jobs ----------------------------------------------------------------------------
 
-    def _store(self) -> Store:
-        return Store(self.config.database)
-
     @_job("scan")
     def scan_job(self) -> None:
         started = time.monotonic()
-        report = Report()
         try:
-            with run_lock(self.config.database, LOCK_WAIT):
-                store = self._store()
-                try:
-                    ingest_seeds(store, self.config, _now(), report)
-                    report.notices = store.notices(self.config.site_id)
-                finally:
-                    store.close()
-        except FeeddError as e:
-            log.event("scan_failed", logging.ERROR, error=e)
+            report = pipeline.scan(self.config, LOCK_WAIT)
+        except BaseException:
             self.metrics.timed("scan", time.monotonic() - started, ok=False)
-            return
+            raise  # said by _job
         for n in report.notices:
             log.event("notice", logging.WARNING, detail=n)
         # Said when they first appear, not again every scan while the file stays as it is.
@@ -152,47 +132,21 @@ class Daemon:
 
     @_job("fetch")
     def fetch_job(self, source_id: int) -> None:
-        now = _now()
-        store = self._store()
-        try:
-            src = srcstore.get(store, source_id)
-        finally:
-            store.close()
-        if src is None:
+        done = pipeline.fetch_source(self.config, source_id, self.slots, LOCK_WAIT)
+        if done is None:
             return
-        settings = settings_of(src, settings_for(self.config), self.config)
-        if src.disabled or not settings.enabled:
-            return
-        if not srcstore.is_due(src, now):
-            self._reschedule_fetch(src)
-            return
-        host = host_of(src.url)
-        slot = self.host_slots.setdefault(
-            host, threading.BoundedSemaphore(self.config.fetch_per_host)
-        )
-        with slot, self.fetch_slots:
-            ((_, res),) = asyncio.run(fetch_many([src], self.config, now))
-        changes = Changes()
-        with run_lock(self.config.database, LOCK_WAIT):
-            store = self._store()
-            try:
-                if srcstore.get(store, source_id) is None:
-                    return  # removed from the config (SIGHUP) while it was being fetched
-                out = apply(store, src, res, settings, _now(), changes,
-                            self.config.max_entry_bytes)  # fmt: skip
-                src = srcstore.get(store, source_id)
-            finally:
-                store.close()
-        self.metrics.fetched(out.outcome, out.bytes, out.saved, out.seconds)
-        level = logging.WARNING if out.error else logging.INFO
-        log.event("fetched", level, source=out.url, status=out.outcome, new=out.new,
-                  updated=out.updated, bytes=out.bytes, error=out.error)  # fmt: skip
-        for w in out.warnings:
-            log.event("source_warning", logging.WARNING, source=out.url, detail=w)
-        if changes.any:
+        out = done.outcome
+        if out is not None:
+            self.metrics.fetched(out.outcome, out.bytes, out.saved, out.seconds)
+            level = logging.WARNING if out.error else logging.INFO
+            log.event("fetched", level, source=out.url, status=out.outcome, new=out.new,
+                      updated=out.updated, bytes=out.bytes,
+                      error=out.error and out.error.reason)  # fmt: skip
+            for w in out.warnings:
+                log.event("source_warning", logging.WARNING, source=out.url, detail=w)
+        if done.changed:
             self.mark_dirty()
-        if src:
-            self._reschedule_fetch(src)
+        self._reschedule_fetch(source_id, done.next_check)
 
     @_job("publish")
     def publish_job(self) -> None:
@@ -203,14 +157,7 @@ class Daemon:
             self.dirty_since = None
         started = time.monotonic()
         try:
-            with run_lock(self.config.database, LOCK_WAIT):
-                store = self._store()
-                try:
-                    now = _now()
-                    result = publish(store, self.config, now)
-                    entries = store.count_published(iso(now))
-                finally:
-                    store.close()
+            done = pipeline.publish(self.config, LOCK_WAIT)
         except (FeeddError, OSError, sqlite3.Error) as e:
             # Retried on its own, with backoff: the cause (a full disk, a read-only or
             # vanished output folder) goes away without a seed changing to say so.
@@ -228,6 +175,7 @@ class Daemon:
         self.metrics.health.last_publish = time.time()
         self.metrics.health.last_publish_error = None
         self.metrics.timed("publish", time.monotonic() - started)
+        result, entries = done.published, done.entries
         if result.written:
             log.event("published", feeds=result.feeds, written=len(result.written), entries=entries)
         self.status = (f"STATUS=Serving {entries} entries in {result.feeds} feeds; "
@@ -246,42 +194,27 @@ class Daemon:
     def _fetch_job_id(self, source_id: int) -> str:
         return f"fetch:{source_id}"
 
-    def _reschedule_fetch(self, src: srcstore.Source) -> None:
+    def _reschedule_fetch(self, source_id: int, next_check: dt.datetime | None) -> None:
         """Run the source's job again when its stored schedule (backoff, Retry-After) says."""
-        job = self.scheduler.get_job(self._fetch_job_id(src.id))
-        if job is None or not src.next_check:
+        job = self.scheduler.get_job(self._fetch_job_id(source_id))
+        if job is None or next_check is None:
             return
-        when = max(from_iso(src.next_check), _now() + dt.timedelta(seconds=1))
-        job.modify(next_run_time=when)
+        job.modify(next_run_time=max(next_check, _now() + dt.timedelta(seconds=1)))
 
     def sync_sources(self, spread: float = 30) -> None:
         """Jobs for the sources of the config: added ones start, removed ones stop."""
-        with run_lock(self.config.database, LOCK_WAIT):
-            store = self._store()
-            try:
-                configured = [(s.url, s.name) for s in self.config.sources]
-                _, removed = srcstore.sync(store, configured)
-                for sid in removed:
-                    store.forget_source(sid)
-                    srcstore.delete(store, sid)
-                rows = srcstore.all_sources(store)
-            finally:
-                store.close()
-        settings = settings_for(self.config)
-        wanted = {}
-        for src in rows:
-            s = settings_of(src, settings, self.config)
-            if s.enabled and not src.disabled:
-                wanted[self._fetch_job_id(src.id)] = (src, s.interval)
+        wanted = {
+            self._fetch_job_id(s.id): s for s in pipeline.sync_sources(self.config, LOCK_WAIT)
+        }
         for job in self.scheduler.get_jobs():
             if job.id.startswith("fetch:") and job.id not in wanted:
                 job.remove()
-        for job_id, (src, interval) in wanted.items():
+        for job_id, src in wanted.items():
+            interval = src.interval
             trigger = IntervalTrigger(seconds=interval, jitter=min(interval / 10, 300))
-            first = from_iso(src.next_check) if src.next_check else None
             # spread the first round too: 500 sources due at start do not fire in one second
             delay = random.uniform(0, min(interval / 10, spread))
-            first = max(first or _now(), _now()) + dt.timedelta(seconds=delay)
+            first = max(src.next_check or _now(), _now()) + dt.timedelta(seconds=delay)
             job = self.scheduler.get_job(job_id)
             if job is None:
                 self.scheduler.add_job(self.fetch_job, trigger, args=[src.id], id=job_id,
@@ -345,28 +278,13 @@ class Daemon:
 
     def _failing_sources(self) -> int:
         try:
-            store = Store(self.config.database, readonly=True)
+            return pipeline.failing_sources(self.config)
         except Exception:  # noqa: BLE001 - health must answer even if the database cannot
             return -1
-        try:
-            return store.conn.execute("SELECT count(*) FROM sources WHERE errors > 0").fetchone()[0]
-        finally:
-            store.close()
 
     def metrics_text(self) -> str:
-        store = Store(self.config.database, readonly=True)
-        try:
-            entries = store.totals()[1]
-            states: dict[str, int] = {"active": 0, "failing": 0, "disabled": 0}
-            failing = []
-            for src in srcstore.all_sources(store):
-                key = "disabled" if src.disabled else "failing" if src.errors else "active"
-                states[key] += 1
-                if src.last_error:
-                    failing.append((src.url, src.errors, src.last_error))
-        finally:
-            store.close()
-        return self.metrics.render(entries, states, failing)
+        s = pipeline.source_states(self.config)
+        return self.metrics.render(s.entries, s.states, s.failing)
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -378,6 +296,7 @@ class Daemon:
             return
         old = self.config
         self.config = new
+        self.slots = pipeline.HostSlots(new)
         if new.listen != old.listen:
             log.event("reload_note", logging.WARNING,
                       detail="server.listen changed: restart feedd to move the server")  # fmt: skip
@@ -401,7 +320,7 @@ class Daemon:
         signal.signal(signal.SIGINT, lambda *_: self.stop_event.set())
         signal.signal(signal.SIGHUP, lambda *_: self.reload_event.set())
         try:  # a database feedd cannot use stops the start, rather than every job after it
-            self._store().close()
+            pipeline.ensure_database(self.config.database)
         except DatabaseError as e:
             log.event("database_refused", logging.ERROR, error=e)
             return 2
@@ -451,7 +370,7 @@ class Daemon:
         # while holding it: fetches still waiting on the network are abandoned, not awaited;
         # they write nothing before they get the lock, and they never will.
         try:
-            with run_lock(self.config.database, STOP_GRACE):
+            with pipeline.run_lock(self.config.database, STOP_GRACE):
                 log.event("stopped")
                 logging.shutdown()
                 os._exit(0)

@@ -1,14 +1,25 @@
 """The exceptions feedd raises on purpose; each carries its subject so ``str(e)`` is a message.
 
     FeeddError
-    ├── ConfigError    a config key is unknown, of the wrong type or fails its check
-    ├── InputError     one seed file cannot be read as an article (binary, broken front matter, ...)
-    ├── DatabaseError  the database file is no feedd database this feedd can open
-    ├── BusyError      another feedd run holds the database
-    └── WorkerError    a worker process died (killed, out of memory) with work in hand
+    ├── ConfigError        a config key is unknown, of the wrong type or fails its check (key)
+    ├── InputError         one seed file cannot be read as an article (path)
+    ├── SourceError        one remote source failed at one stage of its fetch (url, stage)
+    ├── FormatError        bytes or a value are not what they claim to be (what was read)
+    │   ├── DecodeError        a file's bytes are no text
+    │   ├── FrontMatterError   front matter that does not parse
+    │   ├── DateError          a value that is no date
+    │   ├── FeedParseError     a body that is no feed feedd can read
+    │   └── OpmlError          a file that is no OPML
+    ├── NotFoundError      a source asked for by id or URL that there is none of (ident)
+    ├── DatabaseError      the database file is no feedd database this feedd can open (path)
+    ├── BusyError          another feedd run holds the database (lock path)
+    └── WorkerError        a worker process died (killed, out of memory) with work in hand
 
-They are caught at the edges (the CLI, later the scheduler jobs) and turned into one line on
-stderr; anything else that escapes is a bug and keeps its traceback.
+A FormatError is raised deep down, where the subject is a value; the boundary of the input
+it came from (a seed file, a source's stage) turns it into that input's InputError or
+SourceError. Those, and the rest, are turned into messages at exactly one edge: the CLI's
+``main`` for commands, the daemon's job wrapper for `feedd run`. Anything else that escapes
+is a bug and keeps its traceback.
 """
 
 from __future__ import annotations
@@ -51,6 +62,58 @@ class InputError(FeeddError):
         self.reason = reason
         self.transient = transient
         super().__init__(f"{path}: {reason}")
+
+
+class SourceError(FeeddError):
+    """One remote source failed. ``stage``: fetch, parse, normalize or store; ``outcome``:
+    the metrics label (4xx, timeout, parse_error, ...); ``partial``: some of its entries
+    were stored, the rest could not be read."""
+
+    def __init__(
+        self, url: str, stage: str, reason: str, outcome: str = "error", partial: bool = False
+    ) -> None:
+        self._args = (url, stage, reason, outcome, partial)
+        self.url = url
+        self.stage = stage
+        self.reason = reason
+        self.outcome = outcome
+        self.partial = partial
+        super().__init__(f"{url}: {reason}")
+
+
+class FormatError(FeeddError, ValueError):
+    """Bytes or a value are not what they claim to be; ``str(e)`` says how. The subject (a
+    file, a source) is added by the boundary that catches it."""
+
+
+class DecodeError(FormatError):
+    pass
+
+
+class FrontMatterError(FormatError):
+    pass
+
+
+class DateError(FormatError):
+    pass
+
+
+class FeedParseError(FormatError):
+    pass
+
+
+class OpmlError(FormatError):
+    pass
+
+
+class NotFoundError(FeeddError):
+    """Nothing answers to ``ident``; ``hint`` says where to look."""
+
+    def __init__(self, ident: str, reason: str) -> None:
+        self._args = (ident, reason)
+        self.ident = ident
+        self.reason = reason
+        super().__init__(reason)
 
 
 class DatabaseError(FeeddError):

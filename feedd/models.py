@@ -38,8 +38,8 @@ class RawEntry:
     title: str | None
     content: str | None  # HTML (content, else summary)
     summary: str | None  # HTML or text
-    published: datetime | None
-    updated: datetime | None
+    published: datetime | str | None  # a string as written (JSON Feed), read by normalize
+    updated: datetime | str | None
     author: str | None = None
     lang: str | None = None
     tags: tuple[str, ...] = ()

@@ -10,7 +10,7 @@ import time
 from conftest import Site
 from feedserver import FeedServer, conditional, item, rss, trickle
 
-from feedd.remote import PARALLEL_FETCH_FROM
+from feedd.pipeline.remote import PARALLEL_FETCH_FROM
 
 SEED_002 = "002_b2d43885ea254e28.txt"
 

@@ -8,7 +8,7 @@ import pytest
 
 from feedd.normalize.lang import detect, group, normalize_tag
 from feedd.normalize.text import clean
-from feedd.sources.frontmatter import split
+from feedd.normalize.frontmatter import split
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -16,7 +16,7 @@ from conftest import Site, parse_feed
 from feedd.config import load
 from feedd.pipeline import Report, ingest_seeds, run_once
 from feedd.publish.site import publish
-from feedd.store.items import Store
+from feedd.store import Store
 
 DAY = dt.timedelta(days=1)
 T0 = dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)
@@ -55,9 +55,9 @@ def published_from_scratch(site: Site, now: dt.datetime, tmp: Path) -> dict[str,
     config = dataclasses.replace(load(site.root / "config.toml"), database=db, output=tmp / "out")
     store = Store(db)
     try:
-        store.conn.execute("DELETE FROM published")
-        store.conn.execute("DELETE FROM feeds")
-        store.conn.commit()
+        store._conn.execute("DELETE FROM published")
+        store._conn.execute("DELETE FROM feeds")
+        store._conn.commit()
         publish(store, config, now)
     finally:
         store.close()
@@ -128,13 +128,13 @@ def test_a_run_with_nothing_new_leaves_nothing_to_look_at(empty_site: Site) -> N
     store = Store(site.db)
     try:
         ingest_seeds(store, load(site.root / "config.toml"), T0, Report())
-        assert store.dirty()[1] == {("all", ""), ("lang", "en"), ("tag", "red"), ("tag", "blue")}
+        assert store.feeds.dirty()[1] == {("all", ""), ("lang", "en"), ("tag", "red"), ("tag", "blue")}
     finally:
         store.close()
     assert once(site, T0 + DAY).published.written  # the tag feeds, the all-feed
     store = Store(site.db)
     try:
-        assert store.dirty() == (0, set())
+        assert store.feeds.dirty() == (0, set())
     finally:
         store.close()
     assert once(site, T0 + 2 * DAY).published.written == []
@@ -176,7 +176,7 @@ def test_feeds_split_over_processes_come_out_as_from_one(
 def test_a_first_run_reads_ahead_and_decides_as_any_run(empty_site: Site) -> None:
     """A first run starts its workers before it creates the database; the outcome must be
     the one of a run on an existing, empty database."""
-    from feedd.pipeline import PARALLEL_FROM
+    from feedd.pipeline.seeds import READ_IN_WORKERS_FROM as PARALLEL_FROM
 
     site = empty_site
     for i in range(PARALLEL_FROM + 30):  # enough for worker processes

@@ -189,7 +189,7 @@ STAGES = {
     "decode": "feedd.sources.http._Decoding.feed",
     "parse": "feedd.sources.feeds.parse_feed",
     "normalize": "feedd.normalize.remote.normalize_entry",
-    "store": "feedd.store.items.Store.ingest",
+    "store": "feedd.store.ingest.Items.ingest",
 }
 
 
@@ -208,7 +208,7 @@ def test_an_unexpected_error_at_any_stage_costs_only_its_source(
     site.config(sources=[{"url": server.url("/victim.xml")}, {"url": server.url("/good.xml")}])
     path, _, attr = STAGES[stage].rpartition(".")
     module, _, cls = (
-        path.rpartition(".") if path.endswith(("Store", "_Decoding")) else (path, "", "")
+        path.rpartition(".") if path.endswith(("Items", "_Decoding")) else (path, "", "")
     )
     owner = importlib.import_module(module)
     owner = getattr(owner, cls) if cls else owner

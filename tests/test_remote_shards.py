@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from feedd.remote import shards
+from feedd.pipeline.remote import shards
 from feedd.store.sources import Source
 
 

@@ -11,7 +11,7 @@ from feedserver import FeedServer
 
 from feedd.sources import http
 from feedd.sources.schedule import MAX_BACKOFF, next_check, parse_max_age, parse_retry_after
-from feedd.store import sources as srcstore
+from feedd.store.sources import moved
 from feedd.store.sources import Source
 
 NOW = dt.datetime(2026, 1, 1, 12, 0, tzinfo=dt.UTC)
@@ -92,16 +92,16 @@ def _src(url: str, moved_to: str | None = None, seen: int = 0) -> Source:
 
 
 def test_moves() -> None:
-    assert srcstore.moved(_src("http://a.org/f"), "https://a.org/f") == (None, 0, True)
-    assert srcstore.moved(_src("http://a.org/f"), "https://b.org/f") == (
+    assert moved(_src("http://a.org/f"), "https://a.org/f") == (None, 0, True)
+    assert moved(_src("http://a.org/f"), "https://b.org/f") == (
         "https://b.org/f",
         1,
         False,
     )
-    assert srcstore.moved(_src("http://a.org/f", "https://b.org/f", 2), "https://b.org/f") == (
+    assert moved(_src("http://a.org/f", "https://b.org/f", 2), "https://b.org/f") == (
         None, 0, True,
     )  # fmt: skip
-    assert srcstore.moved(_src("http://a.org/f", "https://c.org/f", 2), "https://b.org/f") == (
+    assert moved(_src("http://a.org/f", "https://c.org/f", 2), "https://b.org/f") == (
         "https://b.org/f", 1, False,
     )  # fmt: skip
 

@@ -13,13 +13,14 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from .. import ids
+from ..chars import illegal_utf8, xml_safe
 from ..config import MAX_ENTRY_BYTES
-from ..errors import InputError
+from ..errors import DecodeError, FrontMatterError, InputError
 from ..models import Item
-from ..sources.frontmatter import FrontMatterError, split
 from . import dates, html, lang, tags, text
-from .decode import DecodeError, decode
+from .decode import decode
 from .fingerprint import finish
+from .frontmatter import split
 
 SUMMARY_CHARS = 280
 TITLE_CHARS = 80  # a title made from the text
@@ -47,7 +48,7 @@ def _safe(value: Any) -> Any:
     """Front matter strings without XML-illegal characters: YAML and JSON escapes (``\\0``,
     ``\\a``, ``\\u0001``) make them after the text itself was cleaned."""
     if isinstance(value, str):
-        return text.xml_safe(value)
+        return xml_safe(value)
     if isinstance(value, list):
         return [_safe(v) for v in value]
     if isinstance(value, dict):
@@ -151,7 +152,7 @@ def normalize(
         raise InputError(key, str(e)) from None
     if replaced:
         warnings.append(f"{replaced} invalid UTF-8 byte sequences replaced with U+FFFD")
-    raw = text.clean(raw, legal=encoding == "utf-8" and not text.illegal_utf8(data))
+    raw = text.clean(raw, legal=encoding == "utf-8" and not illegal_utf8(data))
     try:
         meta, body = split(raw)
     except FrontMatterError as e:

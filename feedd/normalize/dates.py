@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from ..errors import DateError
+
 UTC = dt.UTC
 _FORMATS = (
     "%Y/%m/%d %H:%M:%S",
@@ -16,10 +18,6 @@ _FORMATS = (
     "%Y-%m-%d %H:%M:%S %z",
     "%Y-%m-%d %H:%M %z",
 )
-
-
-class DateError(ValueError):
-    pass
 
 
 def parse(value: object, zone: ZoneInfo) -> dt.datetime:

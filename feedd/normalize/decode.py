@@ -11,6 +11,8 @@ from __future__ import annotations
 import codecs
 import re
 
+from ..errors import DecodeError
+
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it starts with the same two bytes
@@ -37,10 +39,6 @@ _MULTIBYTE = {
     "gb18030", "gb2312", "gbk", "big5", "big5hkscs", "cp950", "cp936", "euc_jp", "euc_kr",
     "shift_jis", "cp932", "cp949", "iso2022_jp", "utf_16", "utf_32",
 }  # fmt: skip
-
-
-class DecodeError(ValueError):
-    """The bytes are not text in any encoding we can tell."""
 
 
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))

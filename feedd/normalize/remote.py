@@ -16,8 +16,9 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from ..errors import DateError
 from ..models import Item, RawEntry, RawFeed
-from . import html, lang, tags, text
+from . import dates, html, lang, tags, text
 from .fingerprint import finish
 
 TITLE_CHARS = 80
@@ -74,8 +75,13 @@ def _http(url: str | None) -> str | None:
     return None
 
 
-def _sane(d: dt.datetime | None, now: dt.datetime) -> dt.datetime | None:
+def _sane(d: dt.datetime | str | None, now: dt.datetime) -> dt.datetime | None:
     """A date as published, or None when it cannot be one (zero, 1970, far future)."""
+    if isinstance(d, str):
+        try:
+            d = dates.parse(d, dt.UTC)
+        except DateError:
+            return None
     if d is None or d < EARLIEST:
         return None
     return now if d > now + FUTURE_SLACK else d.replace(microsecond=0)

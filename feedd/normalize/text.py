@@ -10,9 +10,7 @@ import json
 import re
 import unicodedata
 
-# XML 1.0 forbids C0 controls other than tab/newline/CR, lone surrogates and U+FFFE/U+FFFF
-# (https://www.w3.org/TR/xml/#charsets); they are removed, never passed through.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+from ..chars import xml_safe
 
 # 001 carries pinyin scraped from ruby annotations after each character: 聯(lián)網(wǎng).
 # Only a syllable with a tone mark (or a few toneless particles) right after a Han character
@@ -72,25 +70,6 @@ def _unspaced(text: str) -> str:
     return _CJK_SPACE.sub("", text)
 
 
-_C0 = bytes(b for b in range(32) if b not in (9, 10, 13))
-
-
-def illegal_utf8(data: bytes) -> bool:
-    """Whether UTF-8 bytes hold an XML-illegal character: C0 controls but tab, newline and CR,
-    U+FFFE or U+FFFF (UTF-8 cannot hold a lone surrogate). Byte operations only: scanning the
-    text with ``_XML_ILLEGAL`` costs five times as much."""
-    return len(data.translate(None, _C0)) != len(data) or (
-        b"\xef\xbf" in data and (b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data)
-    )
-
-
-def _has_illegal(text: str) -> bool:
-    try:
-        return illegal_utf8(text.encode())
-    except UnicodeEncodeError:  # a lone surrogate
-        return True
-
-
 def clean(text: str, legal: bool = False) -> str:
     """Drop XML-illegal characters and scraped pinyin annotations; NFC-normalize.
 
@@ -101,11 +80,6 @@ def clean(text: str, legal: bool = False) -> str:
     if "(" in text:  # after NFC: an NFD copy writes tone marks as combining characters
         text = _drop_readings(text)
     return text
-
-
-def xml_safe(text: str) -> str:
-    """``text`` without XML-illegal characters (most text has none: checked in its bytes)."""
-    return _XML_ILLEGAL.sub("", text) if _has_illegal(text) else text
 
 
 def collapse(text: str) -> str:

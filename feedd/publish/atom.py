@@ -19,9 +19,9 @@ from typing import Any
 from feedgen.feed import FeedGenerator
 
 from .. import PROJECT_URL, __version__
+from ..chars import illegal_utf8, xml_safe
 from ..ids import public_entry_id
 from ..models import Entry
-from ..normalize.text import illegal_utf8, xml_safe
 from .info import FeedInfo
 
 

@@ -7,7 +7,7 @@ import html
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from ..normalize.text import xml_safe
+from ..chars import xml_safe
 from .info import FeedInfo
 
 

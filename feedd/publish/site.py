@@ -19,7 +19,7 @@ from .. import __version__, parallel
 from ..config import Config
 from ..ids import feed_id
 from ..normalize.dates import from_iso, iso
-from ..store.items import Store
+from ..store import Signed, Store
 from . import atomic, pages
 from .info import FeedInfo
 
@@ -47,26 +47,25 @@ class Published:
 def plan(store: Store, title: str) -> list[Look]:
     """Every feed to publish, with the ``updated`` it shows while empty."""
     feeds = [(FeedInfo("all.atom", "all", None, title), EMPTY_FEED_DATE)]
-    for code, created in store.lang_groups():
-        name = LANG_NAMES.get(code, code)
-        feeds.append((FeedInfo(f"lang/{code}.atom", "lang", code, f"{title}: {name}", code),
-                      from_iso(created)))  # fmt: skip
-    for key, name, slug, created in store.tags():
-        feeds.append((FeedInfo(f"tags/{slug}.atom", "tag", key, f"{title}: {name}"),
-                      from_iso(created)))  # fmt: skip
+    for g in store.feeds.lang_groups():
+        name = LANG_NAMES.get(g.code, g.code)
+        info = FeedInfo(f"lang/{g.code}.atom", "lang", g.code, f"{title}: {name}", g.code)
+        feeds.append((info, from_iso(g.created)))
+    for t in store.feeds.tags():
+        info = FeedInfo(f"tags/{t.slug}.atom", "tag", t.key, f"{title}: {t.name}")
+        feeds.append((info, from_iso(t.created)))
     return feeds
 
 
-def _signature(settings: str, info: FeedInfo, rows: list[tuple]) -> str:
+def _signature(settings: str, info: FeedInfo, rows: list[Signed]) -> str:
     h = hashlib.sha256(f"{settings}\n{info.path}\n{info.title}".encode())
     for r in rows:
         h.update("\n{}:{}:{}:{}".format(*r).encode())
     return h.hexdigest()
 
 
-# A feed to write: that, and its window's signature rows (id, row hash, published, updated),
-# newest first.
-Job = tuple[FeedInfo, dt.datetime, list[tuple]]
+# A feed to write: that, and its window (newest first).
+Job = tuple[FeedInfo, dt.datetime, list[Signed]]
 
 
 @dataclass(frozen=True)
@@ -89,11 +88,11 @@ class _EntryCache:
 
     def __init__(self, store: Store, config: Config, jobs: list[Job]) -> None:
         self.store = store
-        self.names = {key: name for key, name, _slug, _created in store.tags()}
+        self.names = {t.key: t.name for t in store.feeds.tags()}
         self.settings = {
             "base_url": config.base_url, "author": config.author, "site_id": config.site_id
         }  # fmt: skip
-        self.refs = Counter(r[0] for _info, _empty, rows in jobs for r in rows)
+        self.refs = Counter(r.id for _info, _empty, rows in jobs for r in rows)
         self.xml: dict[tuple[str, bool], bytes] = {}
         self.langs: dict[str, str] = {}  # id -> the entry's language, for entries seen
 
@@ -102,7 +101,7 @@ class _EntryCache:
 
         # entries never seen, and seen ones wanted with the other xml:lang: one query for all
         need = [i for i in ids if self._key(i, info) not in self.xml]
-        fresh = self.store.entries(need) if need else {}
+        fresh = self.store.feeds.entries(need) if need else {}
         parts = []
         for i in ids:
             if i in fresh:
@@ -136,7 +135,7 @@ def _look(shared: _Shared, feeds: list[Look]) -> tuple[dict[str, str], list[str]
         jobs: list[Job] = []
         sigs: dict[str, str] = {}
         for info, empty_updated in feeds:
-            rows = store.signature_rows(info.kind, info.key, shared.now, shared.config.max_entries)
+            rows = store.feeds.window(info.scope, shared.now, shared.config.max_entries)
             sig = _signature(shared.signed, info, rows)
             if shared.old.get(info.path) != sig or not (shared.config.output / info.path).exists():
                 jobs.append((info, empty_updated, rows))
@@ -153,7 +152,7 @@ def _render(store: Store, config: Config, jobs: list[Job]) -> list[str]:
     cache = _EntryCache(store, config, jobs)
     written = []
     for info, empty_updated, rows in jobs:
-        updated = max((from_iso(r[3]) for r in rows), default=empty_updated)
+        updated = max((from_iso(r.updated) for r in rows), default=empty_updated)
         head = atom.head_xml(
             info,
             base_url=config.base_url,
@@ -161,7 +160,7 @@ def _render(store: Store, config: Config, jobs: list[Job]) -> list[str]:
             author=config.author,
             updated=updated,
         )
-        data = atom.assemble(head, cache.feed(info, [r[0] for r in rows]))
+        data = atom.assemble(head, cache.feed(info, [r.id for r in rows]))
         if atomic.write(config.output / info.path, data):
             written.append(info.path)
     return written
@@ -205,28 +204,28 @@ def publish(store: Store, config: Config, now: dt.datetime) -> Published:
     settings = "\n".join(
         [__version__, config.title, config.author, config.base_url, config.site_id, str(limit)]
     )
-    last = store.publish_state()
+    last = store.feeds.publish_state()
     then = last.get("now")  # the clock of the last publish
-    dirty_upto, dirty = store.dirty()
+    dirty_upto, dirty = store.feeds.dirty()
     everything = then is None or last.get("settings") != settings or now_s < then
     if not everything and then < now_s:
-        dirty |= store.came_due(then, now_s)
+        dirty |= store.feeds.came_due(then, now_s)
     feeds = plan(store, config.title)
     result = Published(feeds=len(feeds))
     look = [(info, empty) for info, empty in feeds
             if everything or info.scope in dirty or not (out / info.path).exists()]  # fmt: skip
     new_sigs: dict[str, str] = {}
     if look:
-        shared = _Shared(store.path, config, settings, now_s, store.feed_signatures())
+        shared = _Shared(store.path, config, settings, now_s, store.feeds.feed_signatures())
         new_sigs, result.written = _look_all(shared, look)
     pages_missing = not all((out / n).exists() for n in PAGES)
     if everything or dirty or pages_missing:
-        counts = store.counts(now_s)
+        counts = store.feeds.counts(now_s)
         listed = [pages.Listed(info, min(counts.get(info.scope, 0), limit),
                                counts.get(info.scope, 0)) for info, _ in feeds]  # fmt: skip
         for name, render in PAGES.items():
             if atomic.write(out / name, render(config.title, config.base_url, listed)):
                 result.written.append(name)
     if everything or dirty or new_sigs:
-        store.published(new_sigs, dirty_upto, settings, now_s)  # once every file is in place
+        store.feeds.published(new_sigs, dirty_upto, settings, now_s)  # once every file is in place
     return result

@@ -23,14 +23,10 @@ import time
 from typing import Any
 from urllib.parse import urljoin
 
+from ..errors import FeedParseError
 from ..models import RawEntry, RawFeed
-from ..normalize.dates import DateError, parse
 
 UTC = dt.UTC
-
-
-class FeedParseError(ValueError):
-    """The bytes are no feed feedd can read."""
 
 
 _DEFUSED = False
@@ -135,13 +131,9 @@ def _absolute(link: Any, base: str) -> str | None:
     return urljoin(base, link.strip()) if isinstance(link, str) and link.strip() else None
 
 
-def _json_date(value: Any) -> dt.datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return parse(value, UTC)
-    except DateError:
-        return None
+def _json_date(value: Any) -> str | None:
+    """A JSON Feed date as written: normalize.remote reads it (RFC 3339 by the spec)."""
+    return value if isinstance(value, str) and value.strip() else None
 
 
 def _json_feed(body: bytes, url: str) -> RawFeed:

@@ -34,6 +34,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from .. import PROJECT_URL, __version__
+from ..errors import FeeddError
 from .schedule import parse_max_age, parse_retry_after
 
 USER_AGENT = f"feedd/{__version__} (+{PROJECT_URL})"
@@ -73,7 +74,7 @@ class Fetched:
     outcome: str = ""  # metrics label: 200, 304, 4xx, 5xx, timeout, too_large, error
 
 
-class _Refused(Exception):
+class _Refused(FeeddError):
     pass
 
 
@@ -176,7 +177,7 @@ class _GuardedBackend:
         raise self._error("unix sockets are not used")
 
 
-class _BadBody(Exception):
+class _BadBody(FeeddError):
     pass
 
 
@@ -299,7 +300,7 @@ class _Decoding:
         return pieces
 
 
-class _TooLarge(Exception):
+class _TooLarge(FeeddError):
     pass
 
 

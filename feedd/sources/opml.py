@@ -6,11 +6,8 @@ import html
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from ..normalize.text import xml_safe
-
-
-class OpmlError(ValueError):
-    pass
+from ..chars import xml_safe
+from ..errors import OpmlError
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,54 @@
+"""The SQLite store: one database file, and a small facade over the modules that use it.
+
+    Store
+    ├── .items    ingest.Items      what a run read goes in (``decide`` says how), what
+    │                               vanished goes out, retention, the failures cache
+    ├── .feeds    queries.Feeds     what publish reads (facets, windows, entries, counts) and
+    │                               what it records (signatures, its clock)
+    └── .sources  sources.Sources   the remote sources and their HTTP state
+
+One database file in WAL mode, so readers (``feedd stats``, the HTTP server) never block the
+writer. Nothing outside this package touches a connection or writes SQL; rows leave it as
+named types.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .db import connect
+from .ingest import Changes, Facet, Items
+from .queries import Breakdown, Feeds, LangGroup, Signed, Tag
+from .schema import describe, migrate
+from .sources import Source, Sources
+
+__all__ = [
+    "Breakdown", "Changes", "Facet", "LangGroup", "Signed", "Source", "Store", "Tag", "describe",
+]  # fmt: skip
+
+
+class Store:
+    """One connection to the database, migrated on open (unless read-only). Not
+    thread-safe: one per run or per thread."""
+
+    def __init__(self, path: Path, readonly: bool = False) -> None:
+        self.path = path
+        self._conn = connect(path, readonly)
+        if not readonly:
+            try:
+                migrate(self._conn, str(path))
+            except BaseException:
+                self._conn.close()
+                raise
+        self.items = Items(self._conn)
+        self.feeds = Feeds(self._conn)
+        self.sources = Sources(self._conn)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,4 +1,4 @@
-"""One pass over the seeds: scan, read what changed, store, publish. The drivers' only entry.
+"""The seeds half of a run: scan the folder, read what changed, store it.
 
 Reading and normalizing run in worker processes when many files changed (a cold start):
 they are pure and CPU-bound, and the store only ever sees their results in key order, so a
@@ -9,25 +9,22 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
-import os
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from . import __version__, parallel
-from .config import Config
-from .errors import BusyError, InputError, WorkerError
-from .models import Item, SeedFile
-from .publish.site import Published, publish
-from .remote import RemoteReport, refresh
-from .sources.files import read_bytes, scan
-from .store.items import Changes, Store
+from .. import __version__, parallel
+from ..config import Config
+from ..errors import InputError, WorkerError
+from ..models import Item, SeedFile
+from ..publish.site import Published
+from ..sources.files import read_bytes, scan
+from ..store import Changes, Store
+from .remote import RemoteReport
 
-PARALLEL_FROM = 200  # changed files; below this a worker pool costs more than it saves
+READ_IN_WORKERS_FROM = 200  # changed files; below this a worker pool costs more than it saves
 Progress = Callable[[int, int], None]
 
 
@@ -67,7 +64,7 @@ class Reading:
 
 
 def _read(args: tuple[SeedFile, Reading]) -> Item | InputError:
-    from .normalize.article import normalize  # YAML, Markdown, HTML: only when files changed
+    from ..normalize.article import normalize  # YAML, Markdown, HTML: only when files changed
 
     f, how = args
     try:
@@ -92,8 +89,8 @@ def reading(
     caller may do other work (set up a new database) before it asks for the first result.
     """
     n = parallel.workers()
-    if len(files) >= PARALLEL_FROM and n > 1:
-        from .normalize import article, lang  # noqa: F401 - loaded here, inherited by workers
+    if len(files) >= READ_IN_WORKERS_FROM and n > 1:
+        from ..normalize import article, lang  # noqa: F401 - loaded here, inherited by workers
 
         lang.script_patterns()
         with parallel.pool(n, "reading seed files") as pool:
@@ -138,31 +135,6 @@ def _chunk(files: int, workers: int) -> int:
     return max(16, min(256, files // (workers * 8)))
 
 
-@contextlib.contextmanager
-def run_lock(database: Path, wait: float) -> Iterator[None]:
-    """Hold ``<database>.lock`` for a run: two runs on one database take turns.
-
-    SQLite alone would keep the data consistent; the lock keeps two runs from reading the same
-    changed files and publishing the same feeds twice. The second waits up to ``wait`` seconds.
-    """
-    database.parent.mkdir(parents=True, exist_ok=True)
-    path = database.with_name(database.name + ".lock")
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise BusyError(str(path), wait) from None
-                time.sleep(0.1)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
-
-
 def ingest_seeds(
     store: Store, config: Config, now: dt.datetime, report: Report,
     progress: Progress | None = None, first: First | None = None,
@@ -177,9 +149,9 @@ def ingest_seeds(
     ``first``: for a new database, every file of the folder, sorted by key, the folders that
     could not be read, and the files' results already on their way (see ``run_once``).
     """
-    known = store.file_stats()
+    known = store.items.file_stats()
     how = Reading.of(config, now)
-    failed = store.failures(how.reader)
+    failed = store.items.failures(how.reader)
     folders: set[str] = set()
     if first is None:
         unreadable: list[InputError] = []
@@ -234,93 +206,21 @@ def ingest_seeds(
             report.warnings.extend(f"{f.key}: {w}" for w in res.warnings)
             yield f.key, f.size, f.mtime_ns, res
 
-    report.changes = store.ingest(good(), deleted, now)
+    report.changes = store.items.ingest(good(), deleted, now)
     if new_failures or cleared:
-        store.keep_failures(how.reader, new_failures, cleared)
+        store.items.keep_failures(how.reader, new_failures, cleared)
 
 
-def _prefix(folder: Path, root: Path) -> str:
-    """The key prefix of the files below ``folder``: ``"a/b/"``, or ``""`` for the root."""
-    rel = folder.relative_to(root).as_posix()
-    return "" if rel == "." else rel + "/"
-
-
-def _missing_folder(key: str, folders: set[str]) -> str | None:
-    """The outermost folder of ``key`` that the scan did not find, or None."""
-    parts = key.split("/")[:-1]
-    for i in range(len(parts)):
-        prefix = "/".join(parts[: i + 1]) + "/"
-        if prefix not in folders:
-            return prefix.rstrip("/")
-    return None
-
-
-def run_once(
-    config: Config,
-    *,
-    now: dt.datetime | None = None,
-    progress: Progress | None = None,
-    wait: float = 60.0,
-    fetch_all: bool = False,
-) -> Report:
-    """Scan the seeds, fetch the sources that are due (all with ``fetch_all``), publish.
-
-    Expected input errors (a broken file, a failing source) are in the report, not raised.
-    """
-    started = time.perf_counter()
-    now = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
-    report = Report()
-    with run_lock(config.database, wait), contextlib.ExitStack() as first_reads:
-        first = None
-        if not config.database.exists():
-            # A first run reads every file: the workers start on them while the new database
-            # is set up (creating its schema takes a tenth of a second).
-            unreadable: list[InputError] = []
-            files = sorted(scan(config.seeds, unreadable), key=lambda f: f.key)
-            how = Reading.of(config, now)
-            first = files, unreadable, first_reads.enter_context(reading(files, how, progress))
-        store = Store(config.database)
-        try:
-            ingest_seeds(store, config, now, report, progress, first)
-            first_reads.close()
-            report.remote = refresh(store, config, now, fetch_all=fetch_all)
-            report.notices = store.notices(config.site_id)
-            report.published = publish(store, config, now)
-            report.entries = store.totals()[1]
-        finally:
-            store.close()
-    report.seconds = time.perf_counter() - started
-    return report
-
-
-@dataclass
-class Removed:
-    url: str
-    changes: Changes
-
-
-def remove_source(config: Config, ident: str, wait: float = 60.0) -> Removed:
-    """Remove an imported source (by id or URL) with its entries, and publish without them.
-    LookupError says why nothing was removed (unknown, or a source of the config)."""
-    from .store import sources as srcstore
-
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    with run_lock(config.database, wait):
-        store = Store(config.database)
-        try:
-            src = srcstore.find(store, ident)
-            if src is None:
-                raise LookupError(f"no source {ident!r}: 'feedd sources list' shows them")
-            if src.origin == "config" and src.config_url in {s.url for s in config.sources}:
-                raise LookupError(
-                    f"{src.url} is a [[sources]] table of {config.source}: delete it there"
-                )
-            changes = store.forget_source(src.id)
-            srcstore.delete(store, src.id)
-            publish(store, config, now)
-        finally:
-            store.close()
-    return Removed(src.url, changes)
+def first_read(
+    config: Config, now: dt.datetime, progress: Progress | None, stack: contextlib.ExitStack
+) -> First | None:
+    """For a new database, every seed file and its results on their way, for ``ingest_seeds``
+    (the workers start on them while the database is set up); None for an existing one."""
+    if config.database.exists():
+        return None
+    unreadable: list[InputError] = []
+    files = sorted(scan(config.seeds, unreadable), key=lambda f: f.key)
+    return files, unreadable, stack.enter_context(reading(files, Reading.of(config, now), progress))
 
 
 def check(
@@ -337,3 +237,19 @@ def check(
         else:
             warnings.extend(f"{f.key}: {w}" for w in res.warnings)
     return len(files), errors, warnings
+
+
+def _prefix(folder: Path, root: Path) -> str:
+    """The key prefix of the files below ``folder``: ``"a/b/"``, or ``""`` for the root."""
+    rel = folder.relative_to(root).as_posix()
+    return "" if rel == "." else rel + "/"
+
+
+def _missing_folder(key: str, folders: set[str]) -> str | None:
+    """The outermost folder of ``key`` that the scan did not find, or None."""
+    parts = key.split("/")[:-1]
+    for i in range(len(parts)):
+        prefix = "/".join(parts[: i + 1]) + "/"
+        if prefix not in folders:
+            return prefix.rstrip("/")
+    return None

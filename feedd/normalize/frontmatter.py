@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
 
+from ..errors import FrontMatterError
 from . import simpleyaml
 
 try:
@@ -152,10 +153,6 @@ class _JSON(JSONHandler):
 
 _HANDLERS: dict[str, BaseHandler] = {"---": _YAML(), "+++": _TOML(), "{": _JSON()}
 _ERRORS = (yaml.YAMLError, tomllib.TOMLDecodeError, json.JSONDecodeError, ValueError)
-
-
-class FrontMatterError(ValueError):
-    """The text opens with a front matter delimiter but what follows does not parse."""
 
 
 def _json_one_line(text: str) -> tuple[dict[str, Any] | None, str]:

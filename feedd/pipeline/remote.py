@@ -9,24 +9,25 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from . import parallel
-from .config import MAX_ENTRY_BYTES, Config, SourceConfig
-from .models import Item, RawFeed
-from .sources.schedule import next_check
-from .store import sources as srcstore
-from .store.items import Changes, Store
-from .store.sources import Source
+from .. import parallel
+from ..config import MAX_ENTRY_BYTES, Config, SourceConfig
+from ..errors import FeeddError, FeedParseError, SourceError
+from ..models import Item, RawFeed
+from ..sources.schedule import next_check
+from ..store import Changes, Source, Store
+from ..store.sources import is_due, moved, when
 
 if TYPE_CHECKING:  # httpx and asyncio load only when a source is fetched
     import httpx
 
-    from .sources import http
+    from ..sources import http
 
 MAX_STORED_ERROR = 500
 PARALLEL_FETCH_FROM = 200  # due sources; fewer are fetched by this process alone
@@ -40,7 +41,7 @@ class Outcome:
     url: str
     label: str
     outcome: str  # 200, 304, 4xx, 5xx, timeout, too_large, error, parse_error, gone
-    error: str | None = None
+    error: SourceError | None = None
     warnings: list[str] = field(default_factory=list)
     new: int = 0
     updated: int = 0
@@ -71,7 +72,7 @@ def settings_of(src: Source, configured: dict[str, SourceConfig], config: Config
 
 
 def limits_for(config: Config) -> http.Limits:
-    from .sources import http
+    from ..sources import http
 
     return http.Limits(
         connect_timeout=min(10.0, config.fetch_timeout),
@@ -102,7 +103,7 @@ async def fetch_many(
     import asyncio
     import concurrent.futures
 
-    from .sources import http
+    from ..sources import http
 
     limits = limits_for(config)
     concurrency = concurrency or config.fetch_concurrency
@@ -149,22 +150,69 @@ async def fetch_many(
         return []
 
 
+class HostSlots:
+    """Fetches at once, in all and to each host, for fetches that run in threads of their
+    own (the daemon's jobs): the same limits ``fetch_many`` keeps within one round."""
+
+    def __init__(self, config: Config) -> None:
+        import threading
+
+        self._new = functools.partial(threading.BoundedSemaphore, config.fetch_per_host)
+        self._overall = threading.BoundedSemaphore(config.fetch_concurrency)
+        self._hosts: dict[str, threading.BoundedSemaphore] = {}
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def hold(self, url: str) -> Iterator[None]:
+        with self._lock:
+            host = self._hosts.setdefault(host_of(url), self._new())
+        with host, self._overall:  # the host's turn first: no global slot held meanwhile
+            yield
+
+
+def fetch_one(src: Source, config: Config, now: dt.datetime) -> http.Fetched:
+    """Fetch one source now, whatever happens (``http.fetch`` is the fetch stage's own
+    boundary); the caller keeps the limits (``HostSlots``)."""
+    import asyncio
+
+    from ..sources import http
+
+    limits = limits_for(config)
+
+    async def one() -> http.Fetched:
+        client = http.client(limits, max_connections=1, tls=http.tls_context())
+        async with client:
+            return await http.fetch(client, src.url, src.etag, src.last_modified, limits, now)
+
+    return asyncio.run(one())
+
+
+def sync(store: Store, config: Config) -> list[Source]:
+    """Make the sources match the config (a removed one goes, with its entries); every
+    source there is now, configured or imported."""
+    _, removed = store.sources.sync([(s.url, s.name) for s in config.sources])
+    for sid in removed:
+        store.items.forget_source(sid)
+        store.sources.delete(sid)
+    return store.sources.all()
+
+
 def refresh(
     store: Store, config: Config, now: dt.datetime, fetch_all: bool = False
 ) -> RemoteReport:
     """Bring the sources in line with the config, fetch those due, and store the results."""
     report = RemoteReport()
     configured = settings_for(config)
-    _, removed = srcstore.sync(store, [(url, s.name) for url, s in configured.items()])
+    _, removed = store.sources.sync([(url, s.name) for url, s in configured.items()])
     for sid in removed:
-        report.changes.add(store.forget_source(sid))
-        srcstore.delete(store, sid)
+        report.changes.add(store.items.forget_source(sid))
+        store.sources.delete(sid)
     due = []
-    for src in srcstore.all_sources(store):
+    for src in store.sources.all():
         s = settings_of(src, configured, config)
         if not s.enabled:
             continue
-        if fetch_all or srcstore.is_due(src, now):  # --fetch-all retries disabled ones too
+        if fetch_all or is_due(src, now):  # --fetch-all retries disabled ones too
             due.append(src)
     if not due:
         return report
@@ -259,16 +307,16 @@ def apply(
     out = Outcome(src.url, src.label, res.outcome, bytes=res.size, seconds=res.seconds)
     if res.kind == "not_modified":
         out.saved = src.last_size or 0
-    state: dict[str, object] = {"last_fetch": srcstore.when(now)}
+    state: dict[str, object] = {"last_fetch": when(now)}
     if res.kind in ("body", "not_modified"):
         state.update(_moved(src, res))
     if res.kind == "body":
         try:
-            feed = _stage("parse", _parse, res, src)
-            items = _stage("normalize", _normalize, feed, settings, now, max_entry_bytes, out)
-            ch = _stage("store", _store, store, src.id, items, settings, now)
-        except _StageFailed as e:
-            res.kind, res.reason, out.outcome = "failed", e.reason, e.outcome
+            feed = _stage("parse", src, _parse, res, src)
+            items = _stage("normalize", src, _normalize, feed, settings, now, max_entry_bytes, out)
+            ch = _stage("store", src, _store, store, src.id, items, settings, now)
+        except SourceError as e:
+            res.kind, res.reason, out.outcome, out.error = "failed", e.reason, e.outcome, e
         else:
             out.new, out.updated = ch.new, ch.updated
             changes.add(ch)
@@ -278,26 +326,19 @@ def apply(
     errors = 0 if res.kind in ("body", "not_modified") else src.errors + 1
     state.update(last_status=str(res.status or res.outcome), errors=errors)
     if res.kind == "gone":
-        state.update(disabled=f"{res.reason} ({srcstore.when(now)})", last_error=res.reason)
+        state.update(disabled=f"{res.reason} ({when(now)})", last_error=res.reason)
         out.outcome = "gone"
-        out.error = f"{res.reason}; source disabled"
+        out.error = SourceError(src.url, "fetch", f"{res.reason}; source disabled", "gone")
     elif res.kind in ("failed", "retry"):
         state["last_error"] = res.reason[:MAX_STORED_ERROR]
-        out.error = res.reason
+        out.error = out.error or SourceError(src.url, "fetch", res.reason, res.outcome)
     elif out.error:  # some entries could not be read; the others are stored
-        state.update(last_error=out.error[:MAX_STORED_ERROR], disabled=None)
+        state.update(last_error=out.error.reason[:MAX_STORED_ERROR], disabled=None)
     else:
         state.update(last_error=None, disabled=None)
-    state["next_check"] = srcstore.when(
-        next_check(now, interval, errors, res.retry_after, res.max_age)
-    )
-    srcstore.record(store, src.id, **state)
+    state["next_check"] = when(next_check(now, interval, errors, res.retry_after, res.max_age))
+    store.sources.record(src.id, **state)
     return out
-
-
-class _StageFailed(Exception):
-    def __init__(self, reason: str, outcome: str) -> None:
-        self.reason, self.outcome = reason, outcome
 
 
 _STAGES = {
@@ -307,21 +348,20 @@ _STAGES = {
 }
 
 
-def _stage(name: str, fn, *args):  # noqa: ANN001, ANN202 - a thin wrapper
-    """Run one stage of a source's ingest; any exception becomes the source's error."""
-    from .sources.feeds import FeedParseError
-
+def _stage(name: str, src: Source, fn, *args):  # noqa: ANN001, ANN202 - a thin wrapper
+    """Run one stage of a source's ingest; any exception becomes the source's SourceError."""
+    what, outcome = _STAGES[name]
     try:
         return fn(*args)
-    except FeedParseError as e:
-        raise _StageFailed(f"{_STAGES[name][0]}: {e}", _STAGES[name][1]) from None
+    except FeeddError as e:
+        raise SourceError(src.url, name, f"{what}: {e}", outcome) from None
     except Exception as e:  # noqa: BLE001 - the source's boundary: see apply
-        reason = f"{_STAGES[name][0]}: unexpected {type(e).__name__}: {e}"
-        raise _StageFailed(reason[:MAX_STORED_ERROR], _STAGES[name][1]) from None
+        reason = f"{what}: unexpected {type(e).__name__}: {e}"
+        raise SourceError(src.url, name, reason[:MAX_STORED_ERROR], outcome) from None
 
 
 def _parse(res: http.Fetched, src: Source) -> RawFeed:
-    from .sources.feeds import parse_feed  # only with a body to read
+    from ..sources.feeds import parse_feed  # only with a body to read
 
     return parse_feed(res.body, res.headers, res.final_url or src.url)
 
@@ -331,8 +371,7 @@ def _normalize(
 ) -> dict[str, Item]:
     """The feed's entries as items by key. An entry that cannot be read is left out and
     counted in the source's error; the others go on."""
-    from .normalize.remote import SourceSettings, normalize_entry  # HTML tools: loaded late
-    from .sources.feeds import FeedParseError
+    from ..normalize.remote import SourceSettings, normalize_entry  # HTML tools: loaded late
 
     extra = SourceSettings(tags=settings.tags, lang=settings.lang or None)
     items: dict[str, Item] = {}
@@ -349,7 +388,8 @@ def _normalize(
     if failed and not items and feed.entries:
         raise FeedParseError(f"no entry could be read ({failed[0]})")
     if failed:
-        out.error = f"{len(failed)} of {len(feed.entries)} entries could not be read: {failed[0]}"
+        reason = f"{len(failed)} of {len(feed.entries)} entries could not be read: {failed[0]}"
+        out.error = SourceError(out.url, "normalize", reason, out.outcome, partial=True)
     return items
 
 
@@ -359,15 +399,15 @@ def _store(
 ) -> Changes:  # fmt: skip
     stamp = int(now.timestamp() * 1e9)
     rows = [(k, 0, stamp, items[k]) for k in sorted(items)]
-    ch = store.ingest(rows, [], now, source_id=source_id)
-    ch.add(store.retire(source_id, settings.keep_entries, settings.keep_days, now))
+    ch = store.items.ingest(rows, [], now, source_id=source_id)
+    ch.add(store.items.retire(source_id, settings.keep_entries, settings.keep_days, now))
     return ch
 
 
 def _moved(src: Source, res: http.Fetched) -> dict[str, object]:
     if not res.moved_to or res.moved_to == src.url:
         return {"moved_to": None, "moved_seen": 0}
-    moved_to, seen, move_now = srcstore.moved(src, res.moved_to)
+    moved_to, seen, move_now = moved(src, res.moved_to)
     if move_now:
         return {"url": res.moved_to, "moved_to": None, "moved_seen": 0}
     return {"moved_to": moved_to, "moved_seen": seen}

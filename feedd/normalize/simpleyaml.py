@@ -15,6 +15,8 @@ import json
 import re
 from typing import Any
 
+from ..errors import FeeddError
+
 _KEY = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]+(.*))?$")
 _ITEM = re.compile(r"[ \t]*-(?:[ \t]+(.*))?$")
 # YAML 1.1 booleans and nulls (what PyYAML's SafeLoader resolves plain scalars to)
@@ -32,7 +34,7 @@ _TIMESTAMP = re.compile(
 _PLAIN_BAD_START = tuple("[]{}&*!|>'\"%@`#,?:-")
 
 
-class _Unsupported(Exception):
+class _Unsupported(FeeddError):
     pass
 
 

@@ -8,8 +8,8 @@ import pytest
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
-from feedd.sources import simpleyaml
-from feedd.sources.frontmatter import _wanted_blocks
+from feedd.normalize import simpleyaml
+from feedd.normalize.frontmatter import _wanted_blocks
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -67,7 +67,7 @@ def test_same_as_pyyaml_or_none(name: str) -> None:
 def test_an_impossible_date_is_text_to_the_front_matter_loader() -> None:
     """What the caller then does with the cases the fast reader leaves: PyYAML would raise
     for an impossible date; feedd's loader reads it as text, which costs only the date."""
-    from feedd.sources.frontmatter import split
+    from feedd.normalize.frontmatter import split
 
     assert split("---\ndate: 2025-02-30\n---\nx")[0] == {"date": "2025-02-30"}
     with pytest.raises(ValueError):

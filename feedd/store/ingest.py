@@ -1,8 +1,10 @@
-"""The SQLite store of seed files and entries: open, apply what was read, answer feed queries.
+"""Ingest: apply what a run read to the store, and take out what vanished, in one transaction.
 
-One database file in WAL mode, so readers (``feedd stats``, the HTTP server later) never block
-the writer. Everything one run changes is applied in one transaction: a crash leaves the
-previous state, never half of a run.
+Each item read is decided on (``decide``, pure) and the decision carried out here: a new
+entry, an edit, a copy folded into the entry it duplicates, a draft. Each write also records,
+in its own commit, which facets of the entries it touched (see ``facets_of``): the publisher
+looks at the feeds of those, not at all of them. A crash leaves the previous state, never
+half of a run.
 """
 
 from __future__ import annotations
@@ -15,22 +17,18 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import NamedTuple
 
-from ..errors import DatabaseError
-from ..models import Entry, Item
+from ..models import Item
 from ..normalize import tags as tagmod
 from ..normalize.dates import from_iso, iso
+from .db import columns
 from .decide import Intent, Stored, decide, natural_id
-from .schema import migrate, migrate_check
 
 BULK_CACHE_KIB = 32 * 1024  # SQLite's page cache during a first load (default: 2 MiB)
 _json = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps makes an encoder per call
-_ENTRY_COLS = (
-    "id, content_hash, title, summary, CAST(html AS BLOB), lang, lang_group, tags, link, "
-    "author, published, updated"
-)
+Facet = tuple[str, str]  # ("all", ""), ("lang", group) or ("tag", key): see facets_of
+_STORED = columns(Stored, {"refs": "(SELECT count(*) FROM items i WHERE i.entry_id = e.id)"})
 
 
 @dataclass
@@ -53,56 +51,17 @@ class Changes:
             setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
 
-def _open(path: Path, readonly: bool) -> sqlite3.Connection:
-    """A connection, in WAL mode for writing. A file that is no SQLite database, or one a
-    newer feedd wrote, is refused as a DatabaseError naming it, before anything is written
-    to it (not even the journal mode)."""
-    if readonly:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
-    else:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # one thread at a time, but not always the same: a fetch round stores each source
-        # from a thread of its own while the downloads go on (see remote.fetch_many)
-        conn = sqlite3.connect(path, timeout=30, check_same_thread=False)
-    try:
-        conn.execute("PRAGMA busy_timeout=30000")
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        migrate_check(version, str(path))
-        if not readonly:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-    except sqlite3.DatabaseError as e:
-        conn.close()
-        if "not a database" in str(e) or "file is encrypted" in str(e):
-            raise DatabaseError(str(path), "not a SQLite database (is `database` pointing at "
-                                "the right file?)") from None  # fmt: skip
-        raise
-    except DatabaseError:
-        conn.close()
-        raise
-    return conn
+class Items:
+    """The write path of one connection: what a run read goes in, what vanished goes out.
+    Not thread-safe; one per run or per thread."""
 
-
-class Store:
-    """The entries database. Not thread-safe; one per run or per thread."""
-
-    def __init__(self, path: Path, readonly: bool = False) -> None:
-        self.path = path
-        self.conn = _open(path, readonly)
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
         # Per ingest (see there): a first load, and the content hashes and ids it wrote
         self._new_source = self._first_load = False
         self._hashes: set[str] = set()
         self._ids: set[str] = set()
-        self._dirty: set[tuple[str, str]] = set()  # feeds the open write touched: see _writing
-        if not readonly:
-            try:
-                migrate(self.conn, str(path))
-            except BaseException:
-                self.conn.close()
-                raise
-
-    def close(self) -> None:
-        self.conn.close()
+        self._dirty: set[Facet] = set()  # facets the open write touched: see _writing
 
     # --- seed files -------------------------------------------------------------------------
 
@@ -178,8 +137,8 @@ class Store:
                 )
 
     def _touch(self, lang_group: str, tag_keys: Iterable[str]) -> None:
-        """The feeds an entry is in (or was in, before an edit or a delete) may change."""
-        self._dirty |= _feeds_of(lang_group, tag_keys)
+        """The facets of an entry (as it is, or was before an edit or a delete) changed."""
+        self._dirty |= facets_of(lang_group, tag_keys)
 
     def _touch_stored(self, eid: str) -> None:
         row = self.conn.execute("SELECT lang_group, tags FROM entries WHERE id = ?", (eid,))
@@ -222,16 +181,12 @@ class Store:
         return not self._first_load or value in written
 
     def _stored(self, where: str, arg: str) -> Stored | None:
-        r = self.conn.execute(
-            "SELECT id, content_hash, source_key, row_hash, published, updated, "
-            "(SELECT count(*) FROM items i WHERE i.entry_id = e.id), source_id, tags "
-            f"FROM entries e WHERE {where}",
-            (arg,),
-        ).fetchone()
+        r = self.conn.execute(f"SELECT {_STORED} FROM entries e WHERE {where}", (arg,)).fetchone()
         if r is None:
             return None
-        return Stored(r[0], r[1], r[2], r[3], from_iso(r[4]), from_iso(r[5]), r[6], r[7],
-                      tuple(json.loads(r[8])))  # fmt: skip
+        s = Stored(*r)
+        return dataclasses.replace(s, published=from_iso(s.published), updated=from_iso(s.updated),
+                                   tags=tuple(json.loads(s.tags)))  # fmt: skip
 
     def _apply(
         self,
@@ -466,98 +421,6 @@ class Store:
                     self._release(row[0], ch)
         return ch
 
-    # --- feed queries -----------------------------------------------------------------------
-
-    def tags(self) -> list[tuple[str, str, str, str]]:
-        """``(key, name, slug, created)`` of every tag ever published, by slug."""
-        return list(self.conn.execute("SELECT key, name, slug, created FROM tags ORDER BY slug"))
-
-    def lang_groups(self) -> list[tuple[str, str]]:
-        """``(code, created)`` of every language group ever published."""
-        return list(self.conn.execute("SELECT code, created FROM langs ORDER BY code"))
-
-    def signature_rows(self, kind: str, key: str | None, now: str, limit: int) -> list[tuple]:
-        # tags beside the row hash: a copy joining with new tags changes the entry's tags only
-        return self._window(kind, key, now, limit, "id, row_hash || tags, published, updated")
-
-    def entries(self, ids: list[str]) -> dict[str, Entry]:
-        """The entries with these ids, by id."""
-        found: dict[str, Entry] = {}
-        for i in range(0, len(ids), 500):  # SQLite caps the number of parameters
-            part = ids[i : i + 500]
-            marks = ",".join("?" * len(part))
-            for r in self.conn.execute(
-                f"SELECT {_ENTRY_COLS} FROM entries WHERE id IN ({marks})", part
-            ):
-                found[r[0]] = _entry(r)
-        return found
-
-    def _window(self, kind: str, key: str | None, now: str, limit: int, cols: str) -> list[tuple]:
-        table, where, args = _scope(kind, key, now)
-        order = "ORDER BY published DESC, id ASC LIMIT ?"
-        if table == "entries":
-            sql = f"SELECT {cols} FROM entries WHERE {where} {order}"
-        else:  # the tag's newest ids first, from the index on (tag_key, published, entry_id)
-            sql = (
-                f"SELECT {cols} FROM entries WHERE id IN (SELECT entry_id FROM entry_tags "
-                f"WHERE {where} ORDER BY published DESC, entry_id ASC LIMIT ?) {order}"
-            )
-            args = (*args, limit)
-        return self.conn.execute(sql, (*args, limit)).fetchall()
-
-    def counts(self, now: str) -> dict[tuple[str, str], int]:
-        """Entries published by ``now`` per feed, as ``{(kind, key): n}`` (``("all", "")``);
-        a feed with none is missing."""
-        c = self.conn
-        found = {("all", ""): self.count_published(now)}
-        for kind, sql in (
-            ("lang", "SELECT lang_group, count(*) FROM entries WHERE published <= ? "
-                     "GROUP BY lang_group"),
-            ("tag", "SELECT tag_key, count(*) FROM entry_tags WHERE published <= ? "
-                    "GROUP BY tag_key"),
-        ):  # fmt: skip
-            found.update(((kind, k), n) for k, n in c.execute(sql, (now,)))
-        return found
-
-    def count_published(self, now: str) -> int:
-        """Entries published by ``now``: none held back for its date."""
-        sql = "SELECT count(*) FROM entries WHERE published <= ?"
-        return self.conn.execute(sql, (now,)).fetchone()[0]
-
-    def feed_signatures(self) -> dict[str, str]:
-        return dict(self.conn.execute("SELECT path, signature FROM feeds"))
-
-    def dirty(self) -> tuple[int, set[tuple[str, str]]]:
-        """The feeds changes touched since the last publish: ``(last row id, {(kind, key)})``."""
-        rows = self.conn.execute("SELECT id, kind, key FROM dirty").fetchall()
-        return max((r[0] for r in rows), default=0), {(r[1], r[2]) for r in rows}
-
-    def came_due(self, after: str, now: str) -> set[tuple[str, str]]:
-        """The feeds of entries dated after ``after`` and by ``now``: dated ahead when written,
-        they join their feeds only now."""
-        found: set[tuple[str, str]] = set()
-        for lang_group, tags in self.conn.execute(
-            "SELECT lang_group, tags FROM entries WHERE published > ? AND published <= ?",
-            (after, now),
-        ):
-            found |= _feeds_of(lang_group, json.loads(tags))
-        return found
-
-    def publish_state(self) -> dict[str, str]:
-        """What the last publish recorded: ``settings`` and ``now`` (absent before the first)."""
-        return dict(self.conn.execute("SELECT name, value FROM published"))
-
-    def published(self, sigs: dict[str, str], dirty_upto: int, settings: str, now: str) -> None:
-        """Record a publish, once its files are in place: the signatures of the feeds it wrote,
-        the dirty marks it looked at gone, and its settings and clock."""
-        with self.conn:
-            c = self.conn
-            c.executemany("INSERT OR REPLACE INTO feeds (path, signature) VALUES (?, ?)",
-                          sigs.items())  # fmt: skip
-            c.execute("DELETE FROM dirty WHERE id <= ?", (dirty_upto,))
-            c.executemany("INSERT OR REPLACE INTO published (name, value) VALUES (?, ?)",
-                          [("settings", settings), ("now", now)])  # fmt: skip
-
     def notices(self, site_id: str) -> list[str]:
         """What this run must say once: ids that changed (an upgrade, a new ``site_id``).
         Records ``site_id`` as the one the ids are now made from."""
@@ -584,40 +447,11 @@ class Store:
                           (site_id,))  # fmt: skip
         return out
 
-    def breakdown(self) -> Breakdown:
-        """Entries by where the copy they show comes from, and what they come from."""
-        c = self.conn
-        seed_files = c.execute(
-            "SELECT count(*) FROM items WHERE source_id = 0 AND entry_id IS NOT NULL"
-        ).fetchone()[0]
-        remote_items, sources = c.execute(
-            "SELECT count(*), count(DISTINCT source_id) FROM items "
-            "WHERE source_id > 0 AND entry_id IS NOT NULL"
-        ).fetchone()
-        by = dict(c.execute("SELECT source_id > 0, count(*) FROM entries GROUP BY 1"))
-        return Breakdown(by.get(0, 0) + by.get(1, 0), by.get(0, 0), seed_files,
-                         by.get(1, 0), remote_items, sources)  # fmt: skip
-
-    def totals(self) -> tuple[int, int]:
-        """``(files, entries)`` in the store."""
-        f = self.conn.execute("SELECT count(*) FROM items WHERE entry_id IS NOT NULL").fetchone()
-        e = self.conn.execute("SELECT count(*) FROM entries").fetchone()
-        return f[0], e[0]
-
 
 class _Known(NamedTuple):
     tag_keys: set[str]
     slugs: set[str]
     langs: set[str]
-
-
-class Breakdown(NamedTuple):
-    entries: int
-    seed_entries: int  # entries that show a seed file's copy
-    seed_files: int  # seed files that publish an entry
-    remote_entries: int  # entries that show a remote item
-    remote_items: int
-    sources: int  # remote sources with items
 
 
 def _shown_key(source_id: int, key: str) -> str:
@@ -626,23 +460,7 @@ def _shown_key(source_id: int, key: str) -> str:
     return key if source_id == 0 else "remote:" + key
 
 
-def _feeds_of(lang_group: str, tag_keys: Iterable[str]) -> set[tuple[str, str]]:
-    """The feeds an entry is in, as ``(kind, key)`` (see ``FeedInfo.scope``)."""
+def facets_of(lang_group: str, tag_keys: Iterable[str]) -> set[Facet]:
+    """The facets of an entry: ``("all", "")`` for every entry, its language group and each
+    of its tags. Publish decides which feeds draw on which facets."""
     return {("all", ""), ("lang", lang_group), *(("tag", k) for k in tag_keys)}
-
-
-def _scope(kind: str, key: str | None, now: str) -> tuple[str, str, tuple]:
-    """``(table, condition, arguments)`` of the entries one feed draws from."""
-    if kind == "all":
-        return "entries", "published <= ?", (now,)
-    if kind == "lang":
-        return "entries", "lang_group = ? AND published <= ?", (key, now)
-    return "entry_tags", "tag_key = ? AND published <= ?", (key, now)
-
-
-def _entry(r: tuple) -> Entry:
-    return Entry(
-        id=r[0], content_hash=r[1], title=r[2], summary=r[3], html=r[4], lang=r[5],
-        lang_group=r[6], tags=tuple(json.loads(r[7])), link=r[8], author=r[9],
-        published=from_iso(r[10]), updated=from_iso(r[11]),
-    )  # fmt: skip

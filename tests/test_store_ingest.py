@@ -12,7 +12,7 @@ from feedd.errors import DatabaseError
 from feedd.models import Item
 from feedd.normalize.text import content_hash
 from feedd.store import schema
-from feedd.store.items import Store
+from feedd.store import Store
 
 DATA = Path(__file__).parent / "data"
 
@@ -31,7 +31,7 @@ def item(key: str, text: str, **kw: object) -> Item:
 
 
 def ids(store: Store) -> dict[str, str | None]:
-    return dict(store.conn.execute("SELECT key, entry_id FROM items"))
+    return dict(store._conn.execute("SELECT key, entry_id FROM items"))
 
 
 @pytest.fixture
@@ -42,50 +42,50 @@ def store(tmp_path: Path) -> Store:
 
 
 def test_rename_keeps_the_entry(store: Store) -> None:
-    store.ingest([("a.md", 1, MTIME, item("a.md", "hello"))], [], NOW)
+    store.items.ingest([("a.md", 1, MTIME, item("a.md", "hello"))], [], NOW)
     eid = ids(store)["a.md"]
-    ch = store.ingest([("b.md", 1, MTIME, item("b.md", "hello"))], ["a.md"], NOW)
+    ch = store.items.ingest([("b.md", 1, MTIME, item("b.md", "hello"))], ["a.md"], NOW)
     assert ids(store) == {"b.md": eid}
     assert (ch.new, ch.removed) == (0, 0)
 
 
 def test_duplicate_outlives_its_original(store: Store) -> None:
-    ch = store.ingest(
+    ch = store.items.ingest(
         [("a.md", 1, MTIME, item("a.md", "x")), ("b.md", 1, MTIME, item("b.md", "x"))], [], NOW
     )
     assert (ch.new, ch.folded) == (1, 1)
     eid = ids(store)["a.md"]
     assert ids(store)["b.md"] == eid
-    ch = store.ingest([], ["a.md"], NOW)
+    ch = store.items.ingest([], ["a.md"], NOW)
     assert ch.removed == 0
-    assert store.conn.execute("SELECT source_key FROM entries").fetchone()[0] == "b.md"
-    ch = store.ingest([], ["b.md"], NOW)
-    assert ch.removed == 1 and store.totals() == (0, 0)
+    assert store._conn.execute("SELECT source_key FROM entries").fetchone()[0] == "b.md"
+    ch = store.items.ingest([], ["b.md"], NOW)
+    assert ch.removed == 1 and store.feeds.totals() == (0, 0)
 
 
 def test_editing_one_copy_of_a_shared_article_keeps_the_other(store: Store) -> None:
-    store.ingest(
+    store.items.ingest(
         [("a.md", 1, MTIME, item("a.md", "x")), ("b.md", 1, MTIME, item("b.md", "x"))], [], NOW
     )
     eid = ids(store)["a.md"]
-    ch = store.ingest([("a.md", 2, MTIME + 1, item("a.md", "x, edited"))], [], NOW)
+    ch = store.items.ingest([("a.md", 2, MTIME + 1, item("a.md", "x, edited"))], [], NOW)
     assert ch.new == 1
     got = ids(store)
     assert got["b.md"] == eid and got["a.md"] != eid  # the old article is not re-announced
 
 
 def test_edit_in_place_bumps_updated_and_keeps_id(store: Store) -> None:
-    store.ingest([("a.md", 1, MTIME, item("a.md", "v1"))], [], NOW)
-    before = store.conn.execute("SELECT id, updated FROM entries").fetchone()
-    store.ingest([("a.md", 2, MTIME, item("a.md", "v2"))], [], NOW)
-    after = store.conn.execute("SELECT id, updated FROM entries").fetchone()
+    store.items.ingest([("a.md", 1, MTIME, item("a.md", "v1"))], [], NOW)
+    before = store._conn.execute("SELECT id, updated FROM entries").fetchone()
+    store.items.ingest([("a.md", 2, MTIME, item("a.md", "v2"))], [], NOW)
+    after = store._conn.execute("SELECT id, updated FROM entries").fetchone()
     assert after[0] == before[0] and after[1] > before[1]
 
 
 def test_tag_spelling_is_the_first_seen(store: Store) -> None:
-    store.ingest([("a.md", 1, MTIME, item("a.md", "a", tags=("DeepSeek",)))], [], NOW)
-    store.ingest([("b.md", 1, MTIME, item("b.md", "b", tags=("deepseek", "Deepseek")))], [], NOW)
-    assert [(k, n, s) for k, n, s, _ in store.tags()] == [("deepseek", "DeepSeek", "deepseek")]
+    store.items.ingest([("a.md", 1, MTIME, item("a.md", "a", tags=("DeepSeek",)))], [], NOW)
+    store.items.ingest([("b.md", 1, MTIME, item("b.md", "b", tags=("deepseek", "Deepseek")))], [], NOW)
+    assert [(k, n, s) for k, n, s, _ in store.feeds.tags()] == [("deepseek", "DeepSeek", "deepseek")]
 
 
 def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
@@ -104,14 +104,14 @@ def test_a_first_load_decides_as_a_later_load_does(tmp_path: Path) -> None:
              [("a.md", "x"), ("b.md", "y"), ("c.md", "x"), ("d.md", "z"), ("e.md", "y")]]  # fmt: skip
     first = Store(tmp_path / "first.db")
     later = Store(tmp_path / "later.db")
-    later.ingest([("0.md", 1, MTIME, item("0.md", "other"))], [], NOW)
+    later.items.ingest([("0.md", 1, MTIME, item("0.md", "other"))], [], NOW)
     reader = sqlite3.connect(tmp_path / "later.db")  # an open reader keeps WAL mode
     reader.execute("SELECT count(*) FROM entries").fetchone()
-    a, b = first.ingest(batch, [], NOW), later.ingest(batch, [], NOW)
+    a, b = first.items.ingest(batch, [], NOW), later.items.ingest(batch, [], NOW)
     assert (a.new, a.folded) == (b.new, b.folded) == (3, 2)
     assert ids(first) == {k: v for k, v in ids(later).items() if k != "0.md"}
     for s in (first, later):
-        assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert s._conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         s.close()
     reader.close()
 
@@ -136,7 +136,7 @@ def test_an_older_database_is_migrated_with_its_data(tmp_path: Path) -> None:
     con.close()
     new = Store(path)
     try:
-        c = new.conn
+        c = new._conn
         assert c.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION == 5
         assert c.execute("SELECT id, tags, updated FROM entries ORDER BY id").fetchall() == before
         assert sorted(c.execute(TAG_ROWS)) == tag_rows

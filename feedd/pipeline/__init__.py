@@ -1,0 +1,280 @@
+"""The operations a run is made of: the one door the CLI and the daemon go through.
+
+Each operation opens the store, takes the run lock when it writes, and returns what it did as
+plain values: the drivers print them (``feedd``) or log and schedule them (``feedd run``) and
+touch nothing below this package.
+
+    run_once        scan, fetch what is due, publish: ``feedd once``
+    scan            the seeds folder into the store
+    sync_sources    the sources in line with the config; what to fetch, and how often
+    fetch_source    one source fetched and stored (the daemon's fetch jobs)
+    publish         the feeds whose entries changed
+    check           every seed read, nothing written
+    stats, list_sources, import_opml, export_opml, remove_source, source_states,
+    failing_sources, ensure_database: the rest of the commands and the daemon's health
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import Config
+from ..errors import NotFoundError
+from ..normalize.dates import from_iso, iso
+from ..publish.site import Published, plan
+from ..publish.site import publish as publish_site
+from ..store import Breakdown, Changes, Source, Store, describe
+from . import remote
+from .lock import run_lock
+from .remote import HostSlots, Outcome, RemoteReport
+from .seeds import Progress, Report, check, first_read, ingest_seeds
+
+__all__ = [
+    "Changes", "HostSlots", "Outcome", "Published", "RemoteReport", "Report", "check",
+    "describe", "ensure_database", "export_opml", "failing_sources", "fetch_source",
+    "import_opml", "list_sources", "publish", "remove_source", "run_lock", "run_once", "scan",
+    "source_states", "stats", "sync_sources",
+]  # fmt: skip
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def run_once(
+    config: Config,
+    *,
+    now: dt.datetime | None = None,
+    progress: Progress | None = None,
+    wait: float = 60.0,
+    fetch_all: bool = False,
+) -> Report:
+    """Scan the seeds, fetch the sources that are due (all with ``fetch_all``), publish.
+
+    Expected input errors (a broken file, a failing source) are in the report, not raised.
+    """
+    started = time.perf_counter()
+    now = (now or _now()).replace(microsecond=0)
+    report = Report()
+    with run_lock(config.database, wait), contextlib.ExitStack() as first_reads:
+        first = first_read(config, now, progress, first_reads)
+        with Store(config.database) as store:
+            ingest_seeds(store, config, now, report, progress, first)
+            first_reads.close()
+            report.remote = remote.refresh(store, config, now, fetch_all=fetch_all)
+            report.notices = store.items.notices(config.site_id)
+            report.published = publish_site(store, config, now)
+            report.entries = store.feeds.totals()[1]
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def scan(config: Config, wait: float) -> Report:
+    """Store what changed in the seeds folder (``report.notices``: what to say once)."""
+    report = Report()
+    with run_lock(config.database, wait), Store(config.database) as store:
+        ingest_seeds(store, config, _now(), report)
+        report.notices = store.items.notices(config.site_id)
+    return report
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    published: Published
+    entries: int  # published by now
+
+
+def publish(config: Config, wait: float) -> PublishResult:
+    """Publish the feeds whose entries changed since the last publish."""
+    with run_lock(config.database, wait), Store(config.database) as store:
+        now = _now()
+        result = publish_site(store, config, now)
+        return PublishResult(result, store.feeds.count_published(iso(now)))
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    """A source to fetch: how often, and when next (None: now)."""
+
+    id: int
+    interval: int
+    next_check: dt.datetime | None
+
+
+def _active(config: Config, sources: list[Source]) -> list[Scheduled]:
+    configured = remote.settings_for(config)
+    out = []
+    for src in sources:
+        s = remote.settings_of(src, configured, config)
+        if s.enabled and not src.disabled:
+            when = from_iso(src.next_check) if src.next_check else None
+            out.append(Scheduled(src.id, s.interval, when))
+    return out
+
+
+def sync_sources(config: Config, wait: float) -> list[Scheduled]:
+    """Bring the sources in line with the config; the ones to fetch, on their intervals."""
+    with run_lock(config.database, wait), Store(config.database) as store:
+        return _active(config, remote.sync(store, config))
+
+
+@dataclass(frozen=True)
+class Fetch:
+    outcome: Outcome | None  # None: not fetched (not due yet)
+    changed: bool  # entries changed: publish
+    next_check: dt.datetime | None  # when the source is due next, by its stored schedule
+
+
+def fetch_source(config: Config, source_id: int, slots: HostSlots, wait: float) -> Fetch | None:
+    """Fetch one source if it is due, outside the run lock, and store what it brought
+    under it. None: the source is gone or disabled."""
+    with Store(config.database) as store:
+        src = store.sources.get(source_id)
+    if src is None:
+        return None
+    settings = remote.settings_of(src, remote.settings_for(config), config)
+    if src.disabled or not settings.enabled:
+        return None
+    if not remote.is_due(src, _now()):
+        return Fetch(None, False, from_iso(src.next_check) if src.next_check else None)
+    with slots.hold(src.url):
+        res = remote.fetch_one(src, config, _now())
+    changes = Changes()
+    with run_lock(config.database, wait), Store(config.database) as store:
+        if store.sources.get(source_id) is None:
+            return None  # removed from the config (SIGHUP) while it was being fetched
+        out = remote.apply(store, src, res, settings, _now(), changes, config.max_entry_bytes)
+        after = store.sources.get(source_id)
+    due = after and after.next_check
+    return Fetch(out, changes.any, from_iso(due) if due else None)
+
+
+@dataclass(frozen=True)
+class FeedCount:
+    path: str
+    entries: int  # published by now
+    shown: int  # in the feed (its newest max_entries)
+
+
+@dataclass(frozen=True)
+class Stats:
+    breakdown: Breakdown
+    feeds: list[FeedCount]
+
+
+def stats(config: Config) -> Stats:
+    """Entries per origin and per feed, from the database (read-only)."""
+    with Store(config.database, readonly=True) as store:
+        counts = store.feeds.counts(iso(_now()))
+        feeds = []
+        for info, _ in plan(store, config.title):
+            total = counts.get(info.scope, 0)
+            feeds.append(FeedCount(info.path, total, min(total, config.max_entries)))
+        return Stats(store.feeds.breakdown(), feeds)
+
+
+def _open(config: Config) -> Store:
+    """The store, its sources in line with the config."""
+    store = Store(config.database)
+    try:
+        store.sources.sync([(s.url, s.name) for s in config.sources])
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+@dataclass(frozen=True)
+class Listed:
+    source: Source
+    entries: int
+    enabled: bool  # by the config (an imported source always is)
+
+
+def list_sources(config: Config) -> list[Listed]:
+    enabled = {s.url: s.enabled for s in config.sources}
+    with _open(config) as store:
+        counts = store.sources.entry_counts()
+        return [
+            Listed(s, counts.get(s.id, 0), enabled.get(s.config_url, True))
+            for s in store.sources.all()
+        ]
+
+
+def import_opml(config: Config, data: bytes) -> tuple[int, int]:
+    """Add every feed of an OPML document as a source: ``(feeds in it, added)``. Raises
+    OpmlError for a document that is no OPML."""
+    from ..sources import opml
+
+    subs = opml.read(data)
+    with _open(config) as store:
+        added = sum(store.sources.add_imported(s.url, s.title) for s in subs)
+    return len(subs), added
+
+
+def export_opml(config: Config) -> str:
+    """Every source, configured or imported, as OPML 2.0."""
+    from ..sources import opml
+
+    with _open(config) as store:
+        subs = [opml.Subscription(s.url, s.name or s.title) for s in store.sources.all()]
+    return opml.write(f"{config.title} sources", subs)
+
+
+@dataclass
+class Removed:
+    url: str
+    changes: Changes
+
+
+def remove_source(config: Config, ident: str, wait: float = 60.0) -> Removed:
+    """Remove an imported source (by id or URL) with its entries, and publish without them.
+    NotFoundError says why nothing was removed (unknown, or a source of the config)."""
+    with run_lock(config.database, wait), Store(config.database) as store:
+        src = store.sources.find(ident)
+        if src is None:
+            raise NotFoundError(ident, f"no source {ident!r}: 'feedd sources list' shows them")
+        if src.origin == "config" and src.config_url in {s.url for s in config.sources}:
+            raise NotFoundError(
+                ident, f"{src.url} is a [[sources]] table of {config.source}: delete it there"
+            )
+        changes = store.items.forget_source(src.id)
+        store.sources.delete(src.id)
+        publish_site(store, config, _now())
+    return Removed(src.url, changes)
+
+
+@dataclass(frozen=True)
+class SourceStates:
+    entries: int
+    states: dict[str, int]  # active, failing, disabled
+    failing: list[tuple[str, int, str]]  # (url, consecutive errors, last error)
+
+
+def source_states(config: Config) -> SourceStates:
+    """The sources' states for /metrics (read-only)."""
+    with Store(config.database, readonly=True) as store:
+        states = {"active": 0, "failing": 0, "disabled": 0}
+        failing = []
+        for src in store.sources.all():
+            key = "disabled" if src.disabled else "failing" if src.errors else "active"
+            states[key] += 1
+            if src.last_error:
+                failing.append((src.url, src.errors, src.last_error))
+        return SourceStates(store.feeds.totals()[1], states, failing)
+
+
+def failing_sources(config: Config) -> int:
+    """How many sources failed their last fetch (read-only)."""
+    with Store(config.database, readonly=True) as store:
+        return store.sources.failing()
+
+
+def ensure_database(database: Path) -> None:
+    """Open (and migrate) the database once: raises DatabaseError for a file feedd cannot
+    use, so a daemon can refuse to start rather than fail every job after."""
+    Store(database).close()

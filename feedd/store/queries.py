@@ -1,0 +1,190 @@
+"""The read side publish uses: facets and their windows, entries, counts, publish state.
+
+An entry's facets (see ``ingest.facets_of``) are what the store knows; which feeds draw on
+them, their paths and titles are publish's to decide.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+from typing import NamedTuple
+
+from ..models import Entry
+from ..normalize.dates import from_iso
+from .db import columns
+from .ingest import Facet, facets_of
+
+
+class Tag(NamedTuple):
+    key: str  # casefolded: see normalize.tags.key
+    name: str  # its first-seen spelling
+    slug: str  # recorded once, never moved: see ingest.Items._new_tag
+    created: str
+
+
+class LangGroup(NamedTuple):
+    code: str
+    created: str
+
+
+class Signed(NamedTuple):
+    """What a feed's signature is made of, per entry in its window."""
+
+    id: str
+    signature: str  # the row hash and the tags (a copy joining can change the tags only)
+    published: str
+    updated: str
+
+
+_SIGNED = columns(Signed, {"signature": "row_hash || tags"})
+_ENTRY_FIELDS = tuple(f.name for f in dataclasses.fields(Entry))
+_ENTRY_COLS = columns(Entry, {"html": "CAST(html AS BLOB)"})
+
+
+class Feeds:
+    """Queries for publish on one connection (read-only connections too)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def tags(self) -> list[Tag]:
+        """Every tag ever stored, by slug."""
+        sql = f"SELECT {columns(Tag)} FROM tags ORDER BY slug"
+        return [Tag._make(r) for r in self.conn.execute(sql)]
+
+    def lang_groups(self) -> list[LangGroup]:
+        """Every language group ever stored, by code."""
+        sql = f"SELECT {columns(LangGroup)} FROM langs ORDER BY code"
+        return [LangGroup._make(r) for r in self.conn.execute(sql)]
+
+    def window(self, facet: Facet, now: str, limit: int) -> list[Signed]:
+        """The newest ``limit`` entries of a facet published by ``now``, newest first, each
+        as what a feed's signature is made of."""
+        return [Signed._make(r) for r in self._window(facet, now, limit, _SIGNED)]
+
+    def entries(self, ids: list[str]) -> dict[str, Entry]:
+        """The entries with these ids, by id."""
+        found: dict[str, Entry] = {}
+        for i in range(0, len(ids), 500):  # SQLite caps the number of parameters
+            part = ids[i : i + 500]
+            marks = ",".join("?" * len(part))
+            for r in self.conn.execute(
+                f"SELECT {_ENTRY_COLS} FROM entries WHERE id IN ({marks})", part
+            ):
+                e = _entry(r)
+                found[e.id] = e
+        return found
+
+    def _window(self, facet: Facet, now: str, limit: int, cols: str) -> list[tuple]:
+        table, where, args = _scope(facet, now)
+        order = "ORDER BY published DESC, id ASC LIMIT ?"
+        if table == "entries":
+            sql = f"SELECT {cols} FROM entries WHERE {where} {order}"
+        else:  # the tag's newest ids first, from the index on (tag_key, published, entry_id)
+            sql = (
+                f"SELECT {cols} FROM entries WHERE id IN (SELECT entry_id FROM entry_tags "
+                f"WHERE {where} ORDER BY published DESC, entry_id ASC LIMIT ?) {order}"
+            )
+            args = (*args, limit)
+        return self.conn.execute(sql, (*args, limit)).fetchall()
+
+    def counts(self, now: str) -> dict[Facet, int]:
+        """Entries published by ``now`` per facet (``("all", "")`` for all); a facet with
+        none is missing."""
+        c = self.conn
+        found = {("all", ""): self.count_published(now)}
+        for kind, sql in (
+            ("lang", "SELECT lang_group, count(*) FROM entries WHERE published <= ? "
+                     "GROUP BY lang_group"),
+            ("tag", "SELECT tag_key, count(*) FROM entry_tags WHERE published <= ? "
+                    "GROUP BY tag_key"),
+        ):  # fmt: skip
+            found.update(((kind, k), n) for k, n in c.execute(sql, (now,)))
+        return found
+
+    def count_published(self, now: str) -> int:
+        """Entries published by ``now``: none held back for its date."""
+        sql = "SELECT count(*) FROM entries WHERE published <= ?"
+        return self.conn.execute(sql, (now,)).fetchone()[0]
+
+    def feed_signatures(self) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT path, signature FROM feeds"))
+
+    def dirty(self) -> tuple[int, set[Facet]]:
+        """The facets changes touched since the last publish: ``(last row id, {facet})``."""
+        rows = self.conn.execute("SELECT id, kind, key FROM dirty").fetchall()
+        return max((r[0] for r in rows), default=0), {(r[1], r[2]) for r in rows}
+
+    def came_due(self, after: str, now: str) -> set[Facet]:
+        """The facets of entries dated after ``after`` and by ``now``: dated ahead when
+        written, they join their feeds only now."""
+        found: set[Facet] = set()
+        for lang_group, tags in self.conn.execute(
+            "SELECT lang_group, tags FROM entries WHERE published > ? AND published <= ?",
+            (after, now),
+        ):
+            found |= facets_of(lang_group, json.loads(tags))
+        return found
+
+    def publish_state(self) -> dict[str, str]:
+        """What the last publish recorded: ``settings`` and ``now`` (absent before the first)."""
+        return dict(self.conn.execute("SELECT name, value FROM published"))
+
+    def published(self, sigs: dict[str, str], dirty_upto: int, settings: str, now: str) -> None:
+        """Record a publish, once its files are in place: the signatures of the feeds it wrote,
+        the dirty marks it looked at gone, and its settings and clock."""
+        with self.conn:
+            c = self.conn
+            c.executemany("INSERT OR REPLACE INTO feeds (path, signature) VALUES (?, ?)",
+                          sigs.items())  # fmt: skip
+            c.execute("DELETE FROM dirty WHERE id <= ?", (dirty_upto,))
+            c.executemany("INSERT OR REPLACE INTO published (name, value) VALUES (?, ?)",
+                          [("settings", settings), ("now", now)])  # fmt: skip
+
+    def breakdown(self) -> Breakdown:
+        """Entries by where the copy they show comes from, and what they come from."""
+        c = self.conn
+        seed_files = c.execute(
+            "SELECT count(*) FROM items WHERE source_id = 0 AND entry_id IS NOT NULL"
+        ).fetchone()[0]
+        remote_items, sources = c.execute(
+            "SELECT count(*), count(DISTINCT source_id) FROM items "
+            "WHERE source_id > 0 AND entry_id IS NOT NULL"
+        ).fetchone()
+        by = dict(c.execute("SELECT source_id > 0, count(*) FROM entries GROUP BY 1"))
+        return Breakdown(by.get(0, 0) + by.get(1, 0), by.get(0, 0), seed_files,
+                         by.get(1, 0), remote_items, sources)  # fmt: skip
+
+    def totals(self) -> tuple[int, int]:
+        """``(files, entries)`` in the store."""
+        f = self.conn.execute("SELECT count(*) FROM items WHERE entry_id IS NOT NULL").fetchone()
+        e = self.conn.execute("SELECT count(*) FROM entries").fetchone()
+        return f[0], e[0]
+
+
+class Breakdown(NamedTuple):
+    entries: int
+    seed_entries: int  # entries that show a seed file's copy
+    seed_files: int  # seed files that publish an entry
+    remote_entries: int  # entries that show a remote item
+    remote_items: int
+    sources: int  # remote sources with items
+
+
+def _scope(facet: Facet, now: str) -> tuple[str, str, tuple]:
+    """``(table, condition, arguments)`` of the entries of one facet."""
+    kind, key = facet
+    if kind == "all":
+        return "entries", "published <= ?", (now,)
+    if kind == "lang":
+        return "entries", "lang_group = ? AND published <= ?", (key, now)
+    return "entry_tags", "tag_key = ? AND published <= ?", (key, now)
+
+
+def _entry(r: tuple) -> Entry:
+    e = dict(zip(_ENTRY_FIELDS, r, strict=True))
+    e["tags"] = tuple(json.loads(e["tags"]))
+    e["published"], e["updated"] = from_iso(e["published"]), from_iso(e["updated"])
+    return Entry(**e)
