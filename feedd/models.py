@@ -29,6 +29,16 @@ class SeedFile(NamedTuple):
     mtime_ns: int
 
 
+class Enclosure(NamedTuple):
+    """A file an entry links to: an image, a podcast's audio. Published as an Atom
+    ``link rel="enclosure"``, an image also as the thumbnail readers show."""
+
+    url: str  # absolute, or (from a seed's front matter) relative to base_url
+    type: str | None = None  # MIME type, when known
+    length: int | None = None  # bytes, when known
+    image: bool = False
+
+
 @dataclass(frozen=True, slots=True)
 class RawEntry:
     """One entry of a remote feed as parsed, before normalizing: every field may be missing."""
@@ -43,6 +53,9 @@ class RawEntry:
     author: str | None = None
     lang: str | None = None
     tags: tuple[str, ...] = ()
+    # (url, type, length, image) as the feed gives them, unchecked: enclosures, Media RSS
+    # thumbnails and content, JSON Feed attachments and images
+    enclosures: tuple[tuple[object, object, object, bool], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +84,7 @@ class Item:
     author: str | None = None
     published: datetime | None = None  # from the file; None: the store uses first-seen time
     updated: datetime | None = None  # lastmod/updated from the file, if any
+    enclosures: tuple[Enclosure, ...] = ()
     draft: bool = False
     pinned_id: str | None = None  # the stored id the article's `id` key asks for: see ids.py
     fingerprint: str = ""  # hash of every field a feed shows but the dates: see article.py
@@ -95,3 +109,4 @@ class Entry:
     author: str | None
     published: datetime
     updated: datetime
+    enclosures: tuple[Enclosure, ...] = ()

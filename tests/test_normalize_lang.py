@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from feedd.normalize.frontmatter import split
 from feedd.normalize.lang import detect, group, normalize_tag
 from feedd.normalize.text import clean
-from feedd.normalize.frontmatter import split
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

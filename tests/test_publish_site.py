@@ -128,7 +128,12 @@ def test_a_run_with_nothing_new_leaves_nothing_to_look_at(empty_site: Site) -> N
     store = Store(site.db)
     try:
         ingest_seeds(store, load(site.root / "config.toml"), T0, Report())
-        assert store.feeds.dirty()[1] == {("all", ""), ("lang", "en"), ("tag", "red"), ("tag", "blue")}
+        assert store.feeds.dirty()[1] == {
+            ("all", ""),
+            ("lang", "en"),
+            ("tag", "red"),
+            ("tag", "blue"),
+        }
     finally:
         store.close()
     assert once(site, T0 + DAY).published.written  # the tag feeds, the all-feed

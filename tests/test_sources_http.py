@@ -11,8 +11,7 @@ from feedserver import FeedServer
 
 from feedd.sources import http
 from feedd.sources.schedule import MAX_BACKOFF, next_check, parse_max_age, parse_retry_after
-from feedd.store.sources import moved
-from feedd.store.sources import Source
+from feedd.store.sources import Source, moved
 
 NOW = dt.datetime(2026, 1, 1, 12, 0, tzinfo=dt.UTC)
 HOUR = dt.timedelta(hours=1)

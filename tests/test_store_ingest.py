@@ -11,8 +11,7 @@ import pytest
 from feedd.errors import DatabaseError
 from feedd.models import Item
 from feedd.normalize.text import content_hash
-from feedd.store import schema
-from feedd.store import Store
+from feedd.store import Store, schema
 
 DATA = Path(__file__).parent / "data"
 
@@ -84,8 +83,12 @@ def test_edit_in_place_bumps_updated_and_keeps_id(store: Store) -> None:
 
 def test_tag_spelling_is_the_first_seen(store: Store) -> None:
     store.items.ingest([("a.md", 1, MTIME, item("a.md", "a", tags=("DeepSeek",)))], [], NOW)
-    store.items.ingest([("b.md", 1, MTIME, item("b.md", "b", tags=("deepseek", "Deepseek")))], [], NOW)
-    assert [(k, n, s) for k, n, s, _ in store.feeds.tags()] == [("deepseek", "DeepSeek", "deepseek")]
+    store.items.ingest(
+        [("b.md", 1, MTIME, item("b.md", "b", tags=("deepseek", "Deepseek")))], [], NOW
+    )
+    assert [(k, n, s) for k, n, s, _ in store.feeds.tags()] == [
+        ("deepseek", "DeepSeek", "deepseek")
+    ]
 
 
 def test_a_newer_schema_is_refused(tmp_path: Path) -> None:

@@ -17,10 +17,38 @@ from ..chars import illegal_utf8, xml_safe
 from ..config import MAX_ENTRY_BYTES
 from ..errors import DecodeError, FrontMatterError, InputError
 from ..models import Item
-from . import dates, html, lang, tags, text
+from . import dates, html, lang, media, tags, text
 from .decode import decode
 from .fingerprint import finish
 from .frontmatter import split
+
+# Every front matter key read below. The rest of a front matter is never parsed (scraped
+# files carry many keys, 19 in seed 000); a key read but not listed raises at once (_Meta).
+KEYS = frozenset([
+    "title", "summary", "description", "lang", "language", "tags", "categories", "keywords",
+    "date", "published", "pubdate", "lastmod", "updated", "modified", "draft", "url", "link",
+    "author", "id", *media.IMAGE_KEYS,
+])  # fmt: skip
+
+
+class _Meta(dict):
+    """Front matter as read: reading a key that KEYS does not list is a bug (YAML would have
+    dropped it), and fails the first test that reads any file rather than lose the key."""
+
+    def _check(self, key: str) -> str:
+        if key not in KEYS:
+            raise AssertionError(f"front matter key {key!r} is read but not in article.KEYS")
+        return key
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return super().get(self._check(key), default)
+
+    def __getitem__(self, key: str) -> Any:
+        return super().__getitem__(self._check(key))
+
+    def __contains__(self, key: object) -> bool:
+        return super().__contains__(self._check(key))  # type: ignore[arg-type]
+
 
 SUMMARY_CHARS = 280
 TITLE_CHARS = 80  # a title made from the text
@@ -154,10 +182,10 @@ def normalize(
         warnings.append(f"{replaced} invalid UTF-8 byte sequences replaced with U+FFFD")
     raw = text.clean(raw, legal=encoding == "utf-8" and not illegal_utf8(data))
     try:
-        meta, body = split(raw)
+        meta, body = split(raw, KEYS)
     except FrontMatterError as e:
         raise InputError(key, str(e)) from None
-    meta = _safe(meta) if meta and "\\" in raw else meta or {}  # escapes need a backslash
+    meta = _Meta(_safe(meta) if meta and "\\" in raw else meta or {})  # escapes: a backslash
 
     title = _str(meta, "title")
     title = text.clip(title, text.MAX_TITLE_CHARS) if title else None
@@ -221,6 +249,7 @@ def normalize(
         author=author,
         published=published,
         updated=updated,
+        enclosures=media.front_matter(meta),
         draft=draft,
         pinned_id=ids.pinned_id(pin) if pin else None,
         warnings=tuple(warnings),

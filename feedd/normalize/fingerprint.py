@@ -1,13 +1,15 @@
 """Finish an ``Item``: the one place its fingerprint is computed, for seeds and remote entries.
 
-The fingerprint is a hash of everything a feed shows of an item but its dates. The store
-compares it to tell a metadata change (new tags, a fixed summary) from nothing at all; the
-dates are left out because the store decides those (first seen, edited). The content hash
-stands for title and body (the HTML is rendered from the body).
+The fingerprint is a hash of everything a feed shows of an item. The store compares it to
+tell a metadata change (new tags, a fixed summary, an image) from nothing at all. It is made
+of every field of ``Item`` but those in ``NOT_SHOWN``, so a field added to ``Item`` is an edit
+when it changes without a line here: the first nine as they always were, any later one only
+when it is set (so that adding a field does not move every stored fingerprint).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from ..models import Item
@@ -15,13 +17,27 @@ from .dates import iso
 from .tags import key
 from .text import stable_hash
 
+# title and html: the content hash stands for them; the rest is no part of what a feed shows
+NOT_SHOWN = frozenset(["source_key", "title", "html", "draft", "pinned_id", "fingerprint",
+                       "warnings"])  # fmt: skip
+_FIRST = ("content_hash", "summary", "lang", "lang_group", "tags", "link", "author", "published",
+          "updated")  # fmt: skip
+_LATER = tuple(
+    (f.name, f.default)
+    for f in dataclasses.fields(Item)
+    if f.name not in NOT_SHOWN and f.name not in _FIRST
+)
+
+
+def _value(name: str, v: Any) -> Any:
+    if name == "tags":
+        return [key(t) for t in v]
+    return iso(v) if hasattr(v, "utcoffset") and v is not None else v
+
 
 def finish(**fields: Any) -> Item:
     """An Item from its fields, with its fingerprint."""
-    published, updated = fields.get("published"), fields.get("updated")
-    fields["fingerprint"] = stable_hash(
-        [fields["content_hash"], fields["summary"], fields["lang"], fields["lang_group"],
-         [key(t) for t in fields.get("tags", ())], fields.get("link"), fields.get("author"),
-         published and iso(published), updated and iso(updated)]
-    )  # fmt: skip
+    parts = [_value(n, fields.get(n, () if n == "tags" else None)) for n in _FIRST]
+    parts += [[n, fields[n]] for n, default in _LATER if fields.get(n, default) != default]
+    fields["fingerprint"] = stable_hash(parts)
     return Item(**fields)

@@ -38,35 +38,11 @@ def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.Node) -> object:
 _YamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 
 
-# The keys feedd reads (normalize.article); the rest of a front matter is never looked at.
-WANTED = frozenset(
-    [
-        "title",
-        "date",
-        "published",
-        "pubdate",
-        "lastmod",
-        "updated",
-        "modified",
-        "summary",
-        "description",
-        "tags",
-        "categories",
-        "keywords",
-        "lang",
-        "language",
-        "url",
-        "link",
-        "author",
-        "draft",
-        "id",
-    ]
-)
 _TOP_KEY = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]|$)")
 
 
-def _wanted_blocks(fm: str) -> str | None:
-    """The top-level ``key:`` blocks of the keys feedd reads, or None for an unusual shape.
+def _wanted_blocks(fm: str, wanted: frozenset[str]) -> str | None:
+    """The top-level ``key:`` blocks of the ``wanted`` keys, or None for an unusual shape.
 
     Scraped front matter carries many keys feedd ignores (000 has 19); building Python
     objects for them is most of the cost of reading a small file. A line at column 0 starts
@@ -87,21 +63,21 @@ def _wanted_blocks(fm: str) -> str | None:
         if m is None:
             return None
         seen_key = True
-        keep = m.group(1) in WANTED
+        keep = m.group(1) in wanted
         if keep:
             out.append(line)
     return "\n".join(out)
 
 
 class _YAML(YAMLHandler):
-    def load(self, fm: str, **kwargs: object) -> Any:
-        wanted = _wanted_blocks(fm)
-        if wanted is not None:
-            simple = simpleyaml.load(wanted)
+    def load(self, fm: str, wanted: frozenset[str] = frozenset(), **kwargs: object) -> Any:
+        blocks = _wanted_blocks(fm, wanted) if wanted else None
+        if blocks is not None:
+            simple = simpleyaml.load(blocks)
             if simple is not None:
                 return simple
             try:
-                meta = yaml.load(wanted, Loader=_YamlLoader)  # noqa: S506 - a safe loader
+                meta = yaml.load(blocks, Loader=_YamlLoader)  # noqa: S506 - a safe loader
                 if isinstance(meta, dict) or meta is None:
                     return meta
             except yaml.YAMLError:
@@ -168,12 +144,17 @@ def _json_one_line(text: str) -> tuple[dict[str, Any] | None, str]:
     return meta, text[end:].lstrip("\n")
 
 
-def split(text: str) -> tuple[dict[str, Any] | None, str]:
-    """Return ``(metadata, body)``; metadata is None for a file with no front matter."""
+def split(text: str, wanted: frozenset[str] = frozenset()) -> tuple[dict[str, Any] | None, str]:
+    """Return ``(metadata, body)``; metadata is None for a file with no front matter.
+
+    ``wanted``: the keys the caller reads (empty: all). Only those are kept, whatever the
+    format: scraped front matter carries many keys nobody reads, and building YAML objects
+    for them is most of the cost of reading a small file."""
     start = text[:3]
     handler = _HANDLERS.get(start) or (_HANDLERS["{"] if text.startswith("{") else None)
     if handler is not None and start[0] == "{" and not handler.detect(text):
-        return _json_one_line(text)
+        meta, body = _json_one_line(text)
+        return (None if meta is None else _only(meta, wanted)), body
     if handler is None or not handler.detect(text):
         return None, text
     kind = {"---": "YAML", "+++": "TOML"}.get(start, "JSON")
@@ -182,7 +163,7 @@ def split(text: str) -> tuple[dict[str, Any] | None, str]:
     except ValueError:
         raise FrontMatterError(f"{kind} front matter is not closed") from None
     try:
-        meta = handler.load(fm)
+        meta = handler.load(fm, wanted=wanted) if kind == "YAML" else handler.load(fm)
     except _ERRORS as e:
         reason = " ".join(str(e).split())
         raise FrontMatterError(f"broken {kind} front matter: {reason}") from None
@@ -190,4 +171,8 @@ def split(text: str) -> tuple[dict[str, Any] | None, str]:
         return {}, body
     if not isinstance(meta, dict):
         raise FrontMatterError(f"{kind} front matter is a {type(meta).__name__}, not a mapping")
-    return meta, body
+    return _only(meta, wanted), body
+
+
+def _only(meta: dict[str, Any], wanted: frozenset[str]) -> dict[str, Any]:
+    return {k: v for k, v in meta.items() if k in wanted} if wanted else meta

@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ..errors import DateError
 from ..models import Item, RawEntry, RawFeed
-from . import dates, html, lang, tags, text
+from . import dates, html, lang, media, tags, text
 from .fingerprint import finish
 
 TITLE_CHARS = 80
@@ -142,5 +142,6 @@ def normalize_entry(
         author=author,
         published=published,
         updated=updated,
+        enclosures=media.collect(raw.enclosures),
         warnings=tuple(warnings),
     )

@@ -121,10 +121,30 @@ def _xml_feed(body: bytes, headers: dict[str, str], url: str) -> RawFeed:
                 lang=(e.get("content", [{}])[0].get("language") if e.get("content") else None)
                 or e.get("language"),
                 tags=tuple(t for t in tags if t),
+                enclosures=_xml_enclosures(e, url),
             )
         )
     return RawFeed(f.get("title"), _absolute(f.get("link"), url), f.get("language"),
                    tuple(entries))  # fmt: skip
+
+
+def _xml_enclosures(e: Any, base: str) -> tuple[tuple[object, object, object, bool], ...]:
+    """RSS ``<enclosure>`` and Atom ``link rel="enclosure"`` (feedparser's ``enclosures``),
+    Media RSS ``media:thumbnail`` and ``media:content``, as given."""
+    out: list[tuple[object, object, object, bool]] = []
+    for m in _dicts(e.get("media_thumbnail")):
+        out.append((_absolute(m.get("url"), base), None, None, True))
+    for m in _dicts(e.get("media_content")):
+        image = m.get("medium") == "image"
+        out.append((_absolute(m.get("url"), base), m.get("type"), m.get("filesize"), image))
+    for m in _dicts(e.get("enclosures")):
+        out.append((_absolute(m.get("href") or m.get("url"), base), m.get("type"),
+                    m.get("length"), False))  # fmt: skip
+    return tuple(out)
+
+
+def _dicts(value: Any) -> list[dict]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
 def _absolute(link: Any, base: str) -> str | None:
@@ -172,11 +192,23 @@ def _json_feed(body: bytes, url: str) -> RawFeed:
                 author=author if isinstance(author, str) else None,
                 lang=it.get("language") if isinstance(it.get("language"), str) else None,
                 tags=tuple(t for t in tags if isinstance(t, str)),
+                enclosures=_json_enclosures(it, base),
             )
         )
     title = doc.get("title") if isinstance(doc.get("title"), str) else None
     lang = doc.get("language") if isinstance(doc.get("language"), str) else None
     return RawFeed(title, _absolute(doc.get("home_page_url"), base), lang, tuple(entries))
+
+
+def _json_enclosures(it: dict, base: str) -> tuple[tuple[object, object, object, bool], ...]:
+    """JSON Feed's ``image`` and ``banner_image``, then its ``attachments``, as given."""
+    out: list[tuple[object, object, object, bool]] = [
+        (_absolute(it.get(k), base), None, None, True) for k in ("image", "banner_image")
+    ]
+    for a in _dicts(it.get("attachments")):
+        out.append((_absolute(a.get("url"), base), a.get("mime_type"), a.get("size_in_bytes"),
+                    False))  # fmt: skip
+    return tuple(out)
 
 
 def _escape(text: str) -> str:

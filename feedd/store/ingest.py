@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from ..models import Item
+from ..models import Entry, Item
 from ..normalize import tags as tagmod
 from ..normalize.dates import from_iso, iso
 from .db import columns
@@ -28,6 +28,22 @@ from .decide import Intent, Stored, decide, natural_id
 BULK_CACHE_KIB = 32 * 1024  # SQLite's page cache during a first load (default: 2 MiB)
 _json = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps makes an encoder per call
 Facet = tuple[str, str]  # ("all", ""), ("lang", group) or ("tag", key): see facets_of
+# An entry row is written from the Item by field name: every field of Entry (a field added to
+# both is stored without an edit here, once the schema has its column), and what the store
+# adds (the copy it shows, its row hash). The HTML goes in as text: it is UTF-8 bytes.
+_WRITTEN = (*(f.name for f in dataclasses.fields(Entry) if f.name != "id"), "source_key",
+            "row_hash", "source_id")  # fmt: skip
+_MARKS = ["CAST(? AS TEXT)" if n == "html" else "?" for n in _WRITTEN]
+_INSERT = f"INSERT INTO entries ({', '.join(_WRITTEN)}, id) VALUES ({', '.join(_MARKS)}, ?)"
+_SETS = ", ".join(f"{n} = {m}" for n, m in zip(_WRITTEN, _MARKS, strict=True))
+_UPDATE = f"UPDATE entries SET {_SETS} WHERE id = ?"
+
+
+def _cell(value: object) -> object:
+    """A field as SQLite keeps it: a tuple (of tags, of enclosures) as JSON."""
+    return _json(value) if isinstance(value, tuple) else value
+
+
 _STORED = columns(Stored, {"refs": "(SELECT count(*) FROM items i WHERE i.entry_id = e.id)"})
 
 
@@ -264,26 +280,13 @@ class Items:
         if self._first_load:
             self._hashes.add(item.content_hash)
             self._ids.add(intent.entry_id)
-        values = (item.content_hash, item.source_key, item.title, item.summary, item.html,
-                  item.lang, item.lang_group, _json(keys), item.link,
-                  item.author, published, updated, rh, source_id)  # fmt: skip
+        own = {"tags": _json(keys), "published": published, "updated": updated, "row_hash": rh,
+               "source_id": source_id}  # fmt: skip
+        values = [own[n] if n in own else _cell(getattr(item, n)) for n in _WRITTEN]
         if not insert:
             self._touch_stored(intent.entry_id)  # the feeds it leaves, if its tags moved
         self._touch(item.lang_group, keys)
-        if insert:
-            c.execute(
-                "INSERT INTO entries (content_hash, source_key, title, summary, html, lang, "
-                "lang_group, tags, link, author, published, updated, row_hash, source_id, id) "
-                "VALUES (?, ?, ?, ?, CAST(? AS TEXT), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (*values, intent.entry_id),
-            )
-        else:
-            c.execute(
-                "UPDATE entries SET content_hash = ?, source_key = ?, title = ?, summary = ?, "
-                "html = CAST(? AS TEXT), lang = ?, lang_group = ?, tags = ?, link = ?, author = ?, "
-                "published = ?, updated = ?, row_hash = ?, source_id = ? WHERE id = ?",
-                (*values, intent.entry_id),
-            )
+        c.execute(_INSERT if insert else _UPDATE, (*values, intent.entry_id))
         self._tag_rows(intent.entry_id, keys, published, clear=not insert)
         self._new_tags(item.tags, keys, updated)
         if item.lang_group not in self._known.langs:

@@ -11,7 +11,7 @@ import json
 import sqlite3
 from typing import NamedTuple
 
-from ..models import Entry
+from ..models import Enclosure, Entry
 from ..normalize.dates import from_iso
 from .db import columns
 from .ingest import Facet, facets_of
@@ -183,8 +183,17 @@ def _scope(facet: Facet, now: str) -> tuple[str, str, tuple]:
     return "entry_tags", "tag_key = ? AND published <= ?", (key, now)
 
 
+# How a column that is no plain value is read back into its Entry field
+_DECODE = {
+    "tags": lambda s: tuple(json.loads(s)),
+    "published": from_iso,
+    "updated": from_iso,
+    "enclosures": lambda s: tuple(Enclosure(*e) for e in json.loads(s)),
+}
+
+
 def _entry(r: tuple) -> Entry:
     e = dict(zip(_ENTRY_FIELDS, r, strict=True))
-    e["tags"] = tuple(json.loads(e["tags"]))
-    e["published"], e["updated"] = from_iso(e["published"]), from_iso(e["updated"])
+    for name, decode in _DECODE.items():
+        e[name] = decode(e[name])
     return Entry(**e)

@@ -193,7 +193,15 @@ def _v5(db: Database) -> None:
     db.conn.execute(_V5)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5]
+def _v6(db: Database) -> None:
+    # entries.enclosures: the images and audio an entry links to (JSON list of models.
+    # Enclosure). Every seed file is read again once (mtime -1), so that entries whose front
+    # matter names an image show it; remote ones get theirs on their next fetch.
+    db.conn.execute("ALTER TABLE entries ADD COLUMN enclosures TEXT NOT NULL DEFAULT '[]'")
+    db.conn.execute("UPDATE items SET mtime_ns = -1 WHERE source_id = 0")
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
 VERSION = len(MIGRATIONS)
 
 

@@ -1,0 +1,91 @@
+"""Enclosures: the images and audio an entry links to, checked as the untrusted input they are.
+
+A seed names its image in front matter (``image``, ``thumbnail``, ``featured_image`` or
+``cover``: the keys Hugo themes and scrapers write); a path without a scheme is kept as it is
+and resolved against ``base_url`` when published. A remote entry brings enclosures, Media RSS
+thumbnails and content, or JSON Feed attachments: only absolute http(s) URLs are kept. A URL
+that could carry markup or a script (another scheme, a quote, a control character) is dropped.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from ..models import Enclosure
+from .text import MAX_URL_CHARS
+
+IMAGE_KEYS = ("image", "thumbnail", "featured_image", "cover")
+MAX_ENCLOSURES = 8  # per entry; a feed listing hundreds is noise, not media
+MAX_LENGTH = 1 << 53  # bytes; a larger "length" is no file size
+_MIME = re.compile(r"[a-z0-9][a-z0-9.+-]*/[a-z0-9][a-z0-9.+-]*", re.I)
+_UNSAFE = re.compile(r"[\x00-\x20\x7f\"'<>\\`]")  # spaces are quoted; the rest refused
+_SAFE = "/:?#[]@!$&()*+,;=%~"  # kept by quote(): a URL's own delimiters, escapes as written
+
+
+def url(value: object, relative: bool = False) -> str | None:
+    """``value`` as an enclosure URL: http(s), or with ``relative`` a path to resolve against
+    ``base_url``; None for anything else."""
+    if not isinstance(value, str):
+        return None
+    v = value.strip()
+    if not v or len(v) > MAX_URL_CHARS:
+        return None
+    v = v.replace(" ", "%20")
+    if _UNSAFE.search(v):
+        return None
+    parts = urlsplit(v)
+    if parts.scheme or v.startswith("//"):
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return None
+    elif not relative:
+        return None
+    return quote(v, safe=_SAFE)
+
+
+def _mime(value: object) -> str | None:
+    return value.lower() if isinstance(value, str) and _MIME.fullmatch(value.strip()) else None
+
+
+def _length(value: object) -> int | None:
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < MAX_LENGTH:
+        return value
+    return None
+
+
+def collect(
+    raw: Iterable[tuple[object, object, object, bool]], relative: bool = False
+) -> tuple[Enclosure, ...]:
+    """Checked enclosures from ``(url, type, length, image)``, each URL once, at most
+    MAX_ENCLOSURES; an image is one said to be, or of an ``image/`` type."""
+    out: dict[str, Enclosure] = {}
+    for u, t, n, image in raw:
+        href = url(u, relative)
+        if href is None or href in out:
+            continue
+        mime = _mime(t)
+        if mime is None and image:
+            guessed = mimetypes.guess_type(urlsplit(href).path)[0]
+            mime = guessed if guessed and guessed.startswith("image/") else None
+        out[href] = Enclosure(href, mime, _length(n), image or (mime or "").startswith("image/"))
+        if len(out) == MAX_ENCLOSURES:
+            break
+    return tuple(out.values())
+
+
+def front_matter(meta: dict[str, Any]) -> tuple[Enclosure, ...]:
+    """The images a seed's front matter names: a URL or path, a list of them, or a mapping
+    with ``url`` or ``src`` (as some themes write ``cover: {image: ..., alt: ...}``)."""
+    raw = []
+    for key in IMAGE_KEYS:
+        values = meta.get(key)
+        for v in values if isinstance(values, list) else [values]:
+            if isinstance(v, dict):
+                v = v.get("url") or v.get("src") or v.get("image")
+            raw.append((v, None, None, True))
+    return collect(raw, relative=True)
