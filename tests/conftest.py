@@ -127,3 +127,27 @@ def empty_site(tmp_path: Path) -> Site:
     s = Site(tmp_path)
     s.config()
     return s
+
+
+# --- the fast inner loop ----------------------------------------------------------------------
+# `pytest -m "not slow"` runs what needs no process or server. A test that starts one must be
+# marked slow; one that is not and does fails here, at once, rather than make the loop slow.
+
+
+def _refuse(what: str):
+    def refuse(*args: object, **kwargs: object) -> None:
+        pytest.fail(f"this test {what}: mark it @pytest.mark.slow", pytrace=False)
+
+    return refuse
+
+
+@pytest.fixture(autouse=True)
+def _fast_stays_fast(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    if request.node.get_closest_marker("slow") is not None:
+        return
+    import multiprocessing.process
+    import socket
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", _refuse("starts a process"))
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", _refuse("starts a process"))
+    monkeypatch.setattr(socket.socket, "listen", _refuse("starts a server"))

@@ -5,8 +5,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import Site
 from test_daemon import Running, wait_for
+
+pytestmark = pytest.mark.slow  # every test here runs feedd, a server or worker processes
 
 
 def titles(site: Site) -> list[str]:

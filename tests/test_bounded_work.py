@@ -82,6 +82,7 @@ def plain_seconds(tmp_path_factory: pytest.TempPathFactory) -> float:
     return min(timed_once(site)[0] for _ in range(2))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("shape", SHAPES)
 def test_each_hostile_shape_is_read_in_linear_time(
     site: Site, plain_seconds: float, shape: str
@@ -94,6 +95,7 @@ def test_each_hostile_shape_is_read_in_linear_time(
     assert site.feed("all.atom").entries, r.stderr  # and it was published, not refused
 
 
+@pytest.mark.slow
 def test_deeply_nested_remote_content_is_bounded(site: Site) -> None:
     srv = FeedServer()
     try:

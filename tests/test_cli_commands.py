@@ -16,11 +16,13 @@ COMMANDS = ["once", "run", "check", "stats", "sources list", "sources import", "
             "sources remove"]  # fmt: skip
 
 
+@pytest.mark.slow
 def test_version() -> None:
     r = feedd("--version")
     assert r.returncode == 0 and r.stdout.startswith("feedd ")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [None, *COMMANDS])
 def test_help_on_every_command(command: str | None) -> None:
     r = feedd(*(command.split() if command else []), "--help")
@@ -41,6 +43,7 @@ def test_help_on_every_command(command: str | None) -> None:
     ],
     ids=["unknown", "type", "bool", "range", "not-a-folder", "url", "zone", "toml"],
 )
+@pytest.mark.slow
 def test_bad_config_is_refused_naming_the_key(site: Site, line: str, message: str) -> None:
     cfg = site.root / "config.toml"
     cfg.write_text(line + "\n", encoding="utf-8")
@@ -53,16 +56,19 @@ def test_bad_config_is_refused_naming_the_key(site: Site, line: str, message: st
         assert "Traceback" not in r.stderr
 
 
+@pytest.mark.slow
 def test_missing_config_file(tmp_path: Path) -> None:
     r = feedd("once", cwd=tmp_path)
     assert r.returncode == 2 and "config file not found" in r.stderr
 
 
+@pytest.mark.slow
 def test_default_config_is_the_one_in_the_working_directory(site: Site) -> None:
     r = feedd("once", cwd=site.root)
     assert r.returncode == 0 and (site.public / "all.atom").is_file()
 
 
+@pytest.mark.slow
 def test_check_lists_problems_without_writing(site: Site) -> None:
     (site.seeds / "broken.md").write_text("---\ntitle: [x\n---\n")
     (site.seeds / "bad-date.md").write_text("---\ntitle: D\ndate: someday\n---\nText.\n")
@@ -74,6 +80,7 @@ def test_check_lists_problems_without_writing(site: Site) -> None:
     assert not (site.root / "var").exists() and not site.public.exists()
 
 
+@pytest.mark.slow
 def test_stats_shows_entries_per_feed(site: Site) -> None:
     assert site.run("stats", expect=None).returncode == 1  # no database yet: says so
     assert site.once(expect=None).returncode == 0
@@ -85,6 +92,7 @@ def test_stats_shows_entries_per_feed(site: Site) -> None:
     assert lines["all.atom"] == "5" and lines["lang/zh-Hans.atom"] == "3"
 
 
+@pytest.mark.slow
 def test_quiet_prints_errors_only(site: Site) -> None:
     r = site.once("-q", expect=None)
     assert r.returncode == 0 and r.stdout == "" and r.stderr == ""
@@ -93,6 +101,7 @@ def test_quiet_prints_errors_only(site: Site) -> None:
     assert r.returncode == 1 and r.stdout == "" and "x.bin: binary file" in r.stderr
 
 
+@pytest.mark.slow
 def test_progress_on_a_terminal(site: Site) -> None:
     """A run that takes more than a moment shows a counter when stderr is a terminal."""
     text = (site.seeds / "003_d3ed8000c58bd57f.txt").read_text(encoding="utf-8")

@@ -9,9 +9,12 @@ import unicodedata
 from pathlib import Path
 from urllib.parse import unquote
 
+import pytest
 from conftest import ATOM, FEEDD, Site, check_atom
 
 from feedd.ids import entry_id, public_entry_id
+
+pytestmark = pytest.mark.slow  # every test here runs feedd, a server or worker processes
 
 SEED = {
     "000": "000_343c217136dc0f52.txt",

@@ -7,10 +7,13 @@ import json
 import sqlite3
 import time
 
+import pytest
 from conftest import Site
 from feedserver import FeedServer, conditional, item, rss, trickle
 
 from feedd.pipeline.remote import PARALLEL_FETCH_FROM
+
+pytestmark = pytest.mark.slow  # every test here runs feedd, a server or worker processes
 
 SEED_002 = "002_b2d43885ea254e28.txt"
 

@@ -109,6 +109,7 @@ def daemon(site: Site) -> Iterator[Running]:
     d.kill()
 
 
+@pytest.mark.slow
 def test_a_saved_file_appears_and_a_deleted_one_leaves(daemon: Running) -> None:
     assert len(daemon.titles()) == 5
     seed = daemon.site.seeds / "fresh.md"
@@ -119,6 +120,7 @@ def test_a_saved_file_appears_and_a_deleted_one_leaves(daemon: Running) -> None:
     assert "Traceback" not in daemon.output()
 
 
+@pytest.mark.slow
 def test_many_files_at_once_while_running(daemon: Running) -> None:
     """Enough files to be read by a worker pool, started from the threaded daemon."""
     batch = daemon.site.root / "batch"
@@ -136,6 +138,7 @@ def test_many_files_at_once_while_running(daemon: Running) -> None:
     assert "Traceback" not in daemon.output()
 
 
+@pytest.mark.slow
 def test_conditional_get_gzip_and_head(daemon: Running) -> None:
     status, h, body = daemon.get("/all.atom")
     assert status == 200 and h["Content-Type"] == "application/atom+xml; charset=utf-8"
@@ -162,10 +165,12 @@ def test_conditional_get_gzip_and_head(daemon: Running) -> None:
      ("GET", "/.hidden", 400)],
     ids=["dotdot", "encoded", "nested", "missing", "long", "post", "delete", "hidden"],
 )  # fmt: skip
+@pytest.mark.slow
 def test_bad_requests_get_clean_4xx(daemon: Running, method: str, path: str, status: int) -> None:
     assert daemon.get(path, method=method)[0] == status
 
 
+@pytest.mark.slow
 def test_healthz_and_metrics(daemon: Running) -> None:
     status, h, body = daemon.get("/healthz")
     assert status == 200 and b'"status": "ok"' in body and b"last_publish" in body
@@ -175,6 +180,7 @@ def test_healthz_and_metrics(daemon: Running) -> None:
     assert 'feedd_fetches_total{outcome="304"}' in text and "feedd_publish_seconds_count" in text
 
 
+@pytest.mark.slow
 def test_healthz_is_503_when_publishing_fails(daemon: Running) -> None:
     public = daemon.site.public
     shutil.rmtree(public)
@@ -188,6 +194,7 @@ def test_healthz_is_503_when_publishing_fails(daemon: Running) -> None:
     wait_for(lambda: daemon.get("/healthz")[0] == 200, what="healthz to recover")
 
 
+@pytest.mark.slow
 def test_slow_clients_do_not_starve_others(daemon: Running) -> None:
     idle = []
     for _ in range(20):  # connections that send nothing at all
@@ -201,6 +208,7 @@ def test_slow_clients_do_not_starve_others(daemon: Running) -> None:
         s.close()
 
 
+@pytest.mark.slow
 def test_sighup_adds_a_source_and_survives_a_broken_config(daemon: Running) -> None:
     srv = FeedServer()
     try:
@@ -217,6 +225,7 @@ def test_sighup_adds_a_source_and_survives_a_broken_config(daemon: Running) -> N
         srv.close()
 
 
+@pytest.mark.slow
 def test_sigterm_exits_promptly(daemon: Running) -> None:
     started = time.monotonic()
     assert daemon.stop() == 0
@@ -224,12 +233,14 @@ def test_sigterm_exits_promptly(daemon: Running) -> None:
     assert "stopped" in daemon.output()
 
 
+@pytest.mark.slow
 def test_once_beside_the_daemon(daemon: Running) -> None:
     r = daemon.site.run("once", expect=None)
     assert r.returncode == 0, r.stderr
     assert daemon.get("/healthz")[0] == 200 and len(daemon.titles()) == 5
 
 
+@pytest.mark.slow
 def test_ready_on_a_real_notify_socket(site: Site, tmp_path: Path) -> None:
     path = str(tmp_path / "notify.sock")
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
@@ -246,6 +257,7 @@ def test_ready_on_a_real_notify_socket(site: Site, tmp_path: Path) -> None:
         sock.close()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze not installed")
 def test_systemd_unit_verifies(tmp_path: Path) -> None:
     unit = (ROOT / "contrib" / "feedd.service").read_text()
@@ -259,6 +271,7 @@ def test_systemd_unit_verifies(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
 
 
+@pytest.mark.slow
 def test_notify_is_a_no_op_without_systemd() -> None:
     r = subprocess.run(
         [sys.executable, "-c", "from feedd.systemd import notify; print(notify('READY=1'))"],
@@ -268,6 +281,7 @@ def test_notify_is_a_no_op_without_systemd() -> None:
     assert r.stdout.strip() == "False"
 
 
+@pytest.mark.slow
 def test_status_says_what_is_served(site: Site, tmp_path: Path) -> None:
     """READY and every later status name the published entries (an entry held back for its
     date is not served yet) and the feeds; never a bare "Running"."""
@@ -295,6 +309,7 @@ def test_status_says_what_is_served(site: Site, tmp_path: Path) -> None:
         sock.close()
 
 
+@pytest.mark.slow
 def test_metrics_are_exact(daemon: Running) -> None:
     text = daemon.get("/metrics")[2].decode()
     samples = [ln for ln in text.splitlines() if ln and not ln.startswith("#")]
@@ -305,6 +320,7 @@ def test_metrics_are_exact(daemon: Running) -> None:
     assert abs(float(stamp.split()[-1]) - time.time()) < 120  # exact, not 1.79611e+09
 
 
+@pytest.mark.slow
 def test_sources_imported_and_removed_while_running(daemon: Running, tmp_path: Path) -> None:
     """No SIGHUP: the daemon picks up `feedd sources import` and `remove` within a scan."""
     srv = FeedServer()
@@ -326,6 +342,7 @@ def test_sources_imported_and_removed_while_running(daemon: Running, tmp_path: P
         srv.close()
 
 
+@pytest.mark.slow
 def test_a_failing_source_is_named_in_metrics(daemon: Running) -> None:
     srv = FeedServer()
     try:

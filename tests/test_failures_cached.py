@@ -7,8 +7,11 @@ import os
 import re
 import time
 
+import pytest
 from conftest import Site
 from test_daemon import Running, wait_for
+
+pytestmark = pytest.mark.slow  # every test here runs feedd, a server or worker processes
 
 
 def error_lines(stderr: str) -> list[str]:

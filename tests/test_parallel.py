@@ -7,6 +7,10 @@ import subprocess
 import sys
 import time
 
+import pytest
+
+pytestmark = pytest.mark.slow  # every test here runs feedd, a server or worker processes
+
 SCRIPT = """
 import os, signal, sys, time
 from feedd import parallel

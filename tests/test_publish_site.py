@@ -11,6 +11,7 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import Site, parse_feed
 
 from feedd.config import load
@@ -164,6 +165,7 @@ def test_a_deleted_feed_file_is_written_again(empty_site: Site) -> None:
     assert set(once(site, T0 + DAY).published.written) == {"tags/red.atom", "index.html"}
 
 
+@pytest.mark.slow
 def test_feeds_split_over_processes_come_out_as_from_one(
     empty_site: Site, tmp_path: Path, monkeypatch
 ) -> None:
@@ -178,6 +180,7 @@ def test_feeds_split_over_processes_come_out_as_from_one(
     assert files(site.public) == published_from_scratch(site, T0, tmp_path / "serial")
 
 
+@pytest.mark.slow
 def test_a_first_run_reads_ahead_and_decides_as_any_run(empty_site: Site) -> None:
     """A first run starts its workers before it creates the database; the outcome must be
     the one of a run on an existing, empty database."""

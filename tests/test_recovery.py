@@ -18,6 +18,8 @@ import pytest
 from conftest import FEEDD, Site
 from test_daemon import Running, wait_for
 
+pytestmark = pytest.mark.slow  # every test here runs feedd, a server or worker processes
+
 
 def _can_mount() -> bool:
     if shutil.which("unshare") is None:

@@ -18,6 +18,8 @@ import pytest
 from conftest import FEEDD, Site
 from feedserver import FeedServer, item, rss, trickle
 
+pytestmark = pytest.mark.slow  # every test here runs feedd, a server or worker processes
+
 GOOD = rss(item("http://good.example/1", "Good remote story", "<p>Still published.</p>"))
 SEED_TITLE = "IA permanece um dos principais setores de Xangai"  # the shipped 003
 

@@ -17,6 +17,8 @@ import pytest
 from conftest import Site
 from test_daemon import Running, wait_for
 
+pytestmark = pytest.mark.slow  # every test here runs feedd, a server or worker processes
+
 
 def exchange(port: int, raw: bytes, timeout: float = 5) -> bytes:
     """Send ``raw`` on a fresh connection; everything the server sends before it closes or

@@ -116,6 +116,7 @@ def _fetch(url: str, **kw) -> http.Fetched:
 @pytest.mark.parametrize(
     "target", ["file:///etc/passwd", "ftp://example.org/feed"], ids=["file", "ftp"]
 )
+@pytest.mark.slow
 def test_redirects_to_other_schemes_are_refused(server: FeedServer, target: str) -> None:
     server.route("/r", status=302, headers={"Location": target})
     got = _fetch(server.url("/r"))
@@ -141,6 +142,7 @@ LINK_LOCAL = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("target", LINK_LOCAL.values(), ids=LINK_LOCAL.keys())
 def test_a_redirect_never_reaches_a_link_local_address(server: FeedServer, target: str) -> None:
     server.route("/r", status=302, headers={"Location": target})
@@ -174,6 +176,7 @@ def test_connections_go_through_the_guarded_backend() -> None:
     assert isinstance(transport._pool._network_backend, http._GuardedBackend)
 
 
+@pytest.mark.slow
 def test_redirect_chain_and_limit(server: FeedServer) -> None:
     server.route("/a", status=301, headers={"Location": "/b"})
     server.route("/b", status=308, headers={"Location": "/c"})
@@ -186,6 +189,7 @@ def test_redirect_chain_and_limit(server: FeedServer) -> None:
     assert "redirects" in _fetch(server.url("/loop")).reason
 
 
+@pytest.mark.slow
 def test_validators_are_sent_and_refreshed_separately(server: FeedServer) -> None:
     server.route("/v", body=b"<rss/>", headers={"ETag": '"2"'})
     got = _fetch(server.url("/v"), etag='"1"', last_modified="Mon, 03 Feb 2025 10:00:00 GMT")

@@ -140,15 +140,15 @@ def test_an_older_database_is_migrated_with_its_data(tmp_path: Path) -> None:
     new = Store(path)
     try:
         c = new._conn
-        assert c.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION == 5
+        assert c.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION == 6
         assert c.execute("SELECT id, tags, updated FROM entries ORDER BY id").fetchall() == before
         assert sorted(c.execute(TAG_ROWS)) == tag_rows
         assert c.execute("SELECT DISTINCT source_id FROM entries").fetchall() == [(0,)]
         # each copy's tags, from the entry it publishes; every seed is read again
         assert c.execute("SELECT count(*) FROM items WHERE tags IS NULL").fetchone()[0] == 0
         assert c.execute("SELECT DISTINCT mtime_ns FROM items").fetchall() == [(-1,)]
-        assert len(new.notices("http://127.0.0.1:8080/")) == 1  # said once ...
-        assert new.notices("http://127.0.0.1:8080/") == []  # ... and only once
+        assert len(new.items.notices("http://127.0.0.1:8080/")) == 1  # said once ...
+        assert new.items.notices("http://127.0.0.1:8080/") == []  # ... and only once
     finally:
         new.close()
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import FEEDD, ROOT, SEEDS, Site, parse_feed
 from feedserver import FeedServer, item, rss
-from test_store_items import load_v3
+from test_store_ingest import load_v3
 
 from feedd.ids import public_entry_id
 from feedd.store import schema
@@ -41,6 +41,7 @@ def once_ok(site: Site, *args: str) -> subprocess.CompletedProcess[str]:
 # --- ids unique to the site ------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_two_sites_with_the_same_files_share_no_id(tmp_path: Path) -> None:
     sites = []
     for name, base in (("a", "https://a.example.org/"), ("b", "https://b.example.net/news/")):
@@ -54,6 +55,7 @@ def test_two_sites_with_the_same_files_share_no_id(tmp_path: Path) -> None:
     assert not a & b
 
 
+@pytest.mark.slow
 def test_ids_hold_across_runs_edits_and_rebuilds(site: Site) -> None:
     once_ok(site)
     before = {e.link or e.title: e.id for e in site.feed("all.atom").entries}
@@ -68,6 +70,7 @@ def test_ids_hold_across_runs_edits_and_rebuilds(site: Site) -> None:
     assert {rel: parse_feed(p).feed.id for rel, p in site.feeds().items()} == feeds_before
 
 
+@pytest.mark.slow
 def test_a_moved_site_keeps_its_ids_with_site_id(site: Site) -> None:
     site.config(base_url="https://old.example.org/")
     once_ok(site)
@@ -79,6 +82,7 @@ def test_a_moved_site_keeps_its_ids_with_site_id(site: Site) -> None:
     assert site.feed("all.atom").feed.links[0].href.startswith("https://new.example.org/")
 
 
+@pytest.mark.slow
 def test_a_changed_site_id_is_said_once(site: Site) -> None:
     once_ok(site)
     old = all_ids(site)
@@ -94,6 +98,7 @@ def test_a_changed_site_id_is_said_once(site: Site) -> None:
     ("pin", "published"),
     [("tag:example.org,2024:hello", "tag:example.org,2024:hello"), ("hello-world", None)],
 )
+@pytest.mark.slow
 def test_an_id_key_survives_rename_and_rebuild(empty_site: Site, pin: str, published) -> None:
     s = empty_site
     (s.seeds / "draft-name.md").write_text(f"---\ntitle: Pinned\nid: {pin}\n---\nBody.\n")
@@ -109,6 +114,7 @@ def test_an_id_key_survives_rename_and_rebuild(empty_site: Site, pin: str, publi
     assert [e.id for e in s.feed("all.atom").entries] == [eid]
 
 
+@pytest.mark.slow
 def test_a_file_without_an_id_key_gets_a_new_id_when_renamed_and_rebuilt(empty_site: Site) -> None:
     """The reason for the key: without it, the path is the name."""
     s = empty_site
@@ -121,6 +127,7 @@ def test_a_file_without_an_id_key_gets_a_new_id_when_renamed_and_rebuilt(empty_s
     assert [e.id for e in s.feed("all.atom").entries] != [first]
 
 
+@pytest.mark.slow
 def test_an_upgraded_database_says_once_that_ids_changed(site: Site) -> None:
     site.db.parent.mkdir()
     load_v3(site.db)
@@ -139,6 +146,7 @@ def test_an_upgraded_database_says_once_that_ids_changed(site: Site) -> None:
 # --- nothing good dropped --------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_utf8_file_with_broken_bytes_is_published(empty_site: Site) -> None:
     s = empty_site
     text = "---\ntitle: Acentuação em 中文\n---\nUm texto em português e 中文。\n"
@@ -167,6 +175,7 @@ IMPOSSIBLE = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("text", IMPOSSIBLE.values(), ids=IMPOSSIBLE.keys())
 def test_a_date_that_cannot_be_costs_only_the_date(empty_site: Site, text: str) -> None:
     s = empty_site
@@ -184,6 +193,7 @@ def test_a_date_that_cannot_be_costs_only_the_date(empty_site: Site, text: str) 
         assert e.published == "2024-05-06T07:08:09+00:00"
 
 
+@pytest.mark.slow
 def test_a_date_within_the_year_is_held_back(empty_site: Site) -> None:
     soon = (dt.datetime.now(UTC) + dt.timedelta(days=90)).date().isoformat()
     (empty_site.seeds / "soon.md").write_text(f"---\ntitle: Soon\ndate: {soon}\n---\nText.\n")
@@ -192,6 +202,7 @@ def test_a_date_within_the_year_is_held_back(empty_site: Site) -> None:
     assert empty_site.feed("all.atom").entries == []
 
 
+@pytest.mark.slow
 def test_a_copy_respaced_in_cjk_is_the_same_article(empty_site: Site) -> None:
     s = empty_site
     body = "人工智能正在改变世界，大模型的竞争才刚刚开始。上海的企业表示，AI 应用将快速落地。"
@@ -203,6 +214,7 @@ def test_a_copy_respaced_in_cjk_is_the_same_article(empty_site: Site) -> None:
     assert len(s.feed("all.atom").entries) == 1
 
 
+@pytest.mark.slow
 def test_latin_words_that_spacing_separates_stay_apart(empty_site: Site) -> None:
     s = empty_site
     (s.seeds / "a.md").write_text("---\ntitle: Note\n---\nThe sea weed grows fast.\n")
@@ -215,6 +227,7 @@ def test_latin_words_that_spacing_separates_stay_apart(empty_site: Site) -> None
     "sentence",
     ["Uma frase com acentuação.", "Ação rápida.", "Não há informação.", "Olá"],
 )
+@pytest.mark.slow
 def test_a_latin1_portuguese_sentence_keeps_its_accents(empty_site: Site, sentence: str) -> None:
     (empty_site.seeds / "pt.txt").write_bytes(sentence.encode("latin-1"))
     once_ok(empty_site)
@@ -225,6 +238,7 @@ def test_a_latin1_portuguese_sentence_keeps_its_accents(empty_site: Site, senten
 # --- what a new user sees ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_shipped_config_reads_the_seeds_in_beijing_time(tmp_path: Path) -> None:
     shutil.copytree(SEEDS, tmp_path / "seeds")
     shutil.copy(ROOT / "config.toml", tmp_path / "config.toml")
@@ -238,6 +252,7 @@ def test_the_shipped_config_reads_the_seeds_in_beijing_time(tmp_path: Path) -> N
     assert "2025-07-11T02:40:05+00:00" in published.values()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["once", "stats", "sources list"])
 def test_a_database_of_a_newer_feedd_is_refused(site: Site, command: str) -> None:
     assert site.once(expect=None).returncode == 0
@@ -253,6 +268,7 @@ def test_a_database_of_a_newer_feedd_is_refused(site: Site, command: str) -> Non
     assert site.db.read_bytes() == before  # untouched, journal mode included
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["once", "stats", "sources list"])
 def test_a_file_that_is_not_a_database_is_refused(site: Site, command: str) -> None:
     site.db.parent.mkdir()
@@ -262,6 +278,7 @@ def test_a_file_that_is_not_a_database_is_refused(site: Site, command: str) -> N
     assert f"{site.db}: not a SQLite database" in r.stderr and "Traceback" not in r.stderr
 
 
+@pytest.mark.slow
 def test_stats_in_a_pipe_that_closes_early(site: Site, server: FeedServer) -> None:
     for i in range(300):  # enough feeds that stats writes more than a pipe holds
         (site.seeds / f"t{i}.md").write_text(f"---\ntitle: T{i}\ntags: [tag{i}]\n---\nBody {i}.\n")
@@ -276,6 +293,7 @@ def test_stats_in_a_pipe_that_closes_early(site: Site, server: FeedServer) -> No
                                              "(1 remote items)")  # fmt: skip
 
 
+@pytest.mark.slow
 def test_sources_list_shows_names_and_disabled_sources(
     empty_site: Site, server: FeedServer
 ) -> None:
@@ -297,6 +315,7 @@ def test_sources_list_shows_names_and_disabled_sources(
     assert "Renamed" in empty_site.run("sources", "list").stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("by", ["url", "id"])
 def test_sources_remove(empty_site: Site, server: FeedServer, tmp_path: Path, by: str) -> None:
     s = empty_site
@@ -320,6 +339,7 @@ def test_sources_remove(empty_site: Site, server: FeedServer, tmp_path: Path, by
     assert s.run("sources", "remove", ident, expect=None).returncode == 2  # gone: says so
 
 
+@pytest.mark.slow
 def test_a_configured_source_is_not_removed_by_the_command(empty_site: Site, server) -> None:
     server.route("/c.xml", body=rss(item("http://c.example/1", "C", "<p>c</p>")))
     empty_site.config(sources=[{"url": server.url("/c.xml")}])
@@ -336,6 +356,7 @@ def categories(site: Site) -> list[list[str]]:
     return [sorted(t.term for t in e.get("tags", [])) for e in site.feed("all.atom").entries]
 
 
+@pytest.mark.slow
 def test_a_copy_that_drops_a_tag_takes_it_off_the_entry(empty_site: Site) -> None:
     s = empty_site
     body = "Same body in two files, word for word.\n"
@@ -355,6 +376,7 @@ def test_a_copy_that_drops_a_tag_takes_it_off_the_entry(empty_site: Site) -> Non
     assert categories(s) == [["X"]]
 
 
+@pytest.mark.slow
 def test_the_union_of_many_copies_tags_is_capped(empty_site: Site, server: FeedServer) -> None:
     cats = lambda i: "".join(f"<category>c{i}x{j}</category>" for j in range(50))  # noqa: E731
     items = "".join(
@@ -370,6 +392,7 @@ def test_the_union_of_many_copies_tags_is_capped(empty_site: Site, server: FeedS
     assert len(list((empty_site.public / "tags").iterdir())) == 50
 
 
+@pytest.mark.slow
 def test_removing_a_source_that_shares_an_item_keeps_the_others(
     empty_site: Site, server: FeedServer, tmp_path: Path
 ) -> None:
@@ -404,6 +427,7 @@ def test_metric_values_are_exact(value: float, text: str) -> None:
     assert f"feedd_entries {text}\n" in rendered
 
 
+@pytest.mark.slow
 def test_the_daemon_refuses_a_database_of_a_newer_feedd(site: Site) -> None:
     site.once()
     con = sqlite3.connect(site.db)
