@@ -24,7 +24,7 @@ from .errors import (
     NotFoundError,
     OpmlError,
     summarize,
-)  # fmt: skip
+)
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 LOG_LEVELS = ("debug", "info", "warning", "error")  # for `run`; logging loads only there
@@ -139,9 +139,11 @@ def cmd_stats(args: argparse.Namespace) -> int:
         return EXIT_INPUT
     st = pipeline.stats(cfg)
     t = st.breakdown
-    print(f"{t.entries} entries in {cfg.database}: {t.seed_entries} from {t.seed_files} "
-          f"seed files, {t.remote_entries} from {t.sources} remote sources "
-          f"({t.remote_items} remote items)")  # fmt: skip
+    print(
+        f"{t.entries} entries in {cfg.database}: {t.seed_entries} from {t.seed_files} "
+        f"seed files, {t.remote_entries} from {t.sources} remote sources "
+        f"({t.remote_items} remote items)"
+    )
     print(f"{'entries':>8} {'in feed':>8}  feed")
     for f in st.feeds:
         print(f"{f.entries:>8} {f.shown:>8}  {f.path}")
@@ -228,32 +230,42 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     once = sub.add_parser(
-        "once", parents=[common], help="scan, dedupe and publish once, then exit (for cron)",
+        "once",
+        parents=[common],
+        help="scan, dedupe and publish once, then exit (for cron)",
         description="Scan the seeds folder, store what changed and publish the feeds, once.",
-    )  # fmt: skip
+    )
     once.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     once.add_argument(
-        "--wait", type=float, default=60.0, metavar="SECONDS",
+        "--wait",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
         help="how long to wait for another run on the same database (default 60)",
-    )  # fmt: skip
+    )
     once.add_argument(
-        "--fetch-all", action="store_true",
+        "--fetch-all",
+        action="store_true",
         help="fetch every source now, ignoring the schedule (and retrying disabled ones)",
-    )  # fmt: skip
+    )
     once.set_defaults(func=cmd_once)
 
     check = sub.add_parser(
-        "check", parents=[common], help="validate the config and read every seed, writing nothing",
+        "check",
+        parents=[common],
+        help="validate the config and read every seed, writing nothing",
         description="Validate the config and read every seed file without writing; list problems.",
-    )  # fmt: skip
+    )
     check.set_defaults(func=cmd_check)
 
     run = sub.add_parser(
-        "run", parents=[common], help="run as a daemon: watch, fetch, publish and serve",
+        "run",
+        parents=[common],
+        help="run as a daemon: watch, fetch, publish and serve",
         description="Run until stopped: watch the seeds, fetch sources on schedule, publish "
         "after changes and serve the output folder over HTTP. SIGHUP reloads the config; "
         "SIGTERM stops.",
-    )  # fmt: skip
+    )
     run.add_argument(
         "--log-level",
         choices=LOG_LEVELS,
@@ -263,38 +275,50 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=cmd_run)
 
     stats = sub.add_parser(
-        "stats", parents=[common], help="show entries per feed",
+        "stats",
+        parents=[common],
+        help="show entries per feed",
         description="Show how many entries each feed has, from the database.",
-    )  # fmt: skip
+    )
     stats.set_defaults(func=cmd_stats)
 
     sources = sub.add_parser(
-        "sources", parents=[common], help="list, import or export the remote sources",
+        "sources",
+        parents=[common],
+        help="list, import or export the remote sources",
         description="Remote sources: their state, and subscriptions in and out as OPML 2.0.",
-    )  # fmt: skip
+    )
     ssub = sources.add_subparsers(dest="action", metavar="ACTION", required=True)
     ssub.add_parser(
-        "list", parents=[common], help="each source with its state",
+        "list",
+        parents=[common],
+        help="each source with its state",
         description="Each source: last fetch and status, entries, next due, consecutive errors.",
-    ).set_defaults(func=cmd_sources_list)  # fmt: skip
+    ).set_defaults(func=cmd_sources_list)
     imp = ssub.add_parser(
-        "import", parents=[common], help="add the feeds of an OPML file",
+        "import",
+        parents=[common],
+        help="add the feeds of an OPML file",
         description="Add every feed of an OPML file as a source (kept in the database).",
-    )  # fmt: skip
+    )
     imp.add_argument("file", metavar="FILE.opml")
     imp.set_defaults(func=cmd_sources_import)
     rm = ssub.add_parser(
-        "remove", parents=[common], help="remove an imported source and its entries",
+        "remove",
+        parents=[common],
+        help="remove an imported source and its entries",
         description="Remove a source added by 'feedd sources import' (by URL, or by the id "
         "'feedd sources list' shows), and its entries from the feeds. A source of the config "
         "is removed by deleting its [[sources]] table.",
-    )  # fmt: skip
+    )
     rm.add_argument("source", metavar="URL|ID")
     rm.set_defaults(func=cmd_sources_remove)
     ssub.add_parser(
-        "export", parents=[common], help="print every source as OPML 2.0",
+        "export",
+        parents=[common],
+        help="print every source as OPML 2.0",
         description="Print every source, configured or imported, as OPML 2.0 on stdout.",
-    ).set_defaults(func=cmd_sources_export)  # fmt: skip
+    ).set_defaults(func=cmd_sources_export)
     return p
 
 

@@ -110,16 +110,28 @@ class Daemon:
         self.failing = {str(e) for e in report.errors}
         for e in summarize(fresh):
             if isinstance(e, Many):
-                log.event("seed_failed", logging.WARNING, files=e.count, reason=e.reason,
-                          examples=", ".join(e.examples))  # fmt: skip
+                log.event(
+                    "seed_failed",
+                    logging.WARNING,
+                    files=e.count,
+                    reason=e.reason,
+                    examples=", ".join(e.examples),
+                )
             else:
                 log.event("seed_failed", logging.WARNING, path=e.path, reason=e.reason)
         for w in report.warnings:
             log.event("seed_warning", logging.WARNING, detail=w)
         ch = report.changes
         if ch.read or ch.removed:
-            log.event("scanned", files=report.files, read=ch.read, new=ch.new,
-                      updated=ch.updated, removed=ch.removed, folded=ch.folded)  # fmt: skip
+            log.event(
+                "scanned",
+                files=report.files,
+                read=ch.read,
+                new=ch.new,
+                updated=ch.updated,
+                removed=ch.removed,
+                folded=ch.folded,
+            )
         self.metrics.health.last_scan = time.time()
         self.metrics.timed("scan", time.monotonic() - started)
         self.mark_dirty()  # publish after every scan: cheap when nothing changed, keeps it fresh
@@ -139,9 +151,16 @@ class Daemon:
         if out is not None:
             self.metrics.fetched(out.outcome, out.bytes, out.saved, out.seconds)
             level = logging.WARNING if out.error else logging.INFO
-            log.event("fetched", level, source=out.url, status=out.outcome, new=out.new,
-                      updated=out.updated, bytes=out.bytes,
-                      error=out.error and out.error.reason)  # fmt: skip
+            log.event(
+                "fetched",
+                level,
+                source=out.url,
+                status=out.outcome,
+                new=out.new,
+                updated=out.updated,
+                bytes=out.bytes,
+                error=out.error and out.error.reason,
+            )
             for w in out.warnings:
                 log.event("source_warning", logging.WARNING, source=out.url, detail=w)
         if done.changed:
@@ -178,8 +197,10 @@ class Daemon:
         result, entries = done.published, done.entries
         if result.written:
             log.event("published", feeds=result.feeds, written=len(result.written), entries=entries)
-        self.status = (f"STATUS=Serving {entries} entries in {result.feeds} feeds; "
-                       f"last publish {time.strftime('%H:%M:%S')}")  # fmt: skip
+        self.status = (
+            f"STATUS=Serving {entries} entries in {result.feeds} feeds; "
+            f"last publish {time.strftime('%H:%M:%S')}"
+        )
         systemd.notify(self.status)
 
     def heartbeat_job(self) -> None:
@@ -217,19 +238,23 @@ class Daemon:
             first = max(src.next_check or _now(), _now()) + dt.timedelta(seconds=delay)
             job = self.scheduler.get_job(job_id)
             if job is None:
-                self.scheduler.add_job(self.fetch_job, trigger, args=[src.id], id=job_id,
-                                       next_run_time=first)  # fmt: skip
+                self.scheduler.add_job(
+                    self.fetch_job, trigger, args=[src.id], id=job_id, next_run_time=first
+                )
             elif job.trigger.interval.total_seconds() != interval:
                 job.reschedule(trigger)
 
     def schedule(self) -> None:
-        self.scheduler.add_job(self.scan_job, IntervalTrigger(seconds=self.config.scan_interval),
-                               id="scan")  # fmt: skip
+        self.scheduler.add_job(
+            self.scan_job, IntervalTrigger(seconds=self.config.scan_interval), id="scan"
+        )
         self.scheduler.add_job(self.publish_job, IntervalTrigger(seconds=0.5), id="publish")
-        self.scheduler.add_job(self.sources_job, IntervalTrigger(seconds=self.config.scan_interval),
-                               id="sources")  # fmt: skip
-        self.scheduler.add_job(self.heartbeat_job, IntervalTrigger(seconds=HEARTBEAT),
-                               id="heartbeat")  # fmt: skip
+        self.scheduler.add_job(
+            self.sources_job, IntervalTrigger(seconds=self.config.scan_interval), id="sources"
+        )
+        self.scheduler.add_job(
+            self.heartbeat_job, IntervalTrigger(seconds=HEARTBEAT), id="heartbeat"
+        )
         self.sync_sources()
 
     # --- the seeds watcher -------------------------------------------------------------------
@@ -243,8 +268,14 @@ class Daemon:
         def loop() -> None:
             while not stop.is_set():
                 try:
-                    for _changes in watch(seeds, stop_event=stop, debounce=300, step=50,
-                                          rust_timeout=1000, yield_on_timeout=False):  # fmt: skip
+                    for _changes in watch(
+                        seeds,
+                        stop_event=stop,
+                        debounce=300,
+                        step=50,
+                        rust_timeout=1000,
+                        yield_on_timeout=False,
+                    ):
                         self.scan_job()
                 except Exception as e:  # noqa: BLE001 - the folder vanished, inotify limits...
                     log.event("watch_failed", logging.WARNING, folder=seeds, error=e)
@@ -298,8 +329,11 @@ class Daemon:
         self.config = new
         self.slots = pipeline.HostSlots(new)
         if new.listen != old.listen:
-            log.event("reload_note", logging.WARNING,
-                      detail="server.listen changed: restart feedd to move the server")  # fmt: skip
+            log.event(
+                "reload_note",
+                logging.WARNING,
+                detail="server.listen changed: restart feedd to move the server",
+            )
         if self.server:
             self.server.set_root(new.output, new.max_age)
         if new.scan_interval != old.scan_interval:

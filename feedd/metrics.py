@@ -78,24 +78,57 @@ class Metrics:
 
         with self.lock:
             metric("entries", "gauge", "Entries in the store.", [("", entries)])
-            metric("sources", "gauge", "Remote sources by state.",
-                   [(f'{{state="{k}"}}', v) for k, v in sorted(sources.items())])  # fmt: skip
-            metric("source_errors", "gauge",
-                   "Consecutive failed fetches of each failing source, with its last error.",
-                   [(f'{{source="{_label(url)}",error="{_label(why[:200])}"}}', n)
-                    for url, n, why in failing])  # fmt: skip
-            outcomes = ("200", "304", "4xx", "5xx", "timeout", "too_large", "error",
-                        "parse_error", "gone")  # fmt: skip
-            metric("fetches_total", "counter", "Fetches by outcome.",
-                   [(f'{{outcome="{o}"}}', self.fetches.get(o, 0)) for o in outcomes])  # fmt: skip
-            metric("fetch_bytes_total", "counter", "Bytes received from sources.",
-                   [("", self.bytes_fetched)])  # fmt: skip
-            metric("not_modified_bytes_saved_total", "counter",
-                   "Body bytes not transferred thanks to 304 Not Modified.",
-                   [("", self.bytes_saved)])  # fmt: skip
+            metric(
+                "sources",
+                "gauge",
+                "Remote sources by state.",
+                [(f'{{state="{k}"}}', v) for k, v in sorted(sources.items())],
+            )
+            metric(
+                "source_errors",
+                "gauge",
+                "Consecutive failed fetches of each failing source, with its last error.",
+                [
+                    (f'{{source="{_label(url)}",error="{_label(why[:200])}"}}', n)
+                    for url, n, why in failing
+                ],
+            )
+            outcomes = (
+                "200",
+                "304",
+                "4xx",
+                "5xx",
+                "timeout",
+                "too_large",
+                "error",
+                "parse_error",
+                "gone",
+            )
+            metric(
+                "fetches_total",
+                "counter",
+                "Fetches by outcome.",
+                [(f'{{outcome="{o}"}}', self.fetches.get(o, 0)) for o in outcomes],
+            )
+            metric(
+                "fetch_bytes_total",
+                "counter",
+                "Bytes received from sources.",
+                [("", self.bytes_fetched)],
+            )
+            metric(
+                "not_modified_bytes_saved_total",
+                "counter",
+                "Body bytes not transferred thanks to 304 Not Modified.",
+                [("", self.bytes_saved)],
+            )
             for name, (count, total) in sorted(self.durations.items()):
-                metric(f"{name}_seconds", "summary", f"Duration of {name} jobs.",
-                       [("_count", count), ("_sum", total)])  # fmt: skip
+                metric(
+                    f"{name}_seconds",
+                    "summary",
+                    f"Duration of {name} jobs.",
+                    [("_count", count), ("_sum", total)],
+                )
             metric(
                 "last_success_timestamp_seconds",
                 "gauge",

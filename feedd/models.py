@@ -14,14 +14,14 @@ from typing import NamedTuple
 
 def _positional(self: object) -> tuple:
     """Pickle as a constructor call: a slotted dataclass's default (a Python-level
-    ``__setstate__``) costs three times as much, paid per file on a cold start, when items
+    ``__setstate__``) is much slower, and it is paid per file on a cold start, when items
     come back from the worker processes."""
     return (type(self), tuple(getattr(self, n) for n in self.__slots__))  # type: ignore[attr-defined]
 
 
 class SeedFile(NamedTuple):
     """A regular file below the seeds folder, as the scan saw it (a named tuple: a scan makes
-    one per file on every run, and a tuple is made in a third of a dataclass's time)."""
+    one per file on every run, and a tuple is much quicker to make than a dataclass)."""
 
     key: str  # path relative to the seeds folder, '/'-separated: the source key
     path: str  # absolute path to read

@@ -92,8 +92,10 @@ class Workers:
 
     def map(self, fn: Callable[[Any], Any], items: list, chunksize: int = 1) -> Iterator:
         """``fn`` of each item, in order, computed ``chunksize`` items to a task."""
-        futures = [self.submit(_chunk_of, fn, items[i : i + chunksize])
-                   for i in range(0, len(items), chunksize)]  # fmt: skip
+        futures = [
+            self.submit(_chunk_of, fn, items[i : i + chunksize])
+            for i in range(0, len(items), chunksize)
+        ]
         for future in futures:
             yield from self.result(future)
 

@@ -4,7 +4,7 @@ Feed readers poll often, so an unchanged feed must cost almost nothing. Each fil
 hashed and gzipped once per change (the cache is keyed by mtime and size, which only move
 when a publish rewrites the file), and its response heads are built then too: answering a
 conditional request is a dictionary lookup and one write. The server is an asyncio protocol
-in a thread of its own: idle or slow clients cost a few hundred bytes each, never a thread.
+in a thread of its own: an idle or slow client costs a small object, never a thread.
 
 Every client is bounded, because feedd faces the open internet: a request head must arrive
 whole within HEAD_TIMEOUT and fit in MAX_HEAD, however it is cut into packets; a connection
@@ -53,10 +53,18 @@ RESERVED_FDS = 128 + BACKLOG  # kept from clients: database, scan, sources, one 
 SWEEP = 1.0  # seconds between checks of the time limits
 LOG_EVERY = 60.0  # seconds between two log lines of the same kind of client trouble
 SERVER = f"feedd/{__version__}"
-REASONS = {200: "OK", 304: "Not Modified", 400: "Bad Request", 404: "Not Found",
-           405: "Method Not Allowed", 408: "Request Timeout", 414: "URI Too Long",
-           431: "Request Header Fields Too Large", 500: "Internal Server Error",
-           503: "Service Unavailable"}  # fmt: skip
+REASONS = {
+    200: "OK",
+    304: "Not Modified",
+    400: "Bad Request",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    408: "Request Timeout",
+    414: "URI Too Long",
+    431: "Request Header Fields Too Large",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
 
 
 def max_connections() -> int:
@@ -121,16 +129,24 @@ class FileCache:
         digest = hashlib.sha256(body).hexdigest()[:32]
         gz = gzip.compress(body, 6, mtime=0)
         ctype = TYPES.get(path.suffix, "application/octet-stream")
-        common = (f"Last-Modified: {formatdate(st.st_mtime, usegmt=True)}\r\n"
-                  f"Cache-Control: max-age={max_age}\r\nVary: Accept-Encoding\r\n"
-                  f"Content-Type: {ctype}\r\n")  # fmt: skip
+        common = (
+            f"Last-Modified: {formatdate(st.st_mtime, usegmt=True)}\r\n"
+            f"Cache-Control: max-age={max_age}\r\nVary: Accept-Encoding\r\n"
+            f"Content-Type: {ctype}\r\n"
+        )
         plain = f'ETag: "{digest}"\r\n{common}'.encode()
         gzipped = f'ETag: "{digest}-gz"\r\n{common}'.encode()
         entry = Cached(
-            key, body, gz, f'"{digest}"', int(st.st_mtime), plain,
+            key,
+            body,
+            gz,
+            f'"{digest}"',
+            int(st.st_mtime),
+            plain,
             gzipped + b"Content-Encoding: gzip\r\n",
-            plain + b"Content-Length: 0\r\n", gzipped + b"Content-Length: 0\r\n",
-        )  # fmt: skip
+            plain + b"Content-Length: 0\r\n",
+            gzipped + b"Content-Length: 0\r\n",
+        )
         self.keep(path, entry, now)
         return entry
 
@@ -190,7 +206,7 @@ class Server:
                 int(port),
                 backlog=BACKLOG,
                 reuse_address=True,
-            )  # fmt: skip
+            )
         )
         self.thread: threading.Thread | None = None
         self.loop.call_soon(self._sweep)
@@ -203,8 +219,11 @@ class Server:
             if idlest.transport:
                 idlest.transport.abort()
             self.connections.pop(idlest, None)
-            self.log_once("full", f"{self.max_connections} connections open, the most the "
-                          "file-descriptor limit allows: closing the idlest")  # fmt: skip
+            self.log_once(
+                "full",
+                f"{self.max_connections} connections open, the most the "
+                "file-descriptor limit allows: closing the idlest",
+            )
 
     def _sweep(self) -> None:
         now = self.loop.time()
@@ -223,8 +242,13 @@ class Server:
         self.logged[kind] = (now, 0)
         if exc_info:
             log.LOG.exception("server_error kind=%s (a bug: please report it)", kind)
-        log.event("server_trouble", logging.WARNING, kind=kind, detail=detail,
-                  more_since_last=since or None)  # fmt: skip
+        log.event(
+            "server_trouble",
+            logging.WARNING,
+            kind=kind,
+            detail=detail,
+            more_since_last=since or None,
+        )
 
     def _loop_error(self, loop: asyncio.AbstractEventLoop, context: dict) -> None:
         # asyncio reports failed accepts (EMFILE) and broken client sockets here.
@@ -285,11 +309,14 @@ class Server:
         except (OSError, ValueError):  # a name too long for the file system, a loop: no file
             return NOWHERE
 
-    def plain(self, status: int, text: str, ctype: str = "text/plain; charset=utf-8",
-              extra: str = "") -> tuple[bytes, bytes]:  # fmt: skip
+    def plain(
+        self, status: int, text: str, ctype: str = "text/plain; charset=utf-8", extra: str = ""
+    ) -> tuple[bytes, bytes]:
         body = text.encode()
-        head = (f"Content-Type: {ctype}\r\nContent-Length: {len(body)}\r\n"
-                f"Cache-Control: no-store\r\n{extra}")  # fmt: skip
+        head = (
+            f"Content-Type: {ctype}\r\nContent-Length: {len(body)}\r\n"
+            f"Cache-Control: no-store\r\n{extra}"
+        )
         return self.status_line(status, head.encode()), body
 
     def status_line(self, status: int, head: bytes) -> bytes:

@@ -18,10 +18,20 @@ from .tags import key
 from .text import stable_hash
 
 # title and html: the content hash stands for them; the rest is no part of what a feed shows
-NOT_SHOWN = frozenset(["source_key", "title", "html", "draft", "pinned_id", "fingerprint",
-                       "warnings"])  # fmt: skip
-_FIRST = ("content_hash", "summary", "lang", "lang_group", "tags", "link", "author", "published",
-          "updated")  # fmt: skip
+NOT_SHOWN = frozenset(
+    ["source_key", "title", "html", "draft", "pinned_id", "fingerprint", "warnings"]
+)
+_FIRST = (
+    "content_hash",
+    "summary",
+    "lang",
+    "lang_group",
+    "tags",
+    "link",
+    "author",
+    "published",
+    "updated",
+)
 _LATER = tuple(
     (f.name, f.default)
     for f in dataclasses.fields(Item)

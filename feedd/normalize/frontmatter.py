@@ -45,9 +45,9 @@ def _wanted_blocks(fm: str, wanted: frozenset[str]) -> str | None:
     """The top-level ``key:`` blocks of the ``wanted`` keys, or None for an unusual shape.
 
     Scraped front matter carries many keys feedd ignores (000 has 19); building Python
-    objects for them is most of the cost of reading a small file. A line at column 0 starts
-    a block; indented lines, list items and comments continue it. Anything else at column 0
-    (quoted or complex keys, directives, anchors) returns None and the whole text is loaded.
+    objects for them would be wasted work. A line at column 0 starts a block; indented lines,
+    list items and comments continue it. Anything else at column 0 (quoted or complex keys,
+    directives, anchors) returns None and the whole text is loaded.
     """
     out: list[str] = []
     keep = False
@@ -149,7 +149,7 @@ def split(text: str, wanted: frozenset[str] = frozenset()) -> tuple[dict[str, An
 
     ``wanted``: the keys the caller reads (empty: all). Only those are kept, whatever the
     format: scraped front matter carries many keys nobody reads, and building YAML objects
-    for them is most of the cost of reading a small file."""
+    for them would be wasted work."""
     start = text[:3]
     handler = _HANDLERS.get(start) or (_HANDLERS["{"] if text.startswith("{") else None)
     if handler is not None and start[0] == "{" and not handler.detect(text):

@@ -61,7 +61,7 @@ def render(md: str, limit: int = MAX_ENTRY_BYTES) -> tuple[str, bool]:
     Markdown without a ``<`` has no raw HTML: every tag in the rendering is one pulldown-cmark
     made, with its attributes escaped. What remains dangerous there is a link or image URL
     (``[x](javascript:...)``); when every URL has an allowed scheme, the rendering is safe as
-    it is and the sanitizer (most of the cost of rendering) is skipped.
+    it is and the sanitizer, the slow part of rendering, is skipped.
 
     Markdown can grow twelvefold as HTML (``>`` is ``<blockquote>``), so a rendering longer
     than ``cap`` would keep is cut first: the flattening and sanitizing need not see the
@@ -98,7 +98,7 @@ def _urls_allowed(rendered: str) -> bool:
     return True
 
 
-# Built once: handing the allow-lists to nh3.clean on every call costs more than cleaning.
+# Built once: handing the allow-lists to nh3.clean would convert them again on every call.
 _CLEANER = nh3.Cleaner(
     tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES, link_rel="noopener noreferrer"
 )

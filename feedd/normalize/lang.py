@@ -57,8 +57,8 @@ def group(tag: str, text: str = "") -> str:
 @functools.cache
 def script_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """Traditional-only and Simplified-only characters of CC-CEDICT (zhon's sets), each as
-    one character class: a regex scan counts them at C speed. Built on first use (~10 ms);
-    a cold start builds them before its worker processes fork."""
+    one character class: a regex scan counts them at C speed. Built on first use, not on
+    import; a cold start builds them before its worker processes fork."""
     from zhon import cedict  # imported late: only Chinese text needs it
 
     trad, simp = set(cedict.traditional), set(cedict.simplified)
@@ -102,7 +102,7 @@ _CLD2_CODES = {"iw": "he", "ji": "yi", "in": "id", "jw": "jv"}
 
 
 def _alphabetic(sample: str) -> str:
-    """CLD2 (Chromium's detector): microseconds a call and no model to load at start-up."""
+    """CLD2 (Chromium's detector): fast per call, and no model to load at start-up."""
     import pycld2
 
     try:

@@ -1,10 +1,10 @@
 """Flatten HTML nested deeper than MAX_DEPTH, in one linear pass; pure.
 
 The HTML sanitizer (html5ever, through nh3) is quadratic in nesting depth: for each block
-element it opens, the parser looks down its stack of open elements, so 500,000 nested
-``<div>``s take minutes and 40,000 take seconds. Browsers stop nesting at 512 (Chromium,
-WebKit). feedd keeps at most MAX_DEPTH elements open: a start tag past that depth is dropped
-with its end tag, and its text stays where it was, so the sanitizer never sees a deeper tree.
+element it opens, the parser looks down its stack of open elements, and a hostile page can
+nest as deep as its size allows. Browsers stop nesting at 512 (Chromium, WebKit). feedd keeps
+at most MAX_DEPTH elements open: a start tag past that depth is dropped with its end tag, and
+its text stays where it was, so the sanitizer never sees a deeper tree.
 
 The parser has a second list that grows: formatting elements (``<b>``, ``<a>``, ...) left
 open stay "active" after the block around them closes, and are scanned for each new one and
@@ -37,8 +37,10 @@ def _names(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-_VOID = _names("area base basefont bgsound br col embed frame hr img input keygen link meta "
-               "param source track wbr")  # fmt: skip
+_VOID = _names(
+    "area base basefont bgsound br col embed frame hr img input keygen link meta "
+    "param source track wbr"
+)
 _RAW_TEXT = _names("script style textarea title xmp iframe noembed noframes noscript plaintext")
 _FOREIGN = _names("svg math")
 # Where the parser's "in scope" searches stop: an end tag does not reach past these.
@@ -61,8 +63,15 @@ _CLOSES_P = _names(
     "search section summary table ul li dd dt plaintext xmp"
 )
 # A new one of these closes the open one named beside it, unless what lies between stops it.
-_ENDS = {"li": ("li",), "dd": ("dd", "dt"), "dt": ("dd", "dt"), "td": ("td", "th"),
-         "th": ("td", "th"), "tr": ("tr",), "option": ("option",)}  # fmt: skip
+_ENDS = {
+    "li": ("li",),
+    "dd": ("dd", "dt"),
+    "dt": ("dd", "dt"),
+    "td": ("td", "th"),
+    "th": ("td", "th"),
+    "tr": ("tr",),
+    "option": ("option",),
+}
 
 
 def flatten(fragment: str, max_depth: int = MAX_DEPTH) -> str:
@@ -79,7 +88,7 @@ _WELL_FORMED_TAG = re.compile(r"<(/?)([a-z][a-z0-9]*)[^>]*>")
 def flatten_rendered(rendered: str, max_depth: int = MAX_DEPTH) -> str:
     """``flatten`` for HTML that is well formed, as a Markdown renderer writes it (every
     end tag closes the element on top, attribute values hold no ``>``): a depth count
-    does, about five times faster. A fragment cut short has its open elements closed."""
+    does, much faster. A fragment cut short has its open elements closed."""
     if rendered.count("<") <= max_depth:
         return rendered
     out: list[str] = []

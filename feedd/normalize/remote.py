@@ -47,8 +47,9 @@ def strip_tracking(url: str) -> str:
     parts = urlsplit(url)
     if not parts.query:
         return url
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if not _TRACKING.match(k)]  # fmt: skip
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)
+    ]
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 

@@ -1,10 +1,10 @@
 """The plain subset of YAML that front matter is written in, read without PyYAML's node graph.
 
 Most front matter is ``key: "value"``, ``key: value`` and ``key:`` followed by ``- item``
-lines. Reading that directly is several times faster than PyYAML's constructor, which is most
-of the cost of a cold run. Anything outside the subset (escapes, block scalars, anchors, flow
-mappings, numbers, nested items, comments after values) returns None, and the caller hands
-the text to PyYAML: the result is always what PyYAML would return.
+lines. Reading that directly skips PyYAML's constructor, the slow part of reading front
+matter, which a cold run does for every file. Anything outside the subset (escapes, block
+scalars, anchors, flow mappings, numbers, nested items, comments after values) returns None,
+and the caller hands the text to PyYAML: the result is always what PyYAML would return.
 tests/test_sources_simpleyaml.py checks that equivalence on every shape the seeds use.
 """
 

@@ -26,7 +26,7 @@ _ANNOTATION = re.compile(f"({_PINYIN.pattern})")
 
 def _drop_readings(text: str) -> str:
     """``text`` without the annotations that follow a Han character. Split, then joined
-    without them: a Python callback per candidate, as ``re.sub`` would make, costs double."""
+    without them: a Python callback per candidate, as ``re.sub`` would make, is slower."""
     parts = _ANNOTATION.split(text)  # text, annotation, text, annotation, ..., text
     if len(parts) == 1:
         return text
@@ -56,7 +56,7 @@ _CJK = (
     "\u3300-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe10-\ufe1f\ufe30-\ufe4f\uff00-\uff60"
     "\uffe0-\uffe6\U00020000-\U0003ffff"
 )
-# a space first in both branches: the engine then only stops at spaces (four times faster)
+# a space first in both branches: the engine then only stops at spaces, not at every character
 _CJK_SPACE = re.compile(f" (?:(?=[{_CJK}])|(?<=[{_CJK}] ))")
 
 

@@ -34,11 +34,29 @@ from .remote import HostSlots, Outcome, RemoteReport
 from .seeds import Progress, Report, check, first_read, ingest_seeds
 
 __all__ = [
-    "Changes", "HostSlots", "Outcome", "Published", "RemoteReport", "Report", "check",
-    "describe", "ensure_database", "export_opml", "failing_sources", "fetch_source",
-    "import_opml", "list_sources", "publish", "remove_source", "run_lock", "run_once", "scan",
-    "source_states", "stats", "sync_sources",
-]  # fmt: skip
+    "Changes",
+    "HostSlots",
+    "Outcome",
+    "Published",
+    "RemoteReport",
+    "Report",
+    "check",
+    "describe",
+    "ensure_database",
+    "export_opml",
+    "failing_sources",
+    "fetch_source",
+    "import_opml",
+    "list_sources",
+    "publish",
+    "remove_source",
+    "run_lock",
+    "run_once",
+    "scan",
+    "source_states",
+    "stats",
+    "sync_sources",
+]
 
 
 def _now() -> dt.datetime:

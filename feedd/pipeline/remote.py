@@ -66,9 +66,11 @@ def settings_for(config: Config) -> dict[str, SourceConfig]:
 
 def settings_of(src: Source, configured: dict[str, SourceConfig], config: Config) -> SourceConfig:
     return configured.get(src.config_url) or SourceConfig(
-        url=src.config_url, interval=config.interval, keep_entries=config.keep_entries,
+        url=src.config_url,
+        interval=config.interval,
+        keep_entries=config.keep_entries,
         keep_days=config.keep_days,
-    )  # fmt: skip
+    )
 
 
 def limits_for(config: Config) -> http.Limits:
@@ -110,8 +112,7 @@ async def fetch_many(
     per_host = per_host or config.fetch_per_host
     overall = asyncio.Semaphore(concurrency)
     hosts: defaultdict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(per_host))
-    # Small connection pools: httpx's pool costs CPU per request in proportion to its size
-    # (a thousand 304s took 5.6 s of CPU through one pool of 32, 2 s through eight of 4).
+    # Small connection pools: httpx's pool costs CPU per request in proportion to its size.
     pool_size = min(POOL_SIZE, per_host, concurrency)
     tls = http.tls_context()
     per_host_clients = -(-min(per_host, concurrency) // pool_size)  # ceiling division
@@ -131,8 +132,9 @@ async def fetch_many(
             host = host_of(src.url)
             async with hosts[host], overall:  # the host's turn first: no global slot held
                 # http.fetch returns whatever happens: the fetch stage's own boundary
-                return src, await http.fetch(client_for(host), src.url, src.etag,
-                                             src.last_modified, limits, now)  # fmt: skip
+                return src, await http.fetch(
+                    client_for(host), src.url, src.etag, src.last_modified, limits, now
+                )
 
         if handle is None:
             return list(await asyncio.gather(*(one(s) for s in due)))
@@ -218,8 +220,15 @@ def refresh(
         return report
 
     def handle(src: Source, res: http.Fetched) -> None:
-        outcome = apply(store, src, res, settings_of(src, configured, config), now, report.changes,
-                        config.max_entry_bytes)  # fmt: skip
+        outcome = apply(
+            store,
+            src,
+            res,
+            settings_of(src, configured, config),
+            now,
+            report.changes,
+            config.max_entry_bytes,
+        )
         report.outcomes.append(outcome)
 
     fetch_due(due, config, now, handle)
@@ -228,8 +237,8 @@ def refresh(
 
 def fetch_due(due: list[Source], config: Config, now: dt.datetime, handle: Handle) -> None:
     """Fetch ``due`` and hand each result to ``handle``, in ``due``'s order. Many sources
-    are split over one process per core: a request costs the HTTP client a millisecond or
-    two of CPU, so a round of a thousand 304s is CPU-bound in one process. The limits hold
+    are split over one process per core: every request costs the HTTP client CPU, so a large
+    round is CPU-bound in one process, even when every answer is a 304. The limits hold
     across processes (see ``shards``)."""
     import asyncio
 
@@ -237,8 +246,12 @@ def fetch_due(due: list[Source], config: Config, now: dt.datetime, handle: Handl
     if len(due) < PARALLEL_FETCH_FROM or workers < 2 or config.fetch_concurrency < 2:
         asyncio.run(fetch_many(due, config, now, handle=handle))
         return
-    jobs = [(part, concurrency, per_host, config, now) for part, concurrency, per_host in
-            shards(due, workers, config.fetch_concurrency, config.fetch_per_host)]  # fmt: skip
+    jobs = [
+        (part, concurrency, per_host, config, now)
+        for part, concurrency, per_host in shards(
+            due, workers, config.fetch_concurrency, config.fetch_per_host
+        )
+    ]
     with parallel.pool(len(jobs), "fetching sources") as pool:
         done = {src.id: (src, res) for part in pool.map(_fetch_shard, jobs) for src, res in part}
     for src in due:
@@ -320,8 +333,9 @@ def apply(
         else:
             out.new, out.updated = ch.new, ch.updated
             changes.add(ch)
-            state.update(etag=res.etag, last_modified=res.last_modified, title=feed.title,
-                         last_size=res.size)  # fmt: skip
+            state.update(
+                etag=res.etag, last_modified=res.last_modified, title=feed.title, last_size=res.size
+            )
         res.body = b""  # the next source's body may take its place in memory
     errors = 0 if res.kind in ("body", "not_modified") else src.errors + 1
     state.update(last_status=str(res.status or res.outcome), errors=errors)
@@ -394,9 +408,12 @@ def _normalize(
 
 
 def _store(
-    store: Store, source_id: int, items: dict[str, Item], settings: SourceConfig,
+    store: Store,
+    source_id: int,
+    items: dict[str, Item],
+    settings: SourceConfig,
     now: dt.datetime,
-) -> Changes:  # fmt: skip
+) -> Changes:
     stamp = int(now.timestamp() * 1e9)
     rows = [(k, 0, stamp, items[k]) for k in sorted(items)]
     ch = store.items.ingest(rows, [], now, source_id=source_id)

@@ -129,16 +129,20 @@ def read_all(files: list[SeedFile], how: Reading, progress: Progress | None = No
 
 
 def _chunk(files: int, workers: int) -> int:
-    """Files per task: each task and result costs the coordinating process ~1 ms, so large
-    (a cold start's CPU goes to reading, not to bookkeeping), but never so large that the
-    results in flight weigh much: at most 256 articles (~2 MB) a chunk."""
+    """Files per task: each task and result has a fixed cost in the coordinating process, so
+    large (a cold start's CPU goes to reading, not to bookkeeping), but never so large that
+    the results in flight weigh much: at most 256 articles a chunk."""
     return max(16, min(256, files // (workers * 8)))
 
 
 def ingest_seeds(
-    store: Store, config: Config, now: dt.datetime, report: Report,
-    progress: Progress | None = None, first: First | None = None,
-) -> None:  # fmt: skip
+    store: Store,
+    config: Config,
+    now: dt.datetime,
+    report: Report,
+    progress: Progress | None = None,
+    first: First | None = None,
+) -> None:
     """Scan the seeds folder and store what changed; fills ``report`` (files, changes,
     errors, warnings). Unchanged files (same size and mtime) are not read.
 
@@ -185,10 +189,14 @@ def ingest_seeds(
         else:
             vanished[top] += 1
     for top, n in sorted(vanished.items()):
-        report.errors.append(InputError(
-            str(config.seeds / top), f"folder vanished (moved, unmounted or deleted): its {n} "
-            "files stay published until it is back; to remove them, delete its files or "
-            "leave the folder empty"))  # fmt: skip
+        report.errors.append(
+            InputError(
+                str(config.seeds / top),
+                f"folder vanished (moved, unmounted or deleted): its {n} "
+                "files stay published until it is back; to remove them, delete its files or "
+                "leave the folder empty",
+            )
+        )
     if results is None or len(changed) != len(files):  # (a new database knows no file)
         results = read_all(changed, how, progress)
     new_failures: list[tuple[str, int, int, str]] = []

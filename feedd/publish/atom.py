@@ -78,7 +78,7 @@ def entry_xml(
 
     An entry looks the same in every feed it is in, so the publisher makes it once and
     reuses the bytes. Written here rather than by feedgen: building it through feedgen's
-    objects and lxml cost ten times as much, and entries are most of a feed. Stored text was
+    objects and lxml is much slower, and entries are most of a feed. Stored text was
     cleaned of XML-illegal characters when it was normalized, so it goes in as it is (escaped);
     should any slip through anyway, the entry is made again with every string cleaned: never
     invalid XML, never a crash.

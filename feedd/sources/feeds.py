@@ -88,11 +88,14 @@ def _xml_feed(body: bytes, headers: dict[str, str], url: str) -> RawFeed:
     hdrs = {k.lower(): v for k, v in headers.items()}
     hdrs.setdefault("content-location", url)  # the base for relative links
     try:
-        d = feedparser.parse(body, response_headers=hdrs, sanitize_html=False,
-                             resolve_relative_uris=True)  # fmt: skip
+        d = feedparser.parse(
+            body, response_headers=hdrs, sanitize_html=False, resolve_relative_uris=True
+        )
     except DefusedXmlException as e:
-        raise FeedParseError(f"refused: the feed declares XML entities or external "
-                             f"references, which feedd never expands ({e})") from None  # fmt: skip
+        raise FeedParseError(
+            f"refused: the feed declares XML entities or external "
+            f"references, which feedd never expands ({e})"
+        ) from None
     if d.get("bozo") and not d.get("entries") and not d.get("feed"):
         raise FeedParseError(f"not a feed: {d.get('bozo_exception')}")
     if not d.get("version") and not d.get("entries"):
@@ -102,8 +105,9 @@ def _xml_feed(body: bytes, headers: dict[str, str], url: str) -> RawFeed:
     for e in d.get("entries") or ():
         content = None
         if e.get("content"):
-            content = next((c.value for c in e.content if "html" in c.get("type", "")),
-                           e.content[0].value)  # fmt: skip
+            content = next(
+                (c.value for c in e.content if "html" in c.get("type", "")), e.content[0].value
+            )
         summary = e.get("summary")
         tags = tuple(t.get("term") or t.get("label") or "" for t in e.get("tags", []))
         author = e.get("author") or (e.get("author_detail") or {}).get("name")
@@ -124,8 +128,7 @@ def _xml_feed(body: bytes, headers: dict[str, str], url: str) -> RawFeed:
                 enclosures=_xml_enclosures(e, url),
             )
         )
-    return RawFeed(f.get("title"), _absolute(f.get("link"), url), f.get("language"),
-                   tuple(entries))  # fmt: skip
+    return RawFeed(f.get("title"), _absolute(f.get("link"), url), f.get("language"), tuple(entries))
 
 
 def _xml_enclosures(e: Any, base: str) -> tuple[tuple[object, object, object, bool], ...]:
@@ -138,8 +141,9 @@ def _xml_enclosures(e: Any, base: str) -> tuple[tuple[object, object, object, bo
         image = m.get("medium") == "image"
         out.append((_absolute(m.get("url"), base), m.get("type"), m.get("filesize"), image))
     for m in _dicts(e.get("enclosures")):
-        out.append((_absolute(m.get("href") or m.get("url"), base), m.get("type"),
-                    m.get("length"), False))  # fmt: skip
+        out.append(
+            (_absolute(m.get("href") or m.get("url"), base), m.get("type"), m.get("length"), False)
+        )
     return tuple(out)
 
 
@@ -173,8 +177,9 @@ def _json_feed(body: bytes, url: str) -> RawFeed:
         authors = it.get("authors") or (
             [it["author"]] if isinstance(it.get("author"), dict) else []
         )
-        author = next((a.get("name") for a in authors if isinstance(a, dict) and a.get("name")),
-                      None)  # fmt: skip
+        author = next(
+            (a.get("name") for a in authors if isinstance(a, dict) and a.get("name")), None
+        )
         text = it.get("content_text")
         content = it.get("content_html") or (
             "<p>" + _escape(text) + "</p>" if isinstance(text, str) else None
@@ -206,8 +211,9 @@ def _json_enclosures(it: dict, base: str) -> tuple[tuple[object, object, object,
         (_absolute(it.get(k), base), None, None, True) for k in ("image", "banner_image")
     ]
     for a in _dicts(it.get("attachments")):
-        out.append((_absolute(a.get("url"), base), a.get("mime_type"), a.get("size_in_bytes"),
-                    False))  # fmt: skip
+        out.append(
+            (_absolute(a.get("url"), base), a.get("mime_type"), a.get("size_in_bytes"), False)
+        )
     return tuple(out)
 
 

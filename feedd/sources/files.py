@@ -68,9 +68,13 @@ def scan(
             it = os.scandir(folder)
         except OSError as e:
             if unreadable is not None:
-                unreadable.append(InputError(folder, f"cannot read this folder "
-                                             f"({e.strerror or e}); what was published from "
-                                             "it stays published"))  # fmt: skip
+                unreadable.append(
+                    InputError(
+                        folder,
+                        f"cannot read this folder ({e.strerror or e}); "
+                        "what was published from it stays published",
+                    )
+                )
             continue
         if folders is not None:
             folders.add(prefix)

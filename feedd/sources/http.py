@@ -90,8 +90,14 @@ def classify(status: int, headers: httpx.Headers | dict[str, str], now: dt.datet
     if status in (429, 503):
         after = parse_retry_after(get("retry-after"), now)
         text = f"{status}, retry after {int(after.total_seconds())}s" if after else str(status)
-        return Fetched("retry", "", status, reason=text, retry_after=after,
-                       outcome="4xx" if status < 500 else "5xx")  # fmt: skip
+        return Fetched(
+            "retry",
+            "",
+            status,
+            reason=text,
+            retry_after=after,
+            outcome="4xx" if status < 500 else "5xx",
+        )
     label = "4xx" if 400 <= status < 500 else "5xx" if status >= 500 else "error"
     return Fetched("failed", "", status, reason=f"HTTP {status}", outcome=label)
 
@@ -148,9 +154,14 @@ class _GuardedBackend:
         self._inner = httpcore.AnyIOBackend()
         self._error = httpcore.ConnectError
 
-    async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
-                          local_address: str | None = None,
-                          socket_options: object = None) -> object:  # fmt: skip
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: object = None,
+    ) -> object:
         loop = asyncio.get_running_loop()
         try:
             infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -163,9 +174,13 @@ class _GuardedBackend:
         last: Exception | None = None
         for address in addresses:
             try:
-                return await self._inner.connect_tcp(address, port, timeout=timeout,
-                                                     local_address=local_address,
-                                                     socket_options=socket_options)  # fmt: skip
+                return await self._inner.connect_tcp(
+                    address,
+                    port,
+                    timeout=timeout,
+                    local_address=local_address,
+                    socket_options=socket_options,
+                )
             except self._error as e:
                 last = e
         raise last or self._error(f"{host} resolves to no address")
@@ -309,7 +324,7 @@ def client(
 ) -> httpx.AsyncClient:
     """A client: no automatic redirects, our own User-Agent and encodings. Clients made
     together should share ``tls`` (see ``tls_context``): each new context reads the CA
-    certificates again, 45 ms of CPU."""
+    certificates again."""
     return httpx.AsyncClient(
         transport=_transport(tls or tls_context(), max_connections),
         follow_redirects=False,
@@ -318,7 +333,7 @@ def client(
             read=limits.read_timeout,
             write=limits.read_timeout,
             pool=limits.total_timeout,
-        ),  # fmt: skip
+        ),
         headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate, br"},
         trust_env=False,  # no proxy or netrc surprises from the environment
     )
@@ -361,8 +376,9 @@ async def fetch(
         async with asyncio.timeout(limits.total_timeout):
             result = await _fetch(http, url, etag, last_modified, limits, now)
     except TimeoutError:
-        result = Fetched("failed", url, reason=f"timed out after {limits.total_timeout:g}s",
-                         outcome="timeout")  # fmt: skip
+        result = Fetched(
+            "failed", url, reason=f"timed out after {limits.total_timeout:g}s", outcome="timeout"
+        )
     except httpx.TimeoutException as e:
         result = Fetched("failed", url, reason=f"timed out ({type(e).__name__})", outcome="timeout")
     except _TooLarge as e:
@@ -372,8 +388,12 @@ async def fetch(
     except httpx.HTTPError as e:
         result = Fetched("failed", url, reason=_describe(e), outcome="error")
     except Exception as e:  # noqa: BLE001 - whatever a server sends, the fetch returns
-        result = Fetched("failed", url, reason=f"unexpected error while fetching: "
-                         f"{type(e).__name__}: {e}", outcome="error")  # fmt: skip
+        result = Fetched(
+            "failed",
+            url,
+            reason=f"unexpected error while fetching: {type(e).__name__}: {e}",
+            outcome="error",
+        )
     result.url = url
     result.seconds = time.monotonic() - started
     return result
@@ -393,8 +413,10 @@ async def _fetch(
     limits: Limits,
     now: dt.datetime,
 ) -> Fetched:
-    headers = {"Accept": "application/atom+xml, application/rss+xml, application/feed+json, "
-                         "application/json;q=0.9, application/xml;q=0.9, */*;q=0.8"}  # fmt: skip
+    headers = {
+        "Accept": "application/atom+xml, application/rss+xml, application/feed+json, "
+        "application/json;q=0.9, application/xml;q=0.9, */*;q=0.8"
+    }
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:

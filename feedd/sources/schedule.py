@@ -24,7 +24,7 @@ def parse_retry_after(value: str | None, now: dt.datetime) -> dt.timedelta | Non
     if value.isdigit():
         return min(dt.timedelta(seconds=int(value)), MAX_SERVER_DELAY)
     try:
-        import email.utils  # 15 ms to import: only for a Retry-After that is a date
+        import email.utils  # imported only for a Retry-After that is a date: most are seconds
 
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):

@@ -23,8 +23,16 @@ from .schema import describe, migrate
 from .sources import Source, Sources
 
 __all__ = [
-    "Breakdown", "Changes", "Facet", "LangGroup", "Signed", "Source", "Store", "Tag", "describe",
-]  # fmt: skip
+    "Breakdown",
+    "Changes",
+    "Facet",
+    "LangGroup",
+    "Signed",
+    "Source",
+    "Store",
+    "Tag",
+    "describe",
+]
 
 
 class Store:

@@ -32,8 +32,9 @@ def connect(path: Path, readonly: bool) -> sqlite3.Connection:
     except sqlite3.DatabaseError as e:
         conn.close()
         if "not a database" in str(e) or "file is encrypted" in str(e):
-            raise DatabaseError(str(path), "not a SQLite database (is `database` pointing at "
-                                "the right file?)") from None  # fmt: skip
+            raise DatabaseError(
+                str(path), "not a SQLite database (is `database` pointing at the right file?)"
+            ) from None
         raise
     except DatabaseError:
         conn.close()

@@ -76,9 +76,9 @@ def decide(
     if item.draft:
         return Intent("draft", release=release)
 
-    shown = current is not None and (current.source_id, current.source_key) == (
-        source_id, item.source_key
-    )  # fmt: skip
+    shown = current is not None and (
+        (current.source_id, current.source_key) == (source_id, item.source_key)
+    )
     if match is not None and current is not None and match.id == current.id:
         if not shown or current.row_hash == row_hash:
             return Intent("unchanged", entry_id=current.id)  # a duplicate's metadata is not shown

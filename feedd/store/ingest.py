@@ -31,8 +31,12 @@ Facet = tuple[str, str]  # ("all", ""), ("lang", group) or ("tag", key): see fac
 # An entry row is written from the Item by field name: every field of Entry (a field added to
 # both is stored without an edit here, once the schema has its column), and what the store
 # adds (the copy it shows, its row hash). The HTML goes in as text: it is UTF-8 bytes.
-_WRITTEN = (*(f.name for f in dataclasses.fields(Entry) if f.name != "id"), "source_key",
-            "row_hash", "source_id")  # fmt: skip
+_WRITTEN = (
+    *(f.name for f in dataclasses.fields(Entry) if f.name != "id"),
+    "source_key",
+    "row_hash",
+    "source_id",
+)
 _MARKS = ["CAST(? AS TEXT)" if n == "html" else "?" for n in _WRITTEN]
 _INSERT = f"INSERT INTO entries ({', '.join(_WRITTEN)}, id) VALUES ({', '.join(_MARKS)}, ?)"
 _SETS = ", ".join(f"{n} = {m}" for n, m in zip(_WRITTEN, _MARKS, strict=True))
@@ -125,7 +129,7 @@ class Items:
         ch = Changes()
         # A first load (no item of the source, no entry at all) knows every item, hash and id
         # there is, because it writes them: the lookups that could only find nothing are
-        # skipped, which is most of a cold start's queries.
+        # skipped.
         self._new_source = self._none("SELECT 1 FROM items WHERE source_id = ?", source_id)
         self._first_load = self._none("SELECT 1 FROM entries")
         self._hashes, self._ids = set(), set()
@@ -166,10 +170,10 @@ class Items:
         """Use a rollback journal for a first load, WAL again afterwards.
 
         A first load writes every page anew: a rollback journal then records next to nothing,
-        where WAL writes the whole database twice (to the log, then at the checkpoint), a
-        third of a cold start's database time. Readers wait meanwhile, but there is nothing
-        to read yet. Should another connection be open, the mode stays WAL. A larger page
-        cache for the while saves another sixth; it is given back afterwards.
+        where WAL writes the whole database twice (to the log, then at the checkpoint).
+        Readers wait meanwhile, but there is nothing to read yet. Should another connection
+        be open, the mode stays WAL. A larger page cache for the while saves time too; it is
+        given back afterwards.
         """
         if mode is None or not self._set_journal(mode):
             yield
@@ -201,8 +205,12 @@ class Items:
         if r is None:
             return None
         s = Stored(*r)
-        return dataclasses.replace(s, published=from_iso(s.published), updated=from_iso(s.updated),
-                                   tags=tuple(json.loads(s.tags)))  # fmt: skip
+        return dataclasses.replace(
+            s,
+            published=from_iso(s.published),
+            updated=from_iso(s.updated),
+            tags=tuple(json.loads(s.tags)),
+        )
 
     def _apply(
         self,
@@ -215,10 +223,15 @@ class Items:
         ch: Changes,
     ) -> None:
         c = self.conn
-        old = None if self._new_source else c.execute(
-            "SELECT entry_id, first_seen, retired, tags FROM items WHERE source_id = ? AND key = ?",
-            (source_id, key),
-        ).fetchone()  # fmt: skip
+        old = (
+            None
+            if self._new_source
+            else c.execute(
+                "SELECT entry_id, first_seen, retired, tags FROM items "
+                "WHERE source_id = ? AND key = ?",
+                (source_id, key),
+            ).fetchone()
+        )
         if old and old[2]:
             return  # dropped by retention: never published again
         mtime = min(dt.datetime.fromtimestamp(mtime_ns / 1e9, dt.UTC), now).replace(microsecond=0)
@@ -251,9 +264,17 @@ class Items:
         c.execute(
             "INSERT OR REPLACE INTO items (source_id, key, size, mtime_ns, entry_id, content_hash,"
             " first_seen, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (source_id, key, size, mtime_ns, intent.entry_id, item.content_hash, iso(first_seen),
-             copy_tags),
-        )  # fmt: skip
+            (
+                source_id,
+                key,
+                size,
+                mtime_ns,
+                intent.entry_id,
+                item.content_hash,
+                iso(first_seen),
+                copy_tags,
+            ),
+        )
         if intent.release and intent.release != intent.entry_id:
             self._release(intent.release, ch)
         # An entry is published with the union of its copies' tags: it is retagged when a
@@ -280,8 +301,13 @@ class Items:
         if self._first_load:
             self._hashes.add(item.content_hash)
             self._ids.add(intent.entry_id)
-        own = {"tags": _json(keys), "published": published, "updated": updated, "row_hash": rh,
-               "source_id": source_id}  # fmt: skip
+        own = {
+            "tags": _json(keys),
+            "published": published,
+            "updated": updated,
+            "row_hash": rh,
+            "source_id": source_id,
+        }
         values = [own[n] if n in own else _cell(getattr(item, n)) for n in _WRITTEN]
         if not insert:
             self._touch_stored(intent.entry_id)  # the feeds it leaves, if its tags moved
@@ -365,9 +391,13 @@ class Items:
     def _release(self, eid: str, ch: Changes) -> None:
         """A file stopped publishing ``eid``: drop the entry if no file publishes it any more."""
         c = self.conn
-        left = [(sid, _shown_key(sid, key)) for sid, key in c.execute(
-            "SELECT source_id, key FROM items WHERE entry_id = ? ORDER BY source_id, key", (eid,)
-        )]  # fmt: skip
+        left = [
+            (sid, _shown_key(sid, key))
+            for sid, key in c.execute(
+                "SELECT source_id, key FROM items WHERE entry_id = ? ORDER BY source_id, key",
+                (eid,),
+            )
+        ]
         if not left:
             self._touch_stored(eid)
             c.execute("DELETE FROM entry_tags WHERE entry_id = ?", (eid,))
@@ -378,8 +408,9 @@ class Items:
         # first one left speaks for it; and its tags are the union of the copies left
         shown = c.execute("SELECT source_id, source_key FROM entries WHERE id = ?", (eid,))
         if shown.fetchone() not in left:
-            c.execute("UPDATE entries SET source_id = ?, source_key = ? WHERE id = ?",
-                      (*left[0], eid))  # fmt: skip
+            c.execute(
+                "UPDATE entries SET source_id = ?, source_key = ? WHERE id = ?", (*left[0], eid)
+            )
         self._retag(eid)
 
     def _forget(self, source_id: int, key: str, ch: Changes) -> None:
@@ -393,8 +424,12 @@ class Items:
         """Drop every item of a source; entries nothing else publishes leave the feeds."""
         ch = Changes()
         with self._writing():
-            keys = [r[0] for r in self.conn.execute(
-                "SELECT key FROM items WHERE source_id = ?", (source_id,))]  # fmt: skip
+            keys = [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT key FROM items WHERE source_id = ?", (source_id,)
+                )
+            ]
             for key in keys:
                 self._forget(source_id, key, ch)
         return ch
@@ -409,8 +444,11 @@ class Items:
             (source_id,),
         ).fetchall()
         cutoff = iso(now - dt.timedelta(days=max_age_days)) if max_age_days else None
-        drop = [k for n, (k, published) in enumerate(rows)
-                if (keep and n >= keep) or (cutoff and published < cutoff)]  # fmt: skip
+        drop = [
+            k
+            for n, (k, published) in enumerate(rows)
+            if (keep and n >= keep) or (cutoff and published < cutoff)
+        ]
         with self._writing():
             for key in drop:
                 row = self.conn.execute(
@@ -446,8 +484,9 @@ class Items:
         if meta.get("notice:ids") or meta.get("site_id") != site_id:
             with c:
                 c.execute("DELETE FROM meta WHERE name = 'notice:ids'")
-                c.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('site_id', ?)",
-                          (site_id,))  # fmt: skip
+                c.execute(
+                    "INSERT OR REPLACE INTO meta (name, value) VALUES ('site_id', ?)", (site_id,)
+                )
         return out
 
 

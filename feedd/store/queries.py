@@ -137,11 +137,14 @@ class Feeds:
         the dirty marks it looked at gone, and its settings and clock."""
         with self.conn:
             c = self.conn
-            c.executemany("INSERT OR REPLACE INTO feeds (path, signature) VALUES (?, ?)",
-                          sigs.items())  # fmt: skip
+            c.executemany(
+                "INSERT OR REPLACE INTO feeds (path, signature) VALUES (?, ?)", sigs.items()
+            )
             c.execute("DELETE FROM dirty WHERE id <= ?", (dirty_upto,))
-            c.executemany("INSERT OR REPLACE INTO published (name, value) VALUES (?, ?)",
-                          [("settings", settings), ("now", now)])  # fmt: skip
+            c.executemany(
+                "INSERT OR REPLACE INTO published (name, value) VALUES (?, ?)",
+                [("settings", settings), ("now", now)],
+            )
 
     def breakdown(self) -> Breakdown:
         """Entries by where the copy they show comes from, and what they come from."""
@@ -154,8 +157,14 @@ class Feeds:
             "WHERE source_id > 0 AND entry_id IS NOT NULL"
         ).fetchone()
         by = dict(c.execute("SELECT source_id > 0, count(*) FROM entries GROUP BY 1"))
-        return Breakdown(by.get(0, 0) + by.get(1, 0), by.get(0, 0), seed_files,
-                         by.get(1, 0), remote_items, sources)  # fmt: skip
+        return Breakdown(
+            by.get(0, 0) + by.get(1, 0),
+            by.get(0, 0),
+            seed_files,
+            by.get(1, 0),
+            remote_items,
+            sources,
+        )
 
     def totals(self) -> tuple[int, int]:
         """``(files, entries)`` in the store."""

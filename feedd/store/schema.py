@@ -140,7 +140,7 @@ _V3 = """
 
 def _v3(db: Database) -> None:
     # items and entry_tags become WITHOUT ROWID tables, clustered on their primary key: one
-    # B-tree fewer to write per row (a cold start at 10,000 files writes ~35,000 such rows),
+    # B-tree fewer to write per row (a cold start writes several such rows for every file),
     # and a tag's feed window reads its (tag, published, entry) key in order.
     for statement in _V3.split(";"):
         if statement.strip():
@@ -214,9 +214,11 @@ def describe(e: sqlite3.Error, path: object) -> str:
     """
     name = getattr(e, "sqlite_errorname", "") or ""
     if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
-        return (f"{path}: {e}: the database is damaged; delete it (and any -wal and -shm "
-                "file beside it) and run again: it is rebuilt from the seeds and sources with "
-                "the same entry ids")  # fmt: skip
+        return (
+            f"{path}: {e}: the database is damaged; delete it (and any -wal and -shm "
+            "file beside it) and run again: it is rebuilt from the seeds and sources with "
+            "the same entry ids"
+        )
     if name.startswith("SQLITE_FULL"):
         return f"{path}: {e}: free space on its disk and run again"
     if name.startswith("SQLITE_READONLY"):
@@ -230,9 +232,10 @@ def migrate_check(version: int, path: str) -> None:
     """Refuse a database a newer feedd wrote."""
     if version > VERSION:
         raise DatabaseError(
-            path, f"written by a newer feedd (schema version {version}; this feedd reads up to "
-            f"{VERSION}): upgrade feedd, or point `database` at another file"
-        )  # fmt: skip
+            path,
+            f"written by a newer feedd (schema version {version}; this feedd reads up to "
+            f"{VERSION}): upgrade feedd, or point `database` at another file",
+        )
 
 
 def migrate(conn: sqlite3.Connection, path: str = "") -> None:
@@ -241,7 +244,7 @@ def migrate(conn: sqlite3.Connection, path: str = "") -> None:
     migrate_check(current, path)
     if current == VERSION:
         return
-    from sqlite_utils import Database  # ~0.1 s to import: only paid when there is work
+    from sqlite_utils import Database  # imported only for a migration: most opens have none
 
     db = Database(conn)
     for version in range(current, VERSION):
