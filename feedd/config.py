@@ -63,33 +63,28 @@ class Option:
     type: type
     check: Callable[[Any], str | None] | None = None
     path: bool = False  # resolved against the config file's folder
-    help: str = ""
 
 
 OPTIONS: dict[str, Option] = {
-    "seeds": Option("seeds", str, _folder, path=True, help="folder of article files"),
-    "database": Option("var/feedd.db", str, path=True, help="SQLite database file"),
-    "output": Option("public", str, path=True, help="folder the feeds are written to"),
-    "base_url": Option(
-        "http://127.0.0.1:8080/", str, _http_url, help="URL the output folder is served at"
-    ),
+    "seeds": Option("seeds", str, _folder, path=True),  # folder of article files
+    "database": Option("var/feedd.db", str, path=True),  # SQLite database file
+    "output": Option("public", str, path=True),  # folder the feeds are written to
+    "base_url": Option("http://127.0.0.1:8080/", str, _http_url),  # where the output is served
     # what entry and feed ids are made unique to; "" means base_url (see ids.py)
-    "site_id": Option("", str, help="identity of the site in ids; default base_url"),
-    "title": Option("feedd", str, _non_empty, help="title of the feeds"),
-    "author": Option("feedd", str, _non_empty, help="feed author, and entries' without one"),
-    "max_entries": Option(50, int, _range(1, 10_000), help="newest entries kept in each feed"),
-    "timezone": Option("UTC", str, _zone, help="zone of dates written without one"),
-    "interval": Option(3600, int, _range(60, 7 * 86400), help="seconds between fetches"),
-    "keep_entries": Option(500, int, _range(0, 1_000_000), help="newest entries kept per source"),
-    "keep_days": Option(0, int, _range(0, 36500), help="days an entry is kept; 0: no limit"),
-    "fetch_concurrency": Option(16, int, _range(1, 256), help="fetches at once, in all"),
-    "fetch_per_host": Option(2, int, _range(1, 32), help="fetches at once to one host"),
-    "fetch_timeout": Option(60, int, _range(1, 600), help="seconds one fetch may take"),
-    "max_feed_bytes": Option(10 * 1024 * 1024, int, _range(1024, 1 << 30), help="body cap"),
-    "max_entry_bytes": Option(
-        MAX_ENTRY_BYTES, int, _range(4096, 64 << 20), help="an entry's HTML; longer is cut"
-    ),
-    "scan_interval": Option(300, int, _range(1, 86400), help="seconds between full rescans"),
+    "site_id": Option("", str),  # identity of the site in ids; default base_url
+    "title": Option("feedd", str, _non_empty),  # title of the feeds
+    "author": Option("feedd", str, _non_empty),  # feed author, and entries' without one
+    "max_entries": Option(50, int, _range(1, 10_000)),  # newest entries kept in each feed
+    "timezone": Option("UTC", str, _zone),  # zone of dates written without one
+    "interval": Option(3600, int, _range(60, 7 * 86400)),  # seconds between fetches
+    "keep_entries": Option(500, int, _range(0, 1_000_000)),  # newest entries kept per source
+    "keep_days": Option(0, int, _range(0, 36500)),  # days an entry is kept; 0: no limit
+    "fetch_concurrency": Option(16, int, _range(1, 256)),  # fetches at once, in all
+    "fetch_per_host": Option(2, int, _range(1, 32)),  # fetches at once to one host
+    "fetch_timeout": Option(60, int, _range(1, 600)),  # seconds one fetch may take
+    "max_feed_bytes": Option(10 * 1024 * 1024, int, _range(1024, 1 << 30)),  # body cap
+    "max_entry_bytes": Option(MAX_ENTRY_BYTES, int, _range(4096, 64 << 20)),  # HTML; more is cut
+    "scan_interval": Option(300, int, _range(1, 86400)),  # seconds between full rescans
 }
 
 
@@ -104,18 +99,18 @@ def _listen(value: str) -> str | None:
 
 # The [server] table of `feedd run`.
 SERVER_OPTIONS: dict[str, Option] = {
-    "listen": Option("127.0.0.1:8080", str, _listen, help="HOST:PORT, or '' for no server"),
-    "max_age": Option(60, int, _range(0, 86400), help="Cache-Control max-age of the feeds"),
+    "listen": Option("127.0.0.1:8080", str, _listen),  # HOST:PORT, or '' for no server
+    "max_age": Option(60, int, _range(0, 86400)),  # Cache-Control max-age of the feeds
 }
 
 # Keys of one [[sources]] table; those shared with the top level default to its value.
 SOURCE_OPTIONS: dict[str, Option] = {
-    "url": Option(None, str, _http_url, help="the feed's URL"),
-    "name": Option("", str, help="a name for listings"),
-    "tags": Option([], list, help="tags added to every entry"),
-    "lang": Option("", str, help="language of every entry, overriding detection"),
+    "url": Option(None, str, _http_url),  # the feed's URL
+    "name": Option("", str),  # a name for listings
+    "tags": Option([], list),  # tags added to every entry
+    "lang": Option("", str),  # language of every entry, overriding detection
     "interval": OPTIONS["interval"],
-    "enabled": Option(True, bool, help="false: keep its entries, stop fetching"),
+    "enabled": Option(True, bool),  # false: keep its entries, stop fetching
     "keep_entries": OPTIONS["keep_entries"],
     "keep_days": OPTIONS["keep_days"],
 }
@@ -157,10 +152,6 @@ class Config:
     max_age: int = 60
     sources: tuple[SourceConfig, ...] = ()
     source: Path | None = None  # the file this was read from
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
 
 
 def _type_name(t: type) -> str:

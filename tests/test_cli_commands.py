@@ -23,6 +23,19 @@ def test_version() -> None:
 
 
 @pytest.mark.slow
+def test_python_m_feedd_is_the_same_command(site: Site) -> None:
+    r = subprocess.run([sys.executable, "-m", "feedd", "--version"], capture_output=True,
+                       text=True, timeout=60)  # fmt: skip
+    assert r.returncode == 0 and r.stdout == feedd("--version").stdout
+    r = subprocess.run(
+        [sys.executable, "-m", "feedd", "once", "--config", str(site.root / "config.toml")],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert "read 5 of 5 files: 5 new" in r.stdout and (site.public / "all.atom").exists()
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [None, *COMMANDS])
 def test_help_on_every_command(command: str | None) -> None:
     r = feedd(*(command.split() if command else []), "--help")

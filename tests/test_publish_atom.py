@@ -10,16 +10,33 @@ import threading
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ATOM
 
 from feedd.models import Entry
 from feedd.publish import atomic
-from feedd.publish.atom import FeedInfo, render
+from feedd.publish.atom import FeedInfo, assemble, entry_xml, head_xml
 
 UTC = dt.UTC
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def render(
+    info: FeedInfo, entries: list[Entry], tag_names: dict[str, str], **settings: Any
+) -> bytes:
+    """A feed's bytes as publish.site makes them (its head, then each entry's XML).
+
+    ``settings``: ``base_url``, ``feed_id``, ``author``, ``site_id`` and ``empty_updated``
+    (the feed's ``updated`` while it has no entry).
+    """
+    empty_updated = settings.pop("empty_updated")
+    feed_id = settings.pop("feed_id")
+    updated = max((e.updated for e in entries), default=empty_updated)
+    parts = [entry_xml(e, tag_names, feed_lang=info.lang, **settings) for e in entries]
+    settings.pop("site_id")
+    return assemble(head_xml(info, feed_id=feed_id, updated=updated, **settings), parts)
 
 
 def entry(n: int, **kw: object) -> Entry:

@@ -14,7 +14,6 @@ import datetime as dt
 import functools
 import html
 from collections.abc import Callable
-from typing import Any
 from urllib.parse import urljoin
 
 from feedgen.feed import FeedGenerator
@@ -24,22 +23,6 @@ from ..chars import illegal_utf8, xml_safe
 from ..ids import public_entry_id
 from ..models import Enclosure, Entry
 from .info import FeedInfo
-
-
-def render(
-    info: FeedInfo, entries: list[Entry], tag_names: dict[str, str], **settings: Any
-) -> bytes:
-    """The feed's bytes; the same arguments always give the same bytes.
-
-    ``settings``: ``base_url``, ``feed_id``, ``author``, ``site_id`` and ``empty_updated``
-    (the feed's ``updated`` while it has no entry).
-    """
-    empty_updated = settings.pop("empty_updated")
-    feed_id = settings.pop("feed_id")
-    updated = max((e.updated for e in entries), default=empty_updated)
-    parts = [entry_xml(e, tag_names, feed_lang=info.lang, **settings) for e in entries]
-    settings.pop("site_id")
-    return assemble(head_xml(info, feed_id=feed_id, updated=updated, **settings), parts)
 
 
 def assemble(head: bytes, entries: list[bytes]) -> bytes:
