@@ -86,7 +86,7 @@ def run_once(
             report.remote = remote.refresh(store, config, now, fetch_all=fetch_all)
             report.notices = store.items.notices(config.site_id)
             report.published = publish_site(store, config, now)
-            report.entries = store.feeds.totals()[1]
+            report.entries = store.feeds.totals().entries
     report.seconds = time.perf_counter() - started
     return report
 
@@ -283,7 +283,7 @@ def source_states(config: Config) -> SourceStates:
             states[key] += 1
             if src.last_error:
                 failing.append((src.url, src.errors, src.last_error))
-        return SourceStates(store.feeds.totals()[1], states, failing)
+        return SourceStates(store.feeds.totals().entries, states, failing)
 
 
 def failing_sources(config: Config) -> int:

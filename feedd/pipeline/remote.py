@@ -189,12 +189,14 @@ def fetch_one(src: Source, config: Config, now: dt.datetime) -> http.Fetched:
     return asyncio.run(one())
 
 
-def sync(store: Store, config: Config) -> list[Source]:
-    """Make the sources match the config (a removed one goes, with its entries); every
-    source there is now, configured or imported."""
+def sync(store: Store, config: Config, changes: Changes | None = None) -> list[Source]:
+    """Make the sources match the config (a removed one goes, with its entries: counted in
+    ``changes``); every source there is now, configured or imported."""
     _, removed = store.sources.sync([(s.url, s.name) for s in config.sources])
     for sid in removed:
-        store.items.forget_source(sid)
+        ch = store.items.forget_source(sid)
+        if changes is not None:
+            changes.add(ch)
         store.sources.delete(sid)
     return store.sources.all()
 
@@ -205,12 +207,8 @@ def refresh(
     """Bring the sources in line with the config, fetch those due, and store the results."""
     report = RemoteReport()
     configured = settings_for(config)
-    _, removed = store.sources.sync([(url, s.name) for url, s in configured.items()])
-    for sid in removed:
-        report.changes.add(store.items.forget_source(sid))
-        store.sources.delete(sid)
     due = []
-    for src in store.sources.all():
+    for src in sync(store, config, report.changes):
         s = settings_of(src, configured, config)
         if not s.enabled:
             continue

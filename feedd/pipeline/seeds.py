@@ -22,6 +22,7 @@ from ..models import Item, SeedFile
 from ..publish.site import Published
 from ..sources.files import read_bytes, scan
 from ..store import Changes, Store
+from ..store.ingest import Failure
 from .remote import RemoteReport
 
 READ_IN_WORKERS_FROM = 200  # changed files; below this a worker pool costs more than it saves
@@ -169,9 +170,9 @@ def ingest_seeds(
     )
     # A file that failed and has not changed since fails again: said from the store, not
     # read again (100,000 empty files cost a query, not 100,000 reads).
-    still = [f for f in changed if failed.get(f.key, ())[:2] == (f.size, f.mtime_ns)]
+    still = [f for f in changed if f.key in failed and _same(failed[f.key], f)]
     if still:
-        report.errors.extend(InputError(f.key, failed[f.key][2]) for f in still)
+        report.errors.extend(InputError(f.key, failed[f.key].reason) for f in still)
         report.repeated = len(still)
         skip = {f.key for f in still}
         changed = [f for f in changed if f.key not in skip]
@@ -245,6 +246,10 @@ def check(
         else:
             warnings.extend(f"{f.key}: {w}" for w in res.warnings)
     return len(files), errors, warnings
+
+
+def _same(failure: Failure, f: SeedFile) -> bool:
+    return (failure.size, failure.mtime_ns) == (f.size, f.mtime_ns)
 
 
 def _prefix(folder: Path, root: Path) -> str:

@@ -1,11 +1,15 @@
 """The SQLite store: one database file, and a small facade over the modules that use it.
 
     Store
-    ├── .items    ingest.Items      what a run read goes in (``decide`` says how), what
-    │                               vanished goes out, retention, the failures cache
-    ├── .feeds    queries.Feeds     what publish reads (facets, windows, entries, counts) and
-    │                               what it records (signatures, its clock)
+    ├── .items    ingest.Items      what a run read goes in (``decide`` says how, purely),
+    │                               what vanished goes out, retention, the failures cache
+    ├── .feeds    queries.Feeds     what publish reads (facets, their windows, entries,
+    │                               counts) and what it records (signatures, its clock)
     └── .sources  sources.Sources   the remote sources and their HTTP state
+
+    db        the connection, its journal for a first load, columns named after row types
+    facets    what an entry can be found by, and which facets changed since the last publish
+    schema    the tables and their migrations
 
 One database file in WAL mode, so readers (``feedd stats``, the HTTP server) never block the
 writer. Nothing outside this package touches a connection or writes SQL; rows leave it as
@@ -17,7 +21,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .db import connect
-from .ingest import Changes, Facet, Items
+from .facets import Facet
+from .ingest import Changes, Items
 from .queries import Breakdown, Feeds, LangGroup, Signed, Tag
 from .schema import describe, migrate
 from .sources import Source, Sources

@@ -1,14 +1,19 @@
 """The database connection: opened once per store, refused before any write if it is no
-feedd database; and the one helper that names a query's columns after a row type."""
+feedd database; its journal for a first load; and the helper that names a query's columns
+after a row type."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import DatabaseError
 from .schema import migrate_check
+
+BULK_CACHE_KIB = 32 * 1024  # SQLite's page cache during a first load (default: 2 MiB)
 
 
 def connect(path: Path, readonly: bool) -> sqlite3.Connection:
@@ -48,3 +53,31 @@ def columns(row_type: type, exprs: dict[str, str] | None = None) -> str:
     names = getattr(row_type, "_fields", None) or [f.name for f in dataclasses.fields(row_type)]
     exprs = exprs or {}
     return ", ".join(f"{exprs[n]} AS {n}" if n in exprs else n for n in names)
+
+
+@contextlib.contextmanager
+def bulk_load(conn: sqlite3.Connection, first: bool) -> Iterator[None]:
+    """For a ``first`` load, a rollback journal, and WAL again afterwards.
+
+    A first load writes every page anew: a rollback journal then records next to nothing,
+    where WAL writes the whole database twice (to the log, then at the checkpoint). Readers
+    wait meanwhile, but there is nothing to read yet. Should another connection be open, the
+    mode stays WAL. A larger page cache for the while saves time too; it is given back.
+    """
+    if not first or not _set_journal(conn, "DELETE"):
+        yield
+        return
+    default = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size={-BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        _set_journal(conn, "WAL")  # else the next open sets it
+        conn.execute(f"PRAGMA cache_size={default}")
+
+
+def _set_journal(conn: sqlite3.Connection, mode: str) -> bool:
+    try:
+        return conn.execute(f"PRAGMA journal_mode={mode}").fetchone()[0] == mode.lower()
+    except sqlite3.OperationalError:  # "database is locked": another connection is open
+        return False

@@ -2,8 +2,8 @@
 
 Each item read is decided on (``decide``, pure) and the decision carried out here: a new
 entry, an edit, a copy folded into the entry it duplicates, a draft. Each write also records,
-in its own commit, which facets of the entries it touched (see ``facets_of``): the publisher
-looks at the feeds of those, not at all of them. A crash leaves the previous state, never
+in its own commit, which facets of the entries it touched (``facets``): the publisher looks
+at the feeds of those, not at all of them. A crash leaves the previous state, never
 half of a run.
 """
 
@@ -22,12 +22,12 @@ from typing import NamedTuple
 from ..models import Entry, Item
 from ..normalize import tags as tagmod
 from ..normalize.dates import from_iso, iso
-from .db import columns
+from . import facets
+from .db import bulk_load, columns
 from .decide import Intent, Stored, decide, natural_id
+from .facets import Facet
 
-BULK_CACHE_KIB = 32 * 1024  # SQLite's page cache during a first load (default: 2 MiB)
 _json = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps makes an encoder per call
-Facet = tuple[str, str]  # ("all", ""), ("lang", group) or ("tag", key): see facets_of
 # An entry row is written from the Item by field name: every field of Entry (a field added to
 # both is stored without an edit here, once the schema has its column), and what the store
 # adds (the copy it shows, its row hash). The HTML goes in as text: it is UTF-8 bytes.
@@ -85,18 +85,18 @@ class Items:
 
     # --- seed files -------------------------------------------------------------------------
 
-    def file_stats(self) -> dict[str, tuple[int, int]]:
-        """``{key: (size, mtime_ns)}`` of every file read before: the no-change fast path."""
+    def file_stats(self) -> dict[str, FileStat]:
+        """Every seed file read before, by key: the no-change fast path."""
         rows = self.conn.execute("SELECT key, size, mtime_ns FROM items WHERE source_id = 0")
-        return {k: (s, m) for k, s, m in rows}
+        return {k: FileStat(s, m) for k, s, m in rows}
 
-    def failures(self, reader: str) -> dict[str, tuple[int, int, str]]:
-        """``{key: (size, mtime_ns, reason)}`` of seed files that failed to read under
-        ``reader`` (see schema v5): not read again while their size and mtime hold."""
+    def failures(self, reader: str) -> dict[str, Failure]:
+        """Seed files that failed to read under ``reader`` (see schema v5), by key: not read
+        again while their size and mtime hold."""
         rows = self.conn.execute(
             "SELECT key, size, mtime_ns, reason FROM failures WHERE reader = ?", (reader,)
         )
-        return {k: (s, m, r) for k, s, m, r in rows}
+        return {k: Failure(s, m, r) for k, s, m, r in rows}
 
     def keep_failures(
         self, reader: str, failed: Iterable[tuple[str, int, int, str]], cleared: Iterable[str]
@@ -133,7 +133,7 @@ class Items:
         self._new_source = self._none("SELECT 1 FROM items WHERE source_id = ?", source_id)
         self._first_load = self._none("SELECT 1 FROM entries")
         self._hashes, self._ids = set(), set()
-        with self._journal("DELETE" if self._first_load else None), self._writing():
+        with bulk_load(self.conn, self._first_load), self._writing():
             for key, size, mtime_ns, item in results:
                 ch.read += 1
                 self._apply(source_id, key, size, mtime_ns, item, now, ch)
@@ -145,52 +145,22 @@ class Items:
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
-        """One write transaction that also records, in the same commit, the feeds whose
-        entries it touched (table ``dirty``): the publisher looks at those, not at all."""
+        """One write transaction that also records, in the same commit, the facets whose
+        entries it touched (see ``facets``): the publisher looks at those, not at all."""
         self._dirty = set()
         vars(self).pop("_known", None)  # read again, when this write first needs it
         with self.conn:
             yield
-            if self._dirty:
-                self.conn.executemany(
-                    "INSERT INTO dirty (kind, key) VALUES (?, ?)", sorted(self._dirty)
-                )
+            facets.mark(self.conn, self._dirty)
 
     def _touch(self, lang_group: str, tag_keys: Iterable[str]) -> None:
         """The facets of an entry (as it is, or was before an edit or a delete) changed."""
-        self._dirty |= facets_of(lang_group, tag_keys)
+        self._dirty |= facets.of(lang_group, tag_keys)
 
     def _touch_stored(self, eid: str) -> None:
         row = self.conn.execute("SELECT lang_group, tags FROM entries WHERE id = ?", (eid,))
         for lang_group, tags in row:
             self._touch(lang_group, json.loads(tags))
-
-    @contextlib.contextmanager
-    def _journal(self, mode: str | None) -> Iterator[None]:
-        """Use a rollback journal for a first load, WAL again afterwards.
-
-        A first load writes every page anew: a rollback journal then records next to nothing,
-        where WAL writes the whole database twice (to the log, then at the checkpoint).
-        Readers wait meanwhile, but there is nothing to read yet. Should another connection
-        be open, the mode stays WAL. A larger page cache for the while saves time too; it is
-        given back afterwards.
-        """
-        if mode is None or not self._set_journal(mode):
-            yield
-            return
-        default = self.conn.execute("PRAGMA cache_size").fetchone()[0]
-        self.conn.execute(f"PRAGMA cache_size={-BULK_CACHE_KIB}")
-        try:
-            yield
-        finally:
-            self._set_journal("WAL")  # else the next open sets it
-            self.conn.execute(f"PRAGMA cache_size={default}")
-
-    def _set_journal(self, mode: str) -> bool:
-        try:
-            return self.conn.execute(f"PRAGMA journal_mode={mode}").fetchone()[0] == mode.lower()
-        except sqlite3.OperationalError:  # "database is locked": another connection is open
-            return False
 
     def _none(self, sql: str, *args: object) -> bool:
         return self.conn.execute(sql + " LIMIT 1", args).fetchone() is None
@@ -490,6 +460,19 @@ class Items:
         return out
 
 
+class FileStat(NamedTuple):
+    """What tells an unchanged file without reading it (compares equal to a plain tuple)."""
+
+    size: int
+    mtime_ns: int
+
+
+class Failure(NamedTuple):
+    size: int
+    mtime_ns: int
+    reason: str
+
+
 class _Known(NamedTuple):
     tag_keys: set[str]
     slugs: set[str]
@@ -500,9 +483,3 @@ def _shown_key(source_id: int, key: str) -> str:
     """An item's key as entries.source_key holds it: remote keys carry a ``remote:`` prefix
     (normalize.remote), so a guid can never pass for a seed file's path."""
     return key if source_id == 0 else "remote:" + key
-
-
-def facets_of(lang_group: str, tag_keys: Iterable[str]) -> set[Facet]:
-    """The facets of an entry: ``("all", "")`` for every entry, its language group and each
-    of its tags. Publish decides which feeds draw on which facets."""
-    return {("all", ""), ("lang", lang_group), *(("tag", k) for k in tag_keys)}

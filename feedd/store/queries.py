@@ -1,6 +1,6 @@
 """The read side publish uses: facets and their windows, entries, counts, publish state.
 
-An entry's facets (see ``ingest.facets_of``) are what the store knows; which feeds draw on
+An entry's facets (see ``facets``) are what the store knows; which feeds draw on
 them, their paths and titles are publish's to decide.
 """
 
@@ -13,8 +13,9 @@ from typing import NamedTuple
 
 from ..models import Enclosure, Entry
 from ..normalize.dates import from_iso
+from . import facets
 from .db import columns
-from .ingest import Facet, facets_of
+from .facets import Facet
 
 
 class Tag(NamedTuple):
@@ -112,21 +113,13 @@ class Feeds:
     def feed_signatures(self) -> dict[str, str]:
         return dict(self.conn.execute("SELECT path, signature FROM feeds"))
 
-    def dirty(self) -> tuple[int, set[Facet]]:
-        """The facets changes touched since the last publish: ``(last row id, {facet})``."""
-        rows = self.conn.execute("SELECT id, kind, key FROM dirty").fetchall()
-        return max((r[0] for r in rows), default=0), {(r[1], r[2]) for r in rows}
+    def dirty(self) -> facets.Pending:
+        """The facets changes touched since the last publish."""
+        return facets.pending(self.conn)
 
     def came_due(self, after: str, now: str) -> set[Facet]:
-        """The facets of entries dated after ``after`` and by ``now``: dated ahead when
-        written, they join their feeds only now."""
-        found: set[Facet] = set()
-        for lang_group, tags in self.conn.execute(
-            "SELECT lang_group, tags FROM entries WHERE published > ? AND published <= ?",
-            (after, now),
-        ):
-            found |= facets_of(lang_group, json.loads(tags))
-        return found
+        """The facets of entries that came due after ``after``, by ``now``."""
+        return facets.came_due(self.conn, after, now)
 
     def publish_state(self) -> dict[str, str]:
         """What the last publish recorded: ``settings`` and ``now`` (absent before the first)."""
@@ -166,11 +159,16 @@ class Feeds:
             sources,
         )
 
-    def totals(self) -> tuple[int, int]:
-        """``(files, entries)`` in the store."""
+    def totals(self) -> Totals:
+        """Copies that publish an entry, and entries, in the store."""
         f = self.conn.execute("SELECT count(*) FROM items WHERE entry_id IS NOT NULL").fetchone()
         e = self.conn.execute("SELECT count(*) FROM entries").fetchone()
-        return f[0], e[0]
+        return Totals(f[0], e[0])
+
+
+class Totals(NamedTuple):
+    copies: int
+    entries: int
 
 
 class Breakdown(NamedTuple):

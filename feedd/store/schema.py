@@ -46,7 +46,7 @@ def _v1(db: Database) -> None:
             "summary": str,
             "html": str,
             "lang": str,
-            "lang_group": str,  # the language feed: see normalize.lang.group
+            "lang_group": str,  # a facet: see normalize.lang.group
             "tags": str,  # JSON list of tag keys (casefolded), in the file's order
             "link": str,
             "author": str,
@@ -68,7 +68,8 @@ def _v1(db: Database) -> None:
     # whatever later spelling or case: a subscribed feed URL must keep working.
     db["tags"].create({"key": str, "name": str, "slug": str, "created": str}, pk="key")
     db["tags"].create_index(["slug"], unique=True)
-    # Language groups ever published: their feeds stay, possibly empty, like tag feeds.
+    # Language groups ever stored, with when they were first: publish keeps a feed for each,
+    # possibly empty, as for tags.
     db["langs"].create({"code": str, "created": str}, pk="code")
     # Remote feeds. A source is known by the URL it was configured (or imported) with; `url`
     # is where it is fetched from now, moved by permanent redirects.
@@ -102,10 +103,11 @@ def _v1(db: Database) -> None:
 
 
 def _v2(db: Database) -> None:
-    # Feeds whose entries changed since they were last published: written in the same
-    # transaction as the change, cleared once the publisher has looked at them, so a run that
-    # stops in between leaves them to the next. ``kind`` and ``key`` as in FeedInfo ("all"
-    # has key ""). Rows only ever grow in id: the publisher clears the ones it read.
+    # Facets (see store.facets) whose entries changed since they were last published:
+    # written in the same transaction as the change, cleared once the publisher has looked at
+    # them, so a run that stops in between leaves them to the next. ``kind`` and ``key`` are
+    # the facet ("all" has key ""). Rows only ever grow in id: the publisher clears the ones
+    # it read.
     db.execute(
         "CREATE TABLE dirty (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, "
         "key TEXT NOT NULL)"
