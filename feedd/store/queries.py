@@ -7,11 +7,14 @@ them, their paths and titles are publish's to decide.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import sqlite3
-from typing import NamedTuple
+import typing
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
-from ..models import Enclosure, Entry
+from ..models import Entry
 from ..normalize.dates import from_iso
 from . import facets
 from .db import columns
@@ -190,13 +193,22 @@ def _scope(facet: Facet, now: str) -> tuple[str, str, tuple]:
     return "entry_tags", "tag_key = ? AND published <= ?", (key, now)
 
 
-# How a column that is no plain value is read back into its Entry field
-_DECODE = {
-    "tags": lambda s: tuple(json.loads(s)),
-    "published": from_iso,
-    "updated": from_iso,
-    "enclosures": lambda s: tuple(Enclosure(*e) for e in json.loads(s)),
-}
+def _decoder(hint: object) -> Callable[[Any], Any] | None:
+    """How a column is read back into an Entry field of type ``hint``: a datetime from its
+    ISO text, a tuple from its JSON (of named tuples, when the field holds them); None for
+    a plain value. Derived from the type, so a field added to Entry needs no line here."""
+    if hint is dt.datetime:
+        return from_iso
+    if typing.get_origin(hint) is tuple:
+        (item, *_) = typing.get_args(hint)
+        if isinstance(item, type) and issubclass(item, tuple) and hasattr(item, "_fields"):
+            return lambda s, row=item: tuple(row(*v) for v in json.loads(s))
+        return lambda s: tuple(json.loads(s))
+    return None
+
+
+_HINTS = typing.get_type_hints(Entry)
+_DECODE = {n: d for n in _ENTRY_FIELDS if (d := _decoder(_HINTS[n])) is not None}
 
 
 def _entry(r: tuple) -> Entry:
