@@ -21,17 +21,8 @@ from .text import stable_hash
 NOT_SHOWN = frozenset(
     ["source_key", "title", "html", "draft", "pinned_id", "fingerprint", "warnings"]
 )
-_FIRST = (
-    "content_hash",
-    "summary",
-    "lang",
-    "lang_group",
-    "tags",
-    "link",
-    "author",
-    "published",
-    "updated",
-)
+_FIRST = ("content_hash", "summary", "lang", "lang_group", "tags", "link", "author", "published",
+          "updated")  # fmt: skip
 _LATER = tuple(
     (f.name, f.default)
     for f in dataclasses.fields(Item)
@@ -39,15 +30,12 @@ _LATER = tuple(
 )
 
 
-def _value(name: str, v: Any) -> Any:
-    if name == "tags":
-        return [key(t) for t in v]
-    return iso(v) if hasattr(v, "utcoffset") and v is not None else v
-
-
 def finish(**fields: Any) -> Item:
     """An Item from its fields, with its fingerprint."""
-    parts = [_value(n, fields.get(n, () if n == "tags" else None)) for n in _FIRST]
+    published, updated = fields.get("published"), fields.get("updated")
+    parts = [fields["content_hash"], fields["summary"], fields["lang"], fields["lang_group"],
+             [key(t) for t in fields.get("tags", ())], fields.get("link"), fields.get("author"),
+             published and iso(published), updated and iso(updated)]  # fmt: skip
     parts += [[n, fields[n]] for n, default in _LATER if fields.get(n, default) != default]
     fields["fingerprint"] = stable_hash(parts)
     return Item(**fields)

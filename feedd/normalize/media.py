@@ -9,7 +9,7 @@ that could carry markup or a script (another scheme, a quote, a control characte
 
 from __future__ import annotations
 
-import mimetypes
+import posixpath
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -19,6 +19,12 @@ from ..models import Enclosure
 from .text import MAX_URL_CHARS
 
 IMAGE_KEYS = ("image", "thumbnail", "featured_image", "cover")
+# The type of an image named without one, by its extension (no mimetypes: it reads the
+# system's tables, and knows no more image types that readers show)
+IMAGE_TYPES = {
+    ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",
+    ".webp": "image/webp", ".avif": "image/avif", ".svg": "image/svg+xml", ".bmp": "image/bmp",
+}  # fmt: skip
 MAX_ENCLOSURES = 8  # per entry; a feed listing hundreds is noise, not media
 MAX_LENGTH = 1 << 53  # bytes; a larger "length" is no file size
 _MIME = re.compile(r"[a-z0-9][a-z0-9.+-]*/[a-z0-9][a-z0-9.+-]*", re.I)
@@ -70,8 +76,7 @@ def collect(
             continue
         mime = _mime(t)
         if mime is None and image:
-            guessed = mimetypes.guess_type(urlsplit(href).path)[0]
-            mime = guessed if guessed and guessed.startswith("image/") else None
+            mime = IMAGE_TYPES.get(posixpath.splitext(urlsplit(href).path)[1].lower())
         out[href] = Enclosure(href, mime, _length(n), image or (mime or "").startswith("image/"))
         if len(out) == MAX_ENCLOSURES:
             break
@@ -84,8 +89,10 @@ def front_matter(meta: dict[str, Any]) -> tuple[Enclosure, ...]:
     raw = []
     for key in IMAGE_KEYS:
         values = meta.get(key)
+        if not values:
+            continue
         for v in values if isinstance(values, list) else [values]:
             if isinstance(v, dict):
                 v = v.get("url") or v.get("src") or v.get("image")
             raw.append((v, None, None, True))
-    return collect(raw, relative=True)
+    return collect(raw, relative=True) if raw else ()

@@ -19,8 +19,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import time
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from ..config import Config
 from ..errors import NotFoundError
@@ -100,8 +100,7 @@ def scan(config: Config, wait: float) -> Report:
     return report
 
 
-@dataclass(frozen=True)
-class PublishResult:
+class PublishResult(NamedTuple):
     published: Published
     entries: int  # published by now
 
@@ -114,8 +113,7 @@ def publish(config: Config, wait: float) -> PublishResult:
         return PublishResult(result, store.feeds.count_published(iso(now)))
 
 
-@dataclass(frozen=True)
-class Scheduled:
+class Scheduled(NamedTuple):
     """A source to fetch: how often, and when next (None: now)."""
 
     id: int
@@ -140,8 +138,7 @@ def sync_sources(config: Config, wait: float) -> list[Scheduled]:
         return _active(config, remote.sync(store, config))
 
 
-@dataclass(frozen=True)
-class Fetch:
+class Fetch(NamedTuple):
     outcome: Outcome | None  # None: not fetched (not due yet)
     changed: bool  # entries changed: publish
     next_check: dt.datetime | None  # when the source is due next, by its stored schedule
@@ -171,15 +168,13 @@ def fetch_source(config: Config, source_id: int, slots: HostSlots, wait: float) 
     return Fetch(out, changes.any, from_iso(due) if due else None)
 
 
-@dataclass(frozen=True)
-class FeedCount:
+class FeedCount(NamedTuple):
     path: str
     entries: int  # published by now
     shown: int  # in the feed (its newest max_entries)
 
 
-@dataclass(frozen=True)
-class Stats:
+class Stats(NamedTuple):
     breakdown: Breakdown
     feeds: list[FeedCount]
 
@@ -206,8 +201,7 @@ def _open(config: Config) -> Store:
     return store
 
 
-@dataclass(frozen=True)
-class Listed:
+class Listed(NamedTuple):
     source: Source
     entries: int
     enabled: bool  # by the config (an imported source always is)
@@ -243,8 +237,7 @@ def export_opml(config: Config) -> str:
     return opml.write(f"{config.title} sources", subs)
 
 
-@dataclass
-class Removed:
+class Removed(NamedTuple):
     url: str
     changes: Changes
 
@@ -266,8 +259,7 @@ def remove_source(config: Config, ident: str, wait: float = 60.0) -> Removed:
     return Removed(src.url, changes)
 
 
-@dataclass(frozen=True)
-class SourceStates:
+class SourceStates(NamedTuple):
     entries: int
     states: dict[str, int]  # active, failing, disabled
     failing: list[tuple[str, int, str]]  # (url, consecutive errors, last error)

@@ -14,7 +14,9 @@ import dataclasses
 import datetime as dt
 import functools
 import json
+import operator
 import sqlite3
+import typing
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -29,23 +31,24 @@ from .facets import Facet
 
 _json = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps makes an encoder per call
 # An entry row is written from the Item by field name: every field of Entry (a field added to
-# both is stored without an edit here, once the schema has its column), and what the store
-# adds (the copy it shows, its row hash). The HTML goes in as text: it is UTF-8 bytes.
-_WRITTEN = (
-    *(f.name for f in dataclasses.fields(Entry) if f.name != "id"),
-    "source_key",
-    "row_hash",
-    "source_id",
-)
+# both is stored without an edit here, once the schema has its column; a tuple of named
+# tuples as JSON), the copy it shows, and what the store decides (dates, tags, row hash).
+# The HTML goes in as text: it is UTF-8 bytes.
+_DECIDED = ("tags", "published", "updated", "row_hash", "source_id")
+_HINTS = typing.get_type_hints(Entry)
+_FROM_ITEM = [f.name for f in dataclasses.fields(Entry) if f.name not in ("id", *_DECIDED)]
+_AS_JSON = tuple(n for n in _FROM_ITEM if typing.get_origin(_HINTS[n]) is tuple)
+_AS_IS = (*(n for n in _FROM_ITEM if n not in _AS_JSON), "source_key")
+_WRITTEN = (*_AS_IS, *_AS_JSON, *_DECIDED)
+_as_is = operator.attrgetter(*_AS_IS)
 _MARKS = ["CAST(? AS TEXT)" if n == "html" else "?" for n in _WRITTEN]
 _INSERT = f"INSERT INTO entries ({', '.join(_WRITTEN)}, id) VALUES ({', '.join(_MARKS)}, ?)"
 _SETS = ", ".join(f"{n} = {m}" for n, m in zip(_WRITTEN, _MARKS, strict=True))
 _UPDATE = f"UPDATE entries SET {_SETS} WHERE id = ?"
 
 
-def _cell(value: object) -> object:
-    """A field as SQLite keeps it: a tuple (of tags, of enclosures) as JSON."""
-    return _json(value) if isinstance(value, tuple) else value
+def _as_json(value: tuple) -> str:
+    return _json(value) if value else "[]"
 
 
 _STORED = columns(Stored, {"refs": "(SELECT count(*) FROM items i WHERE i.entry_id = e.id)"})
@@ -85,10 +88,12 @@ class Items:
 
     # --- seed files -------------------------------------------------------------------------
 
-    def file_stats(self) -> dict[str, FileStat]:
-        """Every seed file read before, by key: the no-change fast path."""
+    def file_stats(self) -> dict[str, tuple[int, int]]:
+        """``{key: (size, mtime_ns)}`` of every seed file read before: the no-change fast
+        path, compared with each file's stat as it is (a pair, not a named type: one per file
+        on every run)."""
         rows = self.conn.execute("SELECT key, size, mtime_ns FROM items WHERE source_id = 0")
-        return {k: FileStat(s, m) for k, s, m in rows}
+        return {k: (s, m) for k, s, m in rows}
 
     def failures(self, reader: str) -> dict[str, Failure]:
         """Seed files that failed to read under ``reader`` (see schema v5), by key: not read
@@ -271,18 +276,15 @@ class Items:
         if self._first_load:
             self._hashes.add(item.content_hash)
             self._ids.add(intent.entry_id)
-        own = {
-            "tags": _json(keys),
-            "published": published,
-            "updated": updated,
-            "row_hash": rh,
-            "source_id": source_id,
-        }
-        values = [own[n] if n in own else _cell(getattr(item, n)) for n in _WRITTEN]
+        values = (
+            *_as_is(item),
+            *(_as_json(getattr(item, n)) for n in _AS_JSON),
+            _json(keys), published, updated, rh, source_id, intent.entry_id,
+        )  # fmt: skip
         if not insert:
             self._touch_stored(intent.entry_id)  # the feeds it leaves, if its tags moved
         self._touch(item.lang_group, keys)
-        c.execute(_INSERT if insert else _UPDATE, (*values, intent.entry_id))
+        c.execute(_INSERT if insert else _UPDATE, values)
         self._tag_rows(intent.entry_id, keys, published, clear=not insert)
         self._new_tags(item.tags, keys, updated)
         if item.lang_group not in self._known.langs:
@@ -458,13 +460,6 @@ class Items:
                     "INSERT OR REPLACE INTO meta (name, value) VALUES ('site_id', ?)", (site_id,)
                 )
         return out
-
-
-class FileStat(NamedTuple):
-    """What tells an unchanged file without reading it (compares equal to a plain tuple)."""
-
-    size: int
-    mtime_ns: int
 
 
 class Failure(NamedTuple):

@@ -208,11 +208,8 @@ def _decoder(hint: object) -> Callable[[Any], Any] | None:
 
 
 _HINTS = typing.get_type_hints(Entry)
-_DECODE = {n: d for n in _ENTRY_FIELDS if (d := _decoder(_HINTS[n])) is not None}
+_DECODERS = tuple(_decoder(_HINTS[n]) for n in _ENTRY_FIELDS)  # in the order of _ENTRY_COLS
 
 
 def _entry(r: tuple) -> Entry:
-    e = dict(zip(_ENTRY_FIELDS, r, strict=True))
-    for name, decode in _DECODE.items():
-        e[name] = decode(e[name])
-    return Entry(**e)
+    return Entry(*[v if d is None else d(v) for d, v in zip(_DECODERS, r, strict=True)])
