@@ -2,13 +2,15 @@
 """Two versions of feedd side by side, against Hugo in the same run: is a change faster or
 slower, and does it publish the same feeds?
 
-    python bench/ab.py OLD_TREE [--new NEW_TREE] [--n 10000] [--rounds 5] [--work DIR]
+    python bench/ab.py OLD_TREE [--new NEW_TREE] [--n 10000] [--rounds 5] [--repeat 5]
+                       [--work DIR]
 
 OLD_TREE and NEW_TREE are source trees of feedd (a ``git worktree`` of the commit to compare
 with; NEW_TREE defaults to this one), each run with the Python of this environment and the
 tree first on PYTHONPATH. Each round times, for both versions in alternating order, a cold
 ``feedd once`` on its own copy of the same corpus, a no-change run and a run after one file
-is edited, one added and one deleted (the same three in both copies), then one cold and one
+is edited, one added and one deleted (the same three in both copies; the no-change run
+``--repeat`` times, as it is short enough for noise to be most of it), then one cold and one
 no-change Hugo build. It prints the medians, each version's ratio to Hugo, and the change in
 per cent. After the first cold runs it compares the two outputs file by file; lines given with
 ``--ignore`` (a regular expression; by default the enclosure and thumbnail lines new in
@@ -50,6 +52,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--work", type=Path, default=run.HERE / "work" / "ab")
     ap.add_argument("--ignore", default=IGNORE)
+    ap.add_argument("--repeat", type=int, default=5, help="no-change runs per round")
     args = ap.parse_args()
     trees = {"old": args.old.resolve(), "new": args.new.resolve()}
     for tree in trees.values():
@@ -70,7 +73,8 @@ def main() -> None:
             site = sites[name]
             run.reset(site)
             times.setdefault((name, "cold"), []).append(run.feedd_once(site)[0])
-            times.setdefault((name, "no-change"), []).append(run.feedd_once(site)[0])
+            for _ in range(args.repeat):  # a fifth of a second: noise is most of it
+                times.setdefault((name, "no-change"), []).append(run.feedd_once(site)[0])
             run.change_three(site, i)
             times.setdefault((name, "edit+add+delete"), []).append(run.feedd_once(site)[0])
         os.environ.pop("PYTHONPATH", None)

@@ -273,3 +273,33 @@ def test_seed_trailing_qq_link(prefix, link):
 def test_seeds_have_distinct_content_hashes():
     hashes = {seed(p).content_hash for p in ("000", "001", "002", "003", "004")}
     assert len(hashes) == 5
+
+
+def test_every_front_matter_key_read_is_listed_in_keys() -> None:
+    """Front matter keeps only article.KEYS (in every format): a key read but not listed
+    there would be lost. Every string looked up in the front matter (``meta.get("x")``,
+    ``meta["x"]``, ``"x" in meta``, the keys handed to ``_str`` and ``_date``) must be listed."""
+    import ast
+
+    from feedd.normalize import article, media
+
+    tree = ast.parse(Path(article.__file__).read_text(encoding="utf-8"))
+    read: set[str] = set()
+
+    def strings(node: ast.AST) -> set[str]:
+        return {n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            f = node.func
+            if isinstance(f, ast.Name) and f.id in ("_str", "_date"):
+                read |= strings(ast.Tuple(elts=node.args[1:], ctx=ast.Load()))
+            if isinstance(f, ast.Attribute) and f.attr == "get" and getattr(f.value, "id", "") == "meta":
+                read |= strings(node.args[0])
+        if isinstance(node, ast.Subscript) and getattr(node.value, "id", "") == "meta":
+            read |= strings(node.slice)
+        if isinstance(node, ast.Compare) and any(getattr(c, "id", "") == "meta" for c in node.comparators):
+            read |= strings(node.left)
+    read |= set(media.IMAGE_KEYS)
+    assert {"title", "date", "tags", "author", "draft", "id", "image", "cover"} <= read  # it finds them
+    assert read - article.KEYS == set()
