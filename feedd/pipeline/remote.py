@@ -327,7 +327,10 @@ def apply(
             items = _stage("normalize", src, _normalize, feed, settings, now, max_entry_bytes, out)
             ch = _stage("store", src, _store, store, src.id, items, settings, now)
         except SourceError as e:
-            res.kind, res.reason, out.outcome, out.error = "failed", e.reason, e.outcome, e
+            # kept as a value: without its traceback and context, whose frames hold the body
+            e.__context__ = None
+            res.kind, res.reason, out.outcome = "failed", e.reason, e.outcome
+            out.error = e.with_traceback(None)
         else:
             out.new, out.updated = ch.new, ch.updated
             changes.add(ch)
