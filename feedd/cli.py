@@ -179,10 +179,12 @@ def cmd_sources_list(args: argparse.Namespace) -> int:
 def cmd_sources_import(args: argparse.Namespace) -> int:
     cfg = _load(args)
     try:
-        feeds, added = pipeline.import_opml(cfg, Path(args.file).read_bytes())
+        data = Path(args.file).read_bytes()
     except OSError as e:
         _err(f"{args.file}: cannot read: {e.strerror}")
         return EXIT_INPUT
+    try:
+        feeds, added = pipeline.import_opml(cfg, data)
     except OpmlError as e:
         _err(f"{args.file}: {e}")
         return EXIT_INPUT

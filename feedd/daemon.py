@@ -64,6 +64,8 @@ def _job(name: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
 def _message(e: Exception, daemon: object) -> str:
     if isinstance(e, sqlite3.Error):
         return pipeline.describe(e, daemon.config.database)  # type: ignore[attr-defined]
+    if isinstance(e, FeeddError):
+        return str(e)  # says what and where itself
     return f"{type(e).__name__}: {e}"
 
 
@@ -327,7 +329,11 @@ class Daemon:
             return
         old = self.config
         self.config = new
-        self.slots = pipeline.HostSlots(new)
+        if (new.fetch_per_host, new.fetch_concurrency) != (
+            old.fetch_per_host,
+            old.fetch_concurrency,
+        ):  # fetches in flight keep their old slots; new limits count from here on
+            self.slots = pipeline.HostSlots(new)
         if new.listen != old.listen:
             log.event(
                 "reload_note",

@@ -81,6 +81,50 @@ def test_what_is_no_image_url_is_dropped(value: str) -> None:
     assert article(f"title: T\nimage: {value}") == ()
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("http://[x/a.png", None),  # urlsplit raises for the bracket: dropped, not a crash
+        ("http://a.org/\ud800.png", None),  # a lone surrogate
+        ("http://a.org:port/a.png", None),
+        ("https://bücher.de/a.jpg", "https://xn--bcher-kva.de/a.jpg"),  # IDN: its ASCII form
+        ("/新闻/图.jpg", "/%E6%96%B0%E9%97%BB/%E5%9B%BE.jpg"),
+        ("https://x.org/%E4%B8%AD.jpg", "https://x.org/%E4%B8%AD.jpg"),  # escapes as written
+        ("https://x.org/" + "é" * 1000 + ".jpg", None),  # over the URL limit once quoted
+        ("https://x.org/a.jpg?w=1&h=2", "https://x.org/a.jpg?w=1&h=2"),
+    ],
+)
+def test_urls_of_every_shape(value: str, expected: str | None) -> None:
+    assert media.url(value, relative=True) == expected
+
+
+@pytest.mark.parametrize(
+    ("length", "expected"),
+    [("12345", 12345), (" 42 ", 42), (12.0, 12), ("²", None), ("9" * 5000, None), ("-5", None),
+     (1e20, None), (True, None), ("0", None), ("1.5", None), (2**60, None)],
+)  # fmt: skip
+def test_lengths(length: object, expected: int | None) -> None:
+    (enc,) = media.collect([("https://x.org/a.mp3", "audio/mpeg", length, False)])
+    assert enc.length == expected
+
+
+@pytest.mark.parametrize(
+    ("mime", "expected"),
+    [(" image/png ", "image/png"), ("audio/mpeg; codecs=mp3", "audio/mpeg"), ("ımage/png", None),
+     ("not a type", None), ("text/html<", None), (7, None), ("IMAGE/JPEG", "image/jpeg")],
+)  # fmt: skip
+def test_types(mime: object, expected: str | None) -> None:
+    (enc,) = media.collect([("https://x.org/a", mime, None, False)])
+    assert enc.type == expected
+
+
+def test_an_image_key_that_does_not_parse_costs_the_images_not_the_article() -> None:
+    for front in ("cover:\n  image: /x.png\n  alt: Photo: a cat", "image: @featured.png"):
+        it = normalize("a.md", f"---\ntitle: T\n{front}\n---\n\nBody.\n".encode(), ZONE, NOW)
+        assert it.title == "T" and it.enclosures == ()
+        assert any("image keys" in w for w in it.warnings), it.warnings
+
+
 def test_lists_mappings_and_duplicates() -> None:
     got = article(
         "title: T\n"
@@ -163,8 +207,18 @@ def test_rss_enclosures_and_media_rss() -> None:
     assert ep2 == (
         Enclosure("https://pod.example.org/ep2.png", "image/png", None, True),
         Enclosure("https://pod.example.org/relative.mp3", None, None, False),
-        Enclosure("https://pod.example.org/ep2.ogg", None, None, False),
+        Enclosure("https://pod.example.org/ep2.ogg", "audio/ogg", None, False),  # no params
     )
+
+
+def test_an_enclosure_url_that_is_no_url_costs_only_itself() -> None:
+    body = RSS.replace(b"https://pod.example.org/ep1.mp3", b"http://[x/a.mp3")
+    ep1, _ = remote(body)
+    assert [e.url for e in ep1] == ["https://pod.example.org/ep1.jpg"]
+    doc = json.loads(JSON_FEED)
+    doc["items"][0]["image"] = "http://[x"
+    doc["items"][0]["attachments"][0]["url"] = "http://a.org/\ud800.mp3"
+    assert remote(json.dumps(doc).encode()) == [()]
 
 
 def test_atom_enclosure_links() -> None:
@@ -183,6 +237,21 @@ def test_json_feed_image_and_attachments() -> None:
 
 
 # --- published, as a reader sees it ------------------------------------------------------------
+
+
+def test_a_stored_enclosure_is_checked_again_when_published() -> None:
+    """A database edited by something else may hold anything: never a script, never a crash."""
+    from feedd.models import Entry
+    from feedd.publish.atom import entry_xml
+
+    t = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    bad = (Enclosure("javascript:alert(1)"), Enclosure("http://[x"), Enclosure('/a".jpg'),
+           Enclosure("/ok.jpg", "image/jpeg", 5, True))  # fmt: skip
+    e = Entry("urn:x", "h", "T", "S", b"<p>b</p>", "en", "en", (), None, None, t, t, bad)
+    xml = entry_xml(e, {}, base_url="https://s.org/", author="a", feed_lang="en", site_id="s")
+    root = ET.fromstring(xml)
+    hrefs = [ln.get("href") for ln in root.findall("link")]  # an entry alone: no namespace
+    assert hrefs == ["https://s.org/ok.jpg"] and b"javascript" not in xml
 
 
 def _entries(site: Site, rel: str = "all.atom") -> dict[str, ET.Element]:
@@ -261,15 +330,16 @@ def test_an_older_database_gets_the_images_in_place_with_the_same_ids(site: Site
     site.db.parent.mkdir(parents=True)
     load_v3(site.db)
     con = sqlite3.connect(site.db)
-    ids = dict(con.execute("SELECT source_key, id FROM entries"))
+    rows = "SELECT source_key, id, published, updated FROM entries ORDER BY source_key"
+    before = con.execute(rows).fetchall()
     con.close()
     out = site.once()
     assert "0 new" in out.stdout
     con = sqlite3.connect(site.db)
-    assert dict(con.execute("SELECT source_key, id FROM entries")) == ids
+    assert con.execute(rows).fetchall() == before  # ids and dates: no entry shown as news
     shown = dict(con.execute("SELECT source_key, enclosures FROM entries"))
     con.close()
-    assert json.loads(shown["004_03038401cfc70408.txt"])[0][0].startswith(
+    assert json.loads(shown["004_03038401cfc70408.txt"])[0]["url"].startswith(
         "https://inews.gtimg.com/"
     )
     assert json.loads(shown["001_85c5616e57edde8b.txt"]) == []

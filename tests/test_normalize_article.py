@@ -287,19 +287,38 @@ def test_every_front_matter_key_read_is_listed_in_keys() -> None:
     read: set[str] = set()
 
     def strings(node: ast.AST) -> set[str]:
-        return {n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+        return {
+            n.value
+            for n in ast.walk(node)
+            if isinstance(n, ast.Constant) and isinstance(n.value, str)
+        }
 
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             f = node.func
             if isinstance(f, ast.Name) and f.id in ("_str", "_date"):
                 read |= strings(ast.Tuple(elts=node.args[1:], ctx=ast.Load()))
-            if isinstance(f, ast.Attribute) and f.attr == "get" and getattr(f.value, "id", "") == "meta":
+            if (
+                isinstance(f, ast.Attribute)
+                and f.attr == "get"
+                and getattr(f.value, "id", "") == "meta"
+            ):
                 read |= strings(node.args[0])
         if isinstance(node, ast.Subscript) and getattr(node.value, "id", "") == "meta":
             read |= strings(node.slice)
-        if isinstance(node, ast.Compare) and any(getattr(c, "id", "") == "meta" for c in node.comparators):
+        if isinstance(node, ast.Compare) and any(
+            getattr(c, "id", "") == "meta" for c in node.comparators
+        ):
             read |= strings(node.left)
     read |= set(media.IMAGE_KEYS)
-    assert {"title", "date", "tags", "author", "draft", "id", "image", "cover"} <= read  # it finds them
+    assert {
+        "title",
+        "date",
+        "tags",
+        "author",
+        "draft",
+        "id",
+        "image",
+        "cover",
+    } <= read  # it finds them
     assert read - article.KEYS == set()

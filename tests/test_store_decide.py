@@ -99,6 +99,21 @@ CASES = {
         row_hash="changed",
         expected=Intent("refresh", entry_id=MINE, published=T0, updated=T1),
     ),
+    "metadata-change-with-the-same-lastmod-keeps-updated": Case(
+        # an image or a tag added (or first read, after an upgrade) is no news
+        item("v1:same", updated=T1, tags=("new tag",)),
+        current=stored(MINE, "v1:same"),
+        match=stored(MINE, "v1:same"),
+        row_hash="changed",
+        expected=Intent("refresh", entry_id=MINE, published=T0, updated=T1),
+    ),
+    "metadata-change-with-an-older-lastmod-keeps-updated": Case(
+        item("v1:same", updated=T0, tags=("new tag",)),
+        current=stored(MINE, "v1:same"),
+        match=stored(MINE, "v1:same"),
+        row_hash="changed",
+        expected=Intent("refresh", entry_id=MINE, published=T0, updated=T1),
+    ),
     "metadata-change-with-later-lastmod": Case(
         item("v1:same", updated=MTIME + dt.timedelta(days=1)),
         current=stored(MINE, "v1:same"),

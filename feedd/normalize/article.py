@@ -32,6 +32,7 @@ KEYS = frozenset([
 ])  # fmt: skip
 
 
+_NOT_IMAGES = KEYS - set(media.IMAGE_KEYS)
 SUMMARY_CHARS = 280
 TITLE_CHARS = 80  # a title made from the text
 _MD_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t]*#*[ \t]*$")
@@ -166,7 +167,12 @@ def normalize(
     try:
         meta, body = split(raw, KEYS)
     except FrontMatterError as e:
-        raise InputError(key, str(e)) from None
+        # an image key that does not parse costs the images, not the article
+        try:
+            meta, body = split(raw, _NOT_IMAGES)
+        except FrontMatterError:
+            raise InputError(key, str(e)) from None
+        warnings.append(f"{e}; its image keys ({', '.join(media.IMAGE_KEYS)}) are ignored")
     meta = _safe(meta) if meta and "\\" in raw else meta or {}  # escapes need a backslash
 
     title = _str(meta, "title")

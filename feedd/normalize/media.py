@@ -5,6 +5,7 @@ A seed names its image in front matter (``image``, ``thumbnail``, ``featured_ima
 and resolved against ``base_url`` when published. A remote entry brings enclosures, Media RSS
 thumbnails and content, or JSON Feed attachments: only absolute http(s) URLs are kept. A URL
 that could carry markup or a script (another scheme, a quote, a control character) is dropped.
+Each value is checked again when published: the database may have been edited by others.
 """
 
 from __future__ import annotations
@@ -27,38 +28,59 @@ IMAGE_TYPES = {
 }  # fmt: skip
 MAX_ENCLOSURES = 8  # per entry; a feed listing hundreds is noise, not media
 MAX_LENGTH = 1 << 53  # bytes; a larger "length" is no file size
-_MIME = re.compile(r"[a-z0-9][a-z0-9.+-]*/[a-z0-9][a-z0-9.+-]*", re.I)
+_MIME = re.compile(r"[a-z0-9][a-z0-9.+-]*/[a-z0-9][a-z0-9.+-]*", re.ASCII)
 _UNSAFE = re.compile(r"[\x00-\x20\x7f\"'<>\\`]")  # spaces are quoted; the rest refused
 _SAFE = "/:?#[]@!$&()*+,;=%~"  # kept by quote(): a URL's own delimiters, escapes as written
+_QUOTED = re.compile(r"[^A-Za-z0-9_.\-" + re.escape(_SAFE) + "]")  # what quote() would change
 
 
 def url(value: object, relative: bool = False) -> str | None:
     """``value`` as an enclosure URL: http(s), or with ``relative`` a path to resolve against
-    ``base_url``; None for anything else."""
+    ``base_url``; None for anything else (another scheme, markup, a control character, no
+    host, a host that is no name)."""
     if not isinstance(value, str):
         return None
-    v = value.strip()
-    if not v or len(v) > MAX_URL_CHARS:
+    v = value.strip().replace(" ", "%20")
+    if not v or len(v) > MAX_URL_CHARS or _UNSAFE.search(v):
         return None
-    v = v.replace(" ", "%20")
-    if _UNSAFE.search(v):
+    try:
+        parts = urlsplit(v)
+        host, port = parts.hostname, parts.port  # raise for "http://[x" or a port of letters
+    except ValueError:
         return None
-    parts = urlsplit(v)
     if parts.scheme or v.startswith("//"):
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        if parts.scheme not in ("http", "https") or not host:
             return None
+        if not parts.netloc.isascii():  # an IDN host: its ASCII form, which a URL can hold
+            try:
+                ascii_host = host.encode("idna").decode("ascii")
+            except UnicodeError:
+                return None
+            netloc = ascii_host + (f":{port}" if port else "")
+            v = parts._replace(netloc=netloc).geturl()
     elif not relative:
         return None
-    return quote(v, safe=_SAFE)
+    try:
+        v = quote(v, safe=_SAFE) if _QUOTED.search(v) else v
+    except UnicodeEncodeError:  # a lone surrogate
+        return None
+    return v if len(v) <= MAX_URL_CHARS else None
 
 
 def _mime(value: object) -> str | None:
-    return value.lower() if isinstance(value, str) and _MIME.fullmatch(value.strip()) else None
+    """A MIME type without its parameters (``audio/mpeg; codecs=mp3``: ``audio/mpeg``)."""
+    if not isinstance(value, str):
+        return None
+    mime = value.partition(";")[0].strip().lower()
+    return mime if _MIME.fullmatch(mime) else None
 
 
 def _length(value: object) -> int | None:
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
+    if isinstance(value, str):
+        v = value.strip()
+        value = int(v) if v.isascii() and v.isdigit() and len(v) <= 16 else None
+    elif isinstance(value, float) and value.is_integer() and value < MAX_LENGTH:
+        value = int(value)
     if isinstance(value, int) and not isinstance(value, bool) and 0 < value < MAX_LENGTH:
         return value
     return None

@@ -21,8 +21,7 @@ from ..config import MAX_ENTRY_BYTES, Config, SourceConfig
 from ..errors import FeeddError, FeedParseError, SourceError
 from ..models import Item, RawFeed
 from ..sources.schedule import next_check
-from ..store import Changes, Source, Store
-from ..store.sources import is_due, moved, when
+from ..store import Changes, Source, Store, is_due, moved, when
 
 if TYPE_CHECKING:  # httpx and asyncio load only when a source is fetched
     import httpx

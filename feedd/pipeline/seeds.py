@@ -21,8 +21,7 @@ from ..errors import InputError, WorkerError
 from ..models import Item, SeedFile
 from ..publish.site import Published
 from ..sources.files import read_bytes, scan
-from ..store import Changes, Store
-from ..store.ingest import Failure
+from ..store import Changes, Failure, Store
 from .remote import RemoteReport
 
 READ_IN_WORKERS_FROM = 200  # changed files; below this a worker pool costs more than it saves

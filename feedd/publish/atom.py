@@ -22,6 +22,7 @@ from .. import PROJECT_URL, __version__
 from ..chars import illegal_utf8, xml_safe
 from ..ids import public_entry_id
 from ..models import Enclosure, Entry
+from ..normalize import media
 from .info import FeedInfo
 
 
@@ -128,18 +129,27 @@ def _enclosures(enclosures: tuple[Enclosure, ...], base_url: str) -> str:
     """An Atom ``link rel="enclosure"`` for each (RFC 4287 4.2.7.2; type and length when
     known), and the first image again as a Media RSS thumbnail, which readers show beside
     the entry. The namespace is declared on the element itself, so that a feed's head stays
-    the same bytes whether its entries have images or not."""
+    the same bytes whether its entries have images or not. A URL is checked again here (a
+    database edited by something else may hold anything): one that is no http(s) URL or
+    path is left out."""
     out = []
+    enclosures = tuple(e for e in enclosures if media.url(e.url, relative=True) == e.url)
     for enc in enclosures:
-        href = urljoin(base_url, enc.url)  # a seed's path is relative to the site
-        attrs = _attr("href", href) + (_attr("type", enc.type) if enc.type else "")
-        attrs += _attr("length", str(enc.length)) if enc.length else ""
+        attrs = _attr("href", _absolute(base_url, enc.url))
+        attrs += (_attr("type", enc.type) if enc.type else "") + (
+            _attr("length", str(enc.length)) if enc.length else ""
+        )
         out.append(f'  <link rel="enclosure"{attrs}/>\n')
     image = next((enc for enc in enclosures if enc.image), None)
     if image is not None:
-        href = urljoin(base_url, image.url)
-        out.append(f'  <media:thumbnail xmlns:media="{MEDIA_NS}"{_attr("url", href)}/>\n')
+        href = _attr("url", _absolute(base_url, image.url))
+        out.append(f'  <media:thumbnail xmlns:media="{MEDIA_NS}"{href}/>\n')
     return "".join(out)
+
+
+def _absolute(base_url: str, url: str) -> str:
+    """A seed's image path resolved against the site (a remote one is absolute already)."""
+    return url if url.startswith(("https://", "http://")) else urljoin(base_url, url)
 
 
 @functools.lru_cache(maxsize=4096)  # a tag is in many entries

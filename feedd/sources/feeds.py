@@ -152,7 +152,12 @@ def _dicts(value: Any) -> list[dict]:
 
 
 def _absolute(link: Any, base: str) -> str | None:
-    return urljoin(base, link.strip()) if isinstance(link, str) and link.strip() else None
+    if not isinstance(link, str) or not link.strip():
+        return None
+    try:
+        return urljoin(base, link.strip())
+    except ValueError:  # "http://[x": no URL (an unclosed IPv6 bracket)
+        return None
 
 
 def _json_date(value: Any) -> str | None:

@@ -22,22 +22,15 @@ from pathlib import Path
 
 from .db import connect
 from .facets import Facet
-from .ingest import Changes, Items
-from .queries import Breakdown, Feeds, LangGroup, Signed, Tag
+from .ingest import Changes, Failure, Items
+from .queries import Breakdown, Feeds, LangGroup, Signed, Tag, Totals
 from .schema import describe, migrate
-from .sources import Source, Sources
+from .sources import Source, Sources, is_due, moved, when
 
 __all__ = [
-    "Breakdown",
-    "Changes",
-    "Facet",
-    "LangGroup",
-    "Signed",
-    "Source",
-    "Store",
-    "Tag",
-    "describe",
-]
+    "Breakdown", "Changes", "Facet", "Failure", "LangGroup", "Signed", "Source", "Store", "Tag",
+    "Totals", "describe", "is_due", "moved", "when",
+]  # fmt: skip
 
 
 class Store:

@@ -86,7 +86,11 @@ def decide(
             "refresh",
             entry_id=current.id,
             published=item.published or current.published,
-            updated=_bumped(item, current, mtime) if item.updated else current.updated,
+            # a metadata change (tags, summary, an image) is no news: the date moves only
+            # when the article's own says so
+            updated=item.updated
+            if item.updated and item.updated > current.updated
+            else current.updated,
         )
 
     if match is not None:  # the article is already published from another file: fold into it

@@ -48,7 +48,10 @@ _UPDATE = f"UPDATE entries SET {_SETS} WHERE id = ?"
 
 
 def _as_json(value: tuple) -> str:
-    return _json(value) if value else "[]"
+    """A tuple field as JSON; named tuples (enclosures) as objects, read back by name."""
+    if not value:
+        return "[]"
+    return _json([v._asdict() if hasattr(v, "_asdict") else v for v in value])
 
 
 _STORED = columns(Stored, {"refs": "(SELECT count(*) FROM items i WHERE i.entry_id = e.id)"})

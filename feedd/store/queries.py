@@ -202,14 +202,18 @@ def _decoder(hint: object) -> Callable[[Any], Any] | None:
     if typing.get_origin(hint) is tuple:
         (item, *_) = typing.get_args(hint)
         if isinstance(item, type) and issubclass(item, tuple) and hasattr(item, "_fields"):
-            return lambda s, row=item: tuple(row(*v) for v in json.loads(s))
+            return lambda s, row=item: tuple(row(**v) for v in json.loads(s))
         return lambda s: tuple(json.loads(s))
     return None
 
 
 _HINTS = typing.get_type_hints(Entry)
-_DECODERS = tuple(_decoder(_HINTS[n]) for n in _ENTRY_FIELDS)  # in the order of _ENTRY_COLS
+# (position in _ENTRY_COLS, decoder) of the columns that are no plain value
+_DECODERS = [(i, d) for i, n in enumerate(_ENTRY_FIELDS) if (d := _decoder(_HINTS[n]))]
 
 
 def _entry(r: tuple) -> Entry:
-    return Entry(*[v if d is None else d(v) for d, v in zip(_DECODERS, r, strict=True)])
+    v = list(r)
+    for i, decode in _DECODERS:
+        v[i] = decode(v[i])
+    return Entry(*v)

@@ -197,10 +197,12 @@ def _v5(db: Database) -> None:
 
 def _v6(db: Database) -> None:
     # entries.enclosures: the images and audio an entry links to (JSON list of models.
-    # Enclosure). Every seed file is read again once (mtime -1), so that entries whose front
-    # matter names an image show it; remote ones get theirs on their next fetch.
+    # Enclosure, each an object by field name). Every seed file is read again once (mtime
+    # -1), so that entries whose front matter names an image show it; remote sources lose
+    # their validators, so that their next fetch is a full one, read with its enclosures.
     db.conn.execute("ALTER TABLE entries ADD COLUMN enclosures TEXT NOT NULL DEFAULT '[]'")
     db.conn.execute("UPDATE items SET mtime_ns = -1 WHERE source_id = 0")
+    db.conn.execute("UPDATE sources SET etag = NULL, last_modified = NULL")
 
 
 MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
