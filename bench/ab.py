@@ -7,7 +7,7 @@ slower, and does it publish the same feeds?
 
 OLD_TREE and NEW_TREE are source trees of feedd (a ``git worktree`` of the commit to compare
 with; NEW_TREE defaults to this one), each run with the Python of this environment and the
-tree first on PYTHONPATH. Each round times, for both versions in alternating order, a cold
+tree first on PYTHONPATH. Each round times, for both versions in turn run by run, a cold
 ``feedd once`` on its own copy of the same corpus, a no-change run and a run after one file
 is edited, one added and one deleted (the same three in both copies; the no-change run
 ``--repeat`` times, as it is short enough for noise to be most of it), then one cold and one
@@ -53,6 +53,7 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=run.HERE / "work" / "ab")
     ap.add_argument("--ignore", default=IGNORE)
     ap.add_argument("--repeat", type=int, default=5, help="no-change runs per round")
+    ap.add_argument("--verbose", action="store_true", help="print every time taken")
     args = ap.parse_args()
     trees = {"old": args.old.resolve(), "new": args.new.resolve()}
     for tree in trees.values():
@@ -68,15 +69,19 @@ def main() -> None:
     times: dict[tuple[str, str], list[float]] = {}
     for i in range(args.rounds):
         order = list(trees) if i % 2 == 0 else list(reversed(trees))
-        for name in order:
-            os.environ["PYTHONPATH"] = str(trees[name])
-            site = sites[name]
-            run.reset(site)
-            times.setdefault((name, "cold"), []).append(run.feedd_once(site)[0])
-            for _ in range(args.repeat):  # a fifth of a second: noise is most of it
-                times.setdefault((name, "no-change"), []).append(run.feedd_once(site)[0])
-            run.change_three(site, i)
-            times.setdefault((name, "edit+add+delete"), []).append(run.feedd_once(site)[0])
+
+        def each(phase: str, before: object = None, order: list[str] = order) -> None:
+            # the versions take turns run by run: the machine's pace drifts over seconds
+            for name in order:
+                os.environ["PYTHONPATH"] = str(trees[name])
+                if before:
+                    before(sites[name])
+                times.setdefault((name, phase), []).append(run.feedd_once(sites[name])[0])
+
+        each("cold", run.reset)
+        for _ in range(args.repeat):  # a fifth of a second: noise is most of it
+            each("no-change")
+        each("edit+add+delete", lambda site, i=i: run.change_three(site, i))
         os.environ.pop("PYTHONPATH", None)
         hugo = run.peers_once(args.n, "hugo-atom", args.work)
         for phase, label in (("cold", "hugo-atom-cold"), ("no-change", "hugo-atom-nochange")):
@@ -94,6 +99,9 @@ def main() -> None:
     print(f"  Hugo cold {statistics.median(times[('hugo', 'cold')]):.2f}, no-change "
           f"{statistics.median(times[('hugo', 'no-change')]):.2f}")  # fmt: skip
     print(same)
+    if args.verbose:
+        for (name, phase), walls in sorted(times.items()):
+            print(f"  {name} {phase}: " + " ".join(f"{w:.2f}" for w in walls))
 
 
 def compare(args: argparse.Namespace, trees: dict[str, Path], sites: dict[str, Path]) -> str:

@@ -171,7 +171,9 @@ def split(text: str, wanted: frozenset[str] = frozenset()) -> tuple[dict[str, An
         return {}, body
     if not isinstance(meta, dict):
         raise FrontMatterError(f"{kind} front matter is a {type(meta).__name__}, not a mapping")
-    return _only(meta, wanted), body
+    # YAML was read for the wanted keys alone; TOML and JSON keep the same keys, so that a
+    # key read but not wanted is missed in every format alike, not in YAML only
+    return (meta if kind == "YAML" else _only(meta, wanted)), body
 
 
 def _only(meta: dict[str, Any], wanted: frozenset[str]) -> dict[str, Any]:

@@ -44,11 +44,14 @@ def url(value: object, relative: bool = False) -> str | None:
     if not v or len(v) > MAX_URL_CHARS or _UNSAFE.search(v):
         return None
     try:
-        parts = urlsplit(v)
-        host, port = parts.hostname, parts.port  # raise for "http://[x" or a port of letters
+        parts = urlsplit(v)  # raises for "http://[x"
     except ValueError:
         return None
     if parts.scheme or v.startswith("//"):
+        try:
+            host, port = parts.hostname, parts.port  # raises for a port of letters
+        except ValueError:
+            return None
         if parts.scheme not in ("http", "https") or not host:
             return None
         if not parts.netloc.isascii():  # an IDN host: its ASCII form, which a URL can hold

@@ -13,8 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import html
+import re
 from collections.abc import Callable
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from feedgen.feed import FeedGenerator
 
@@ -22,7 +23,6 @@ from .. import PROJECT_URL, __version__
 from ..chars import illegal_utf8, xml_safe
 from ..ids import public_entry_id
 from ..models import Enclosure, Entry
-from ..normalize import media
 from .info import FeedInfo
 
 
@@ -123,33 +123,58 @@ def _entry_xml(
 
 
 MEDIA_NS = "http://search.yahoo.com/mrss/"
+# What an enclosure URL stored by normalize.media looks like: http(s) with a host, or a path
+# (no scheme), and none of the characters that could end an attribute or start markup. A
+# database edited by something else may hold anything: what does not match is left out.
+_PUBLISHABLE = re.compile(
+    r"(?:https?://(?:\[[0-9A-Fa-f:.]+\]|[^/?#\[\]\x00-\x20\x7f\"'<>\\`]+)(?::\d+)?(?=[/?#]|$)"
+    r"|(?![A-Za-z][A-Za-z0-9+.-]*:)(?!//))"
+    r"[^\x00-\x20\x7f\"'<>\\`]*",
+    re.ASCII,
+)
 
 
 def _enclosures(enclosures: tuple[Enclosure, ...], base_url: str) -> str:
     """An Atom ``link rel="enclosure"`` for each (RFC 4287 4.2.7.2; type and length when
     known), and the first image again as a Media RSS thumbnail, which readers show beside
     the entry. The namespace is declared on the element itself, so that a feed's head stays
-    the same bytes whether its entries have images or not. A URL is checked again here (a
-    database edited by something else may hold anything): one that is no http(s) URL or
-    path is left out."""
+    the same bytes whether its entries have images or not."""
     out = []
-    enclosures = tuple(e for e in enclosures if media.url(e.url, relative=True) == e.url)
+    image = None
     for enc in enclosures:
-        attrs = _attr("href", _absolute(base_url, enc.url))
-        attrs += (_attr("type", enc.type) if enc.type else "") + (
-            _attr("length", str(enc.length)) if enc.length else ""
-        )
+        if not _PUBLISHABLE.fullmatch(enc.url):
+            continue
+        href = html.escape(_absolute(base_url, enc.url))
+        attrs = f' href="{href}"'
+        if enc.type:
+            attrs += _attr("type", enc.type)
+        if enc.length:
+            attrs += f' length="{int(enc.length)}"'
         out.append(f'  <link rel="enclosure"{attrs}/>\n')
-    image = next((enc for enc in enclosures if enc.image), None)
+        if image is None and enc.image:
+            image = href
     if image is not None:
-        href = _attr("url", _absolute(base_url, image.url))
-        out.append(f'  <media:thumbnail xmlns:media="{MEDIA_NS}"{href}/>\n')
+        out.append(f'  <media:thumbnail xmlns:media="{MEDIA_NS}" url="{image}"/>\n')
     return "".join(out)
 
 
 def _absolute(base_url: str, url: str) -> str:
     """A seed's image path resolved against the site (a remote one is absolute already)."""
-    return url if url.startswith(("https://", "http://")) else urljoin(base_url, url)
+    if url.startswith(("https://", "http://")):
+        return url
+    if url.startswith("/") and "/." not in url:  # most are: no dot segments to resolve
+        return _origin(base_url) + url
+    try:
+        return urljoin(base_url, url)
+    except ValueError:
+        return base_url
+
+
+@functools.lru_cache(maxsize=8)
+def _origin(base_url: str) -> str:
+    """``https://host:port`` of ``base_url``: what a path starting with ``/`` is joined to."""
+    parts = urlsplit(base_url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 @functools.lru_cache(maxsize=4096)  # a tag is in many entries

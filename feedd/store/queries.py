@@ -202,8 +202,8 @@ def _decoder(hint: object) -> Callable[[Any], Any] | None:
     if typing.get_origin(hint) is tuple:
         (item, *_) = typing.get_args(hint)
         if isinstance(item, type) and issubclass(item, tuple) and hasattr(item, "_fields"):
-            return lambda s, row=item: tuple(row(**v) for v in json.loads(s))
-        return lambda s: tuple(json.loads(s))
+            return lambda s, row=item: tuple(row(**v) for v in json.loads(s)) if s != "[]" else ()
+        return lambda s: tuple(json.loads(s)) if s != "[]" else ()
     return None
 
 
