@@ -11,7 +11,7 @@ import pytest
 from conftest import Site
 from feedserver import FeedServer, conditional, item, rss, trickle
 
-from feedd.pipeline.remote import PARALLEL_FETCH_FROM
+from feedd.pipeline.remote import FETCH_IN_WORKERS_FROM
 
 pytestmark = pytest.mark.slow  # every test here runs feedd, a server or worker processes
 
@@ -288,7 +288,7 @@ def test_opml_round_trip(empty_site: Site, server: FeedServer, tmp_path) -> None
 def test_many_sources_are_fetched_over_the_cores_in_order(
     empty_site: Site, server: FeedServer
 ) -> None:
-    n = PARALLEL_FETCH_FROM + 20  # enough to split the round over worker processes
+    n = FETCH_IN_WORKERS_FROM + 20  # enough to split the round over worker processes
     for i in range(n):
         items = [item(f"g{i}", f"Story {i}", f"<p>Story number {i} of many.</p>")]
         if i < 2:  # the same article in the first two sources, under two guids

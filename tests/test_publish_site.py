@@ -172,11 +172,13 @@ def test_feeds_split_over_processes_come_out_as_from_one(
     from feedd.publish import site as sitemod
 
     site = empty_site
-    n = sitemod.PARALLEL_FROM + 5  # tag feeds enough to be looked at by worker processes
+    n = sitemod.RENDER_IN_WORKERS_FROM + 5  # tag feeds enough to be looked at by worker processes
     for i in range(n):
         seed(site, f"a{i}.md", f"Article {i}", [f"Tag {i}", f"Tag {i + 1}", "Common"])
     once(site, T0)
-    monkeypatch.setattr(sitemod, "PARALLEL_FROM", 10**9)  # the same database, in one process
+    monkeypatch.setattr(
+        sitemod, "RENDER_IN_WORKERS_FROM", 10**9
+    )  # the same database, in one process
     assert files(site.public) == published_from_scratch(site, T0, tmp_path / "serial")
 
 
@@ -184,10 +186,10 @@ def test_feeds_split_over_processes_come_out_as_from_one(
 def test_a_first_run_reads_ahead_and_decides_as_any_run(empty_site: Site) -> None:
     """A first run starts its workers before it creates the database; the outcome must be
     the one of a run on an existing, empty database."""
-    from feedd.pipeline.seeds import READ_IN_WORKERS_FROM as PARALLEL_FROM
+    from feedd.pipeline.seeds import READ_IN_WORKERS_FROM
 
     site = empty_site
-    for i in range(PARALLEL_FROM + 30):  # enough for worker processes
+    for i in range(READ_IN_WORKERS_FROM + 30):  # enough for worker processes
         seed(site, f"a{i:03}.md", f"Article {i % 200}", [f"Tag {i % 7}"])  # 30 duplicates
     (site.seeds / "broken.md").write_text("---\ntitle: [\n---\nx\n", encoding="utf-8")
     config = load(site.root / "config.toml")

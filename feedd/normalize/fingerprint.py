@@ -21,8 +21,9 @@ from .text import stable_hash
 NOT_SHOWN = frozenset(
     ["source_key", "title", "html", "draft", "pinned_id", "fingerprint", "warnings"]
 )
-_FIRST = ("content_hash", "summary", "lang", "lang_group", "tags", "link", "author", "published",
-          "updated")  # fmt: skip
+# the fields the fingerprint was first made of, in its order
+_FIRST = ("content_hash", "summary", "lang", "lang_group", "tags", "link", "author")
+_FIRST += ("published", "updated")
 _LATER = tuple(
     (f.name, f.default)
     for f in dataclasses.fields(Item)
@@ -33,9 +34,10 @@ _LATER = tuple(
 def finish(**fields: Any) -> Item:
     """An Item from its fields, with its fingerprint."""
     published, updated = fields.get("published"), fields.get("updated")
-    parts = [fields["content_hash"], fields["summary"], fields["lang"], fields["lang_group"],
-             [key(t) for t in fields.get("tags", ())], fields.get("link"), fields.get("author"),
-             published and iso(published), updated and iso(updated)]  # fmt: skip
+    tags = [key(t) for t in fields.get("tags", ())]
+    parts = [fields["content_hash"], fields["summary"], fields["lang"], fields["lang_group"], tags]
+    parts += [fields.get("link"), fields.get("author")]
+    parts += [published and iso(published), updated and iso(updated)]
     parts += [[n, fields[n]] for n, default in _LATER if fields.get(n, default) != default]
     fields["fingerprint"] = stable_hash(parts)
     return Item(**fields)

@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # httpx and asyncio load only when a source is fetched
     from ..sources import http
 
 MAX_STORED_ERROR = 500
-PARALLEL_FETCH_FROM = 200  # due sources; fewer are fetched by this process alone
+FETCH_IN_WORKERS_FROM = 200  # due sources; fewer are fetched by this process alone
 POOL_SIZE = 4  # connections per HTTP client; a host allowed more gets several clients
 
 
@@ -240,7 +240,7 @@ def fetch_due(due: list[Source], config: Config, now: dt.datetime, handle: Handl
     import asyncio
 
     workers = parallel.workers()
-    if len(due) < PARALLEL_FETCH_FROM or workers < 2 or config.fetch_concurrency < 2:
+    if len(due) < FETCH_IN_WORKERS_FROM or workers < 2 or config.fetch_concurrency < 2:
         asyncio.run(fetch_many(due, config, now, handle=handle))
         return
     jobs = [

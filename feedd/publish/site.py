@@ -24,7 +24,7 @@ from . import atomic, pages
 from .info import FeedInfo
 
 EMPTY_FEED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # only an all-feed with no entry
-PARALLEL_FROM = 40  # feeds to render; fewer are done in this process
+RENDER_IN_WORKERS_FROM = 40  # feeds to render; fewer are done in this process
 PAGES = {"feeds.opml": pages.opml, "index.html": pages.index}  # the lists of every feed
 LANG_NAMES = {
     "zh-Hans": "Chinese (Simplified)", "zh-Hant": "Chinese (Traditional)", "en": "English",
@@ -177,7 +177,7 @@ def _look_all(shared: _Shared, feeds: list[Look]) -> tuple[dict[str, str], list[
     split over the CPU cores, windows and signatures included (an entry in feeds of two
     parts is then made twice, a small price)."""
     workers = parallel.workers()
-    if len(feeds) < PARALLEL_FROM or workers < 2:
+    if len(feeds) < RENDER_IN_WORKERS_FROM or workers < 2:
         return _look(shared, feeds)
     from . import atom  # noqa: F401 - loaded once here, inherited by the workers
 

@@ -279,11 +279,8 @@ class Items:
         if self._first_load:
             self._hashes.add(item.content_hash)
             self._ids.add(intent.entry_id)
-        values = (
-            *_as_is(item),
-            *(_as_json(getattr(item, n)) for n in _AS_JSON),
-            _json(keys), published, updated, rh, source_id, intent.entry_id,
-        )  # fmt: skip
+        copied = (*_as_is(item), *(_as_json(getattr(item, n)) for n in _AS_JSON))
+        values = (*copied, _json(keys), published, updated, rh, source_id, intent.entry_id)
         if not insert:
             self._touch_stored(intent.entry_id)  # the feeds it leaves, if its tags moved
         self._touch(item.lang_group, keys)
