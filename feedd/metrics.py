@@ -11,6 +11,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+# What a fetch can come to (pipeline.remote.Outcome.outcome), each counted even at zero
+OUTCOMES = ["200", "304", "4xx", "5xx", "timeout", "too_large", "error", "parse_error", "gone"]
+
 
 @dataclass
 class Health:
@@ -93,22 +96,11 @@ class Metrics:
                     for url, n, why in failing
                 ],
             )
-            outcomes = (
-                "200",
-                "304",
-                "4xx",
-                "5xx",
-                "timeout",
-                "too_large",
-                "error",
-                "parse_error",
-                "gone",
-            )
             metric(
                 "fetches_total",
                 "counter",
                 "Fetches by outcome.",
-                [(f'{{outcome="{o}"}}', self.fetches.get(o, 0)) for o in outcomes],
+                [(f'{{outcome="{o}"}}', self.fetches.get(o, 0)) for o in OUTCOMES],
             )
             metric(
                 "fetch_bytes_total",

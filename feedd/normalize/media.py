@@ -32,6 +32,14 @@ _MIME = re.compile(r"[a-z0-9][a-z0-9.+-]*/[a-z0-9][a-z0-9.+-]*", re.ASCII)
 _UNSAFE = re.compile(r"[\x00-\x20\x7f\"'<>\\`]")  # spaces are quoted; the rest refused
 _SAFE = "/:?#[]@!$&()*+,;=%~"  # kept by quote(): a URL's own delimiters, escapes as written
 _QUOTED = re.compile(r"[^A-Za-z0-9_.\-" + re.escape(_SAFE) + "]")  # what quote() would change
+# The shape of what ``url`` returns: http(s) with a host, or a path with no scheme, and none
+# of the _UNSAFE characters; a cheap check for a URL read back from the database
+_STORED = re.compile(
+    r"(?:https?://(?:\[[0-9A-Fa-f:.]+\]|[^/?#\[\]\x00-\x20\x7f\"'<>\\`]+)(?::\d+)?(?=[/?#]|$)"
+    r"|(?![A-Za-z][A-Za-z0-9+.-]*:)(?!//))"
+    r"[^\x00-\x20\x7f\"'<>\\`]*",
+    re.ASCII,
+)
 
 
 def url(value: object, relative: bool = False) -> str | None:
@@ -68,6 +76,12 @@ def url(value: object, relative: bool = False) -> str | None:
     except UnicodeEncodeError:  # a lone surrogate
         return None
     return v if len(v) <= MAX_URL_CHARS else None
+
+
+def stored(url: str) -> bool:
+    """Whether ``url`` has the shape ``url()`` gives, as a URL read back must (the check at
+    publishing, per entry: a full ``url()`` there would parse every URL again)."""
+    return _STORED.fullmatch(url) is not None
 
 
 def _mime(value: object) -> str | None:

@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from ..config import Config
 from ..errors import NotFoundError
-from ..normalize.dates import from_iso, iso
+from ..normalize.dates import iso
 from ..publish.site import Published, plan
 from ..publish.site import publish as publish_site
 from ..store import Breakdown, Changes, Source, Store, describe
@@ -127,8 +127,7 @@ def _active(config: Config, sources: list[Source]) -> list[Scheduled]:
     for src in sources:
         s = remote.settings_of(src, configured, config)
         if s.enabled and not src.disabled:
-            when = from_iso(src.next_check) if src.next_check else None
-            out.append(Scheduled(src.id, s.interval, when))
+            out.append(Scheduled(src.id, s.interval, src.due_at))
     return out
 
 
@@ -155,7 +154,7 @@ def fetch_source(config: Config, source_id: int, slots: HostSlots, wait: float) 
     if src.disabled or not settings.enabled:
         return None
     if not remote.is_due(src, _now()):
-        return Fetch(None, False, from_iso(src.next_check) if src.next_check else None)
+        return Fetch(None, False, src.due_at)
     with slots.hold(src.url):
         res = remote.fetch_one(src, config, _now())
     changes = Changes()
@@ -164,8 +163,7 @@ def fetch_source(config: Config, source_id: int, slots: HostSlots, wait: float) 
             return None  # removed from the config (SIGHUP) while it was being fetched
         out = remote.apply(store, src, res, settings, _now(), changes, config.max_entry_bytes)
         after = store.sources.get(source_id)
-    due = after and after.next_check
-    return Fetch(out, changes.any, from_iso(due) if due else None)
+    return Fetch(out, changes.any, after.due_at if after else None)
 
 
 class FeedCount(NamedTuple):

@@ -113,7 +113,6 @@ async def fetch_many(
     hosts: defaultdict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(per_host))
     # Small connection pools: httpx's pool costs CPU per request in proportion to its size.
     pool_size = min(POOL_SIZE, per_host, concurrency)
-    tls = http.tls_context()
     per_host_clients = -(-min(per_host, concurrency) // pool_size)  # ceiling division
     async with contextlib.AsyncExitStack() as stack:
         clients: dict[tuple[str, int], httpx.AsyncClient] = {}
@@ -123,7 +122,7 @@ async def fetch_many(
             slot = counts[host] % per_host_clients
             counts[host] += 1
             if (host, slot) not in clients:
-                clients[host, slot] = http.client(limits, max_connections=pool_size, tls=tls)
+                clients[host, slot] = http.client(limits, max_connections=pool_size)
                 stack.push_async_callback(clients[host, slot].aclose)
             return clients[host, slot]
 
@@ -181,7 +180,7 @@ def fetch_one(src: Source, config: Config, now: dt.datetime) -> http.Fetched:
     limits = limits_for(config)
 
     async def one() -> http.Fetched:
-        client = http.client(limits, max_connections=1, tls=http.tls_context())
+        client = http.client(limits, max_connections=1)
         async with client:
             return await http.fetch(client, src.url, src.etag, src.last_modified, limits, now)
 
@@ -206,27 +205,19 @@ def refresh(
     """Bring the sources in line with the config, fetch those due, and store the results."""
     report = RemoteReport()
     configured = settings_for(config)
-    due = []
+    due: list[Source] = []
+    settings: dict[int, SourceConfig] = {}
     for src in sync(store, config, report.changes):
         s = settings_of(src, configured, config)
-        if not s.enabled:
-            continue
-        if fetch_all or is_due(src, now):  # --fetch-all retries disabled ones too
+        if s.enabled and (fetch_all or is_due(src, now)):  # --fetch-all retries disabled ones
             due.append(src)
+            settings[src.id] = s
     if not due:
         return report
 
     def handle(src: Source, res: http.Fetched) -> None:
-        outcome = apply(
-            store,
-            src,
-            res,
-            settings_of(src, configured, config),
-            now,
-            report.changes,
-            config.max_entry_bytes,
-        )
-        report.outcomes.append(outcome)
+        out = apply(store, src, res, settings[src.id], now, report.changes, config.max_entry_bytes)
+        report.outcomes.append(out)
 
     fetch_due(due, config, now, handle)
     return report

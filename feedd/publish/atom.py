@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import html
-import re
 from collections.abc import Callable
 from urllib.parse import urljoin, urlsplit
 
@@ -23,6 +22,7 @@ from .. import PROJECT_URL, __version__
 from ..chars import illegal_utf8, xml_safe
 from ..ids import public_entry_id
 from ..models import Enclosure, Entry
+from ..normalize import media
 from .info import FeedInfo
 
 
@@ -123,15 +123,6 @@ def _entry_xml(
 
 
 MEDIA_NS = "http://search.yahoo.com/mrss/"
-# What an enclosure URL stored by normalize.media looks like: http(s) with a host, or a path
-# (no scheme), and none of the characters that could end an attribute or start markup. A
-# database edited by something else may hold anything: what does not match is left out.
-_PUBLISHABLE = re.compile(
-    r"(?:https?://(?:\[[0-9A-Fa-f:.]+\]|[^/?#\[\]\x00-\x20\x7f\"'<>\\`]+)(?::\d+)?(?=[/?#]|$)"
-    r"|(?![A-Za-z][A-Za-z0-9+.-]*:)(?!//))"
-    r"[^\x00-\x20\x7f\"'<>\\`]*",
-    re.ASCII,
-)
 
 
 def _enclosures(enclosures: tuple[Enclosure, ...], base_url: str) -> str:
@@ -142,7 +133,7 @@ def _enclosures(enclosures: tuple[Enclosure, ...], base_url: str) -> str:
     out = []
     image = None
     for enc in enclosures:
-        if not _PUBLISHABLE.fullmatch(enc.url):
+        if not media.stored(enc.url):  # a database edited by others may hold anything
             continue
         href = html.escape(_absolute(base_url, enc.url))
         attrs = f' href="{href}"'

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import ipaddress
 import socket
 import ssl
@@ -319,14 +320,11 @@ class _TooLarge(FeeddError):
     pass
 
 
-def client(
-    limits: Limits, max_connections: int = 100, tls: ssl.SSLContext | None = None
-) -> httpx.AsyncClient:
-    """A client: no automatic redirects, our own User-Agent and encodings. Clients made
-    together should share ``tls`` (see ``tls_context``): each new context reads the CA
-    certificates again."""
+def client(limits: Limits, max_connections: int = 100) -> httpx.AsyncClient:
+    """A client: no automatic redirects, our own User-Agent and encodings, the process's one
+    TLS context (``tls_context``)."""
     return httpx.AsyncClient(
-        transport=_transport(tls or tls_context(), max_connections),
+        transport=_transport(tls_context(), max_connections),
         follow_redirects=False,
         timeout=httpx.Timeout(
             connect=limits.connect_timeout,
@@ -356,8 +354,11 @@ def _transport(tls: ssl.SSLContext, max_connections: int) -> httpx.AsyncHTTPTran
     return transport
 
 
+@functools.cache
 def tls_context() -> ssl.SSLContext:
-    """Certificate checks as httpx makes them by default (certifi's CA bundle)."""
+    """Certificate checks as httpx makes them by default (certifi's CA bundle). Made once
+    per process: each new context reads the CA certificates again, and one context serves
+    every client (the daemon fetches each source on a job of its own)."""
     return httpx.create_ssl_context()
 
 

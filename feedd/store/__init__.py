@@ -7,7 +7,7 @@
     │                               counts) and what it records (signatures, its clock)
     └── .sources  sources.Sources   the remote sources and their HTTP state
 
-    db        the connection, its journal for a first load, columns named after row types
+    db        the connection, its journal for a first load, rows mapped onto row types
     facets    what an entry can be found by, and which facets changed since the last publish
     schema    the tables and their migrations
 

@@ -16,7 +16,6 @@ import functools
 import json
 import operator
 import sqlite3
-import typing
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -25,19 +24,17 @@ from ..models import Entry, Item
 from ..normalize import tags as tagmod
 from ..normalize.dates import from_iso, iso
 from . import facets
-from .db import bulk_load, columns
+from .db import bulk_load, columns, json_text, reader, to_json, tuple_fields
 from .decide import Intent, Stored, decide, natural_id
 from .facets import Facet
 
-_json = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps makes an encoder per call
 # An entry row is written from the Item by field name: every field of Entry (a field added to
 # both is stored without an edit here, once the schema has its column; a tuple of named
 # tuples as JSON), the copy it shows, and what the store decides (dates, tags, row hash).
 # The HTML goes in as text: it is UTF-8 bytes.
 _DECIDED = ("tags", "published", "updated", "row_hash", "source_id")
-_HINTS = typing.get_type_hints(Entry)
 _FROM_ITEM = [f.name for f in dataclasses.fields(Entry) if f.name not in ("id", *_DECIDED)]
-_AS_JSON = tuple(n for n in _FROM_ITEM if typing.get_origin(_HINTS[n]) is tuple)
+_AS_JSON = tuple(n for n in tuple_fields(Entry) if n in _FROM_ITEM)
 _AS_IS = (*(n for n in _FROM_ITEM if n not in _AS_JSON), "source_key")
 _WRITTEN = (*_AS_IS, *_AS_JSON, *_DECIDED)
 _as_is = operator.attrgetter(*_AS_IS)
@@ -47,14 +44,8 @@ _SETS = ", ".join(f"{n} = {m}" for n, m in zip(_WRITTEN, _MARKS, strict=True))
 _UPDATE = f"UPDATE entries SET {_SETS} WHERE id = ?"
 
 
-def _as_json(value: tuple) -> str:
-    """A tuple field as JSON; named tuples (enclosures) as objects, read back by name."""
-    if not value:
-        return "[]"
-    return _json([v._asdict() if hasattr(v, "_asdict") else v for v in value])
-
-
 _STORED = columns(Stored, {"refs": "(SELECT count(*) FROM items i WHERE i.entry_id = e.id)"})
+_stored = reader(Stored)
 
 
 @dataclass
@@ -180,15 +171,7 @@ class Items:
 
     def _stored(self, where: str, arg: str) -> Stored | None:
         r = self.conn.execute(f"SELECT {_STORED} FROM entries e WHERE {where}", (arg,)).fetchone()
-        if r is None:
-            return None
-        s = Stored(*r)
-        return dataclasses.replace(
-            s,
-            published=from_iso(s.published),
-            updated=from_iso(s.updated),
-            tags=tuple(json.loads(s.tags)),
-        )
+        return None if r is None else _stored(r)
 
     def _apply(
         self,
@@ -238,7 +221,7 @@ class Items:
             ch.folded += 1
         elif intent.action == "draft":
             ch.drafts += 1
-        copy_tags = _json(item.tags)
+        copy_tags = json_text(item.tags)
         c.execute(
             "INSERT OR REPLACE INTO items (source_id, key, size, mtime_ns, entry_id, content_hash,"
             " first_seen, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -279,8 +262,8 @@ class Items:
         if self._first_load:
             self._hashes.add(item.content_hash)
             self._ids.add(intent.entry_id)
-        copied = (*_as_is(item), *(_as_json(getattr(item, n)) for n in _AS_JSON))
-        values = (*copied, _json(keys), published, updated, rh, source_id, intent.entry_id)
+        copied = (*_as_is(item), *(to_json(getattr(item, n)) for n in _AS_JSON))
+        values = (*copied, json_text(keys), published, updated, rh, source_id, intent.entry_id)
         if not insert:
             self._touch_stored(intent.entry_id)  # the feeds it leaves, if its tags moved
         self._touch(item.lang_group, keys)
@@ -333,7 +316,7 @@ class Items:
             return
         self._touch(lang_group, old_keys)
         self._touch(lang_group, keys)
-        c.execute("UPDATE entries SET tags = ? WHERE id = ?", (_json(keys), eid))
+        c.execute("UPDATE entries SET tags = ? WHERE id = ?", (json_text(keys), eid))
         self._tag_rows(eid, keys, published, clear=True)
         self._new_tags(names, keys, updated)
 

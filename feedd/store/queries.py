@@ -6,18 +6,12 @@ them, their paths and titles are publish's to decide.
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
-import json
 import sqlite3
-import typing
-from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from ..models import Entry
-from ..normalize.dates import from_iso
 from . import facets
-from .db import columns
+from .db import columns, reader
 from .facets import Facet
 
 
@@ -43,7 +37,6 @@ class Signed(NamedTuple):
 
 
 _SIGNED = columns(Signed, {"signature": "row_hash || tags"})
-_ENTRY_FIELDS = tuple(f.name for f in dataclasses.fields(Entry))
 _ENTRY_COLS = columns(Entry, {"html": "CAST(html AS BLOB)"})
 
 
@@ -193,27 +186,4 @@ def _scope(facet: Facet, now: str) -> tuple[str, str, tuple]:
     return "entry_tags", "tag_key = ? AND published <= ?", (key, now)
 
 
-def _decoder(hint: object) -> Callable[[Any], Any] | None:
-    """How a column is read back into an Entry field of type ``hint``: a datetime from its
-    ISO text, a tuple from its JSON (of named tuples, when the field holds them); None for
-    a plain value. Derived from the type, so a field added to Entry needs no line here."""
-    if hint is dt.datetime:
-        return from_iso
-    if typing.get_origin(hint) is tuple:
-        (item, *_) = typing.get_args(hint)
-        if isinstance(item, type) and issubclass(item, tuple) and hasattr(item, "_fields"):
-            return lambda s, row=item: tuple(row(**v) for v in json.loads(s)) if s != "[]" else ()
-        return lambda s: tuple(json.loads(s)) if s != "[]" else ()
-    return None
-
-
-_HINTS = typing.get_type_hints(Entry)
-# (position in _ENTRY_COLS, decoder) of the columns that are no plain value
-_DECODERS = [(i, d) for i, n in enumerate(_ENTRY_FIELDS) if (d := _decoder(_HINTS[n]))]
-
-
-def _entry(r: tuple) -> Entry:
-    v = list(r)
-    for i, decode in _DECODERS:
-        v[i] = decode(v[i])
-    return Entry(*v)
+_entry = reader(Entry)

@@ -43,6 +43,11 @@ class Source:
     def label(self) -> str:
         return self.name or self.title or self.url
 
+    @property
+    def due_at(self) -> dt.datetime | None:
+        """When the source is due next by its stored schedule; None: now."""
+        return from_iso(self.next_check) if self.next_check else None
+
 
 _COLS = columns(Source)
 
@@ -130,7 +135,7 @@ class Sources:
 
 
 def is_due(src: Source, now: dt.datetime) -> bool:
-    return src.disabled is None and (src.next_check is None or from_iso(src.next_check) <= now)
+    return src.disabled is None and (src.due_at is None or src.due_at <= now)
 
 
 def moved(src: Source, target: str) -> tuple[str | None, int, bool]:
