@@ -221,6 +221,18 @@ def test_an_enclosure_url_that_is_no_url_costs_only_itself() -> None:
     assert remote(json.dumps(doc).encode()) == [()]
 
 
+def test_an_image_is_told_by_its_type_too() -> None:
+    """An RSS enclosure or a Media RSS content of an image type is an image (a thumbnail),
+    whatever says so; audio and video are not."""
+    body = RSS.replace(b'type="audio/mpeg"/>', b'type="image/jpeg"/>', 1).replace(
+        b'medium="image"', b'type="image/webp"'
+    )
+    ep1, ep2 = remote(body)
+    assert ep1[1] == Enclosure("https://pod.example.org/ep1.mp3", "image/jpeg", 12345678, True)
+    assert ep2[0] == Enclosure("https://pod.example.org/ep2.png", "image/webp", None, True)
+    assert not any(e.image for e in ep2[1:])
+
+
 def test_atom_enclosure_links() -> None:
     assert remote(ATOM_FEED) == [
         (Enclosure("https://a.example.org/talk.m4a", "audio/mp4", 99, False),)

@@ -65,3 +65,25 @@ def test_a_wrong_import_breaks_a_contract(
     res = _lint(root)
     assert res.returncode == 1, res.stdout
     assert f"{contract}" in res.stdout and "BROKEN" in res.stdout
+
+
+def _calls_outside_the_store() -> list[str]:
+    """Every ``.execute*`` call and every ``.conn`` / ``._conn`` use in feedd/, outside
+    feedd/store/ (the daemon's sqlite3.Error handling names the module, not a connection)."""
+    import ast
+
+    found = []
+    for path in sorted((ROOT / "feedd").rglob("*.py")):
+        rel = path.relative_to(ROOT).as_posix()
+        if rel.startswith("feedd/store/"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in (
+                "execute", "executemany", "executescript", "conn", "_conn", "cursor",
+            ):  # fmt: skip
+                found.append(f"{rel}:{node.lineno} .{node.attr}")
+    return found
+
+
+def test_no_sql_and_no_connection_outside_the_store() -> None:
+    assert _calls_outside_the_store() == []
