@@ -103,6 +103,19 @@ SERVER_OPTIONS: dict[str, Option] = {
     "max_age": Option(60, int, _range(0, 86400)),  # Cache-Control max-age of the feeds
 }
 
+
+def _threshold(value: float) -> str | None:
+    return None if 0.3 <= value <= 1.0 else "must be between 0.3 and 1.0"
+
+
+# The [stories] table: near-duplicate copies folded into one story (see normalize.similar).
+STORIES_OPTIONS: dict[str, Option] = {
+    "enabled": Option(True, bool),  # false: only exact copies fold
+    "threshold": Option(0.7, float, _threshold),  # Jaccard similarity from which texts fold
+    "shingle_chars": Option(5, int, _range(2, 12)),  # shingle size of CJK text, in characters
+    "shingle_words": Option(4, int, _range(1, 8)),  # shingle size of other text, in words
+}
+
 # Keys of one [[sources]] table; those shared with the top level default to its value.
 SOURCE_OPTIONS: dict[str, Option] = {
     "url": Option(None, str, _http_url),  # the feed's URL
@@ -150,12 +163,17 @@ class Config:
     scan_interval: int = 300
     listen: str = "127.0.0.1:8080"
     max_age: int = 60
+    stories: bool = True
+    threshold: float = 0.7
+    shingle_chars: int = 5
+    shingle_words: int = 4
     sources: tuple[SourceConfig, ...] = ()
     source: Path | None = None  # the file this was read from
 
 
 def _type_name(t: type) -> str:
     names = {str: "a string", int: "an integer", bool: "true or false", list: "a list"}
+    names[float] = "a number"
     return names.get(t, t.__name__)
 
 
@@ -167,8 +185,14 @@ def from_dict(data: dict[str, Any], base: Path, source: Path | None = None) -> C
     server = data.pop("server", {})
     if not isinstance(server, dict):
         raise ConfigError("server", "must be a [server] table", where)
+    stories_table = data.pop("stories", {})
+    if not isinstance(stories_table, dict):
+        raise ConfigError("stories", "must be a [stories] table", where)
     values = _check_table(data, OPTIONS, "", base, where)
     values.update(_check_table(server, SERVER_OPTIONS, "server.", base, where))
+    story = _check_table(stories_table, STORIES_OPTIONS, "stories.", base, where)
+    values["stories"] = story.pop("enabled")
+    values.update(story)
     if not values["base_url"].endswith("/"):
         values["base_url"] += "/"
     values["site_id"] = values["site_id"].strip() or values["base_url"]
@@ -201,12 +225,14 @@ def _check_table(
     if unknown:
         known = ", ".join(options)
         if not prefix:
-            known += ", server, sources"
+            known += ", server, stories, sources"
         raise ConfigError(prefix + unknown[0], f"unknown key (known: {known})", where)
     values: dict[str, Any] = {}
     for key, opt in options.items():
         value = data.get(key, opt.default)
         # bool is an int in Python; a config saying `max_entries = true` is still wrong
+        if opt.type is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)  # threshold = 1 means 1.0
         if not isinstance(value, opt.type) or (opt.type is int and isinstance(value, bool)):
             raise ConfigError(
                 prefix + key, f"must be {_type_name(opt.type)}, not {type(value).__name__}", where

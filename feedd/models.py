@@ -39,6 +39,24 @@ class Enclosure(NamedTuple):
     image: bool = False
 
 
+class Sketch(NamedTuple):
+    """What the store keeps of a text to find its near-duplicates (see normalize.similar)."""
+
+    tokens: int  # tokens in the part of the text sketched
+    exact: bytes  # hash of that token sequence: equal for texts equal after normalizing
+    digest: bytes  # MinHash values, uint32 little-endian
+    bands: tuple[int, ...]  # LSH band hashes, signed 64-bit
+
+
+class Credit(NamedTuple):
+    """Another copy of a story, linked from its published entry: ``via`` (a copy credited)
+    or ``alternate`` (the story in another script or language, ``hreflang``)."""
+
+    href: str
+    rel: str
+    hreflang: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class RawEntry:
     """One entry of a remote feed as parsed, before normalizing: every field may be missing."""
@@ -88,6 +106,7 @@ class Item:
     draft: bool = False
     pinned_id: str | None = None  # the stored id the article's `id` key asks for: see ids.py
     fingerprint: str = ""  # hash of every field a feed shows but the dates: see article.py
+    sketch: Sketch | None = None  # made by the reader when stories are on; else by the store
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     __reduce__ = _positional
@@ -110,3 +129,6 @@ class Entry:
     published: datetime
     updated: datetime
     enclosures: tuple[Enclosure, ...] = ()
+    story: str = ""  # the id its story is published under in all and tag feeds
+    lang_id: str = ""  # the id it is published under in its language's feed
+    credits: tuple[Credit, ...] = ()  # its story's other copies

@@ -19,7 +19,7 @@ from .text import stable_hash
 
 # title and html: the content hash stands for them; the rest is no part of what a feed shows
 NOT_SHOWN = frozenset(
-    ["source_key", "title", "html", "draft", "pinned_id", "fingerprint", "warnings"]
+    ["source_key", "title", "html", "draft", "pinned_id", "fingerprint", "sketch", "warnings"]
 )
 # the fields the fingerprint was first made of, in its order
 _FIRST = ("content_hash", "summary", "lang", "lang_group", "tags", "link", "author")

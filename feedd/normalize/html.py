@@ -113,6 +113,11 @@ def to_text(fragment: str) -> str:
     return htmllib.unescape(_TAG_RE.sub("", _BLOCK_TAG.sub(" ", fragment)))
 
 
+def paragraphs(fragment: str) -> list[str]:
+    """The plain text of each block of an HTML fragment (paragraphs, headings, list items)."""
+    return [htmllib.unescape(_TAG_RE.sub("", part)) for part in _BLOCK_TAG.split(fragment)]
+
+
 def first_paragraph(rendered: str) -> str:
     """Plain text of the first paragraph that has any text (images alone do not count)."""
     for m in _PARA.finditer(rendered):

@@ -27,7 +27,7 @@ from ..errors import NotFoundError
 from ..normalize.dates import iso
 from ..publish.site import Published, plan
 from ..publish.site import publish as publish_site
-from ..store import Breakdown, Changes, Source, Store, describe
+from ..store import Breakdown, Changes, Rules, Source, Store, describe
 from . import remote
 from .lock import run_lock
 from .remote import HostSlots, Outcome, RemoteReport
@@ -59,6 +59,14 @@ __all__ = [
 ]
 
 
+def rules(config: Config) -> Rules:
+    """The stories' rules of a config (its ``[stories]`` table)."""
+    from ..normalize.similar import Shingling
+
+    shingling = Shingling(config.shingle_chars, config.shingle_words)
+    return Rules(config.stories, config.threshold, shingling)
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
@@ -80,7 +88,7 @@ def run_once(
     report = Report()
     with run_lock(config.database, wait), contextlib.ExitStack() as first_reads:
         first = first_read(config, now, progress, first_reads)
-        with Store(config.database) as store:
+        with Store(config.database, rules=rules(config)) as store:
             ingest_seeds(store, config, now, report, progress, first)
             first_reads.close()
             report.remote = remote.refresh(store, config, now, fetch_all=fetch_all)
@@ -94,7 +102,7 @@ def run_once(
 def scan(config: Config, wait: float) -> Report:
     """Store what changed in the seeds folder (``report.notices``: what to say once)."""
     report = Report()
-    with run_lock(config.database, wait), Store(config.database) as store:
+    with run_lock(config.database, wait), Store(config.database, rules=rules(config)) as store:
         ingest_seeds(store, config, _now(), report)
         report.notices = store.items.notices(config.site_id)
     return report
@@ -107,7 +115,7 @@ class PublishResult(NamedTuple):
 
 def publish(config: Config, wait: float) -> PublishResult:
     """Publish the feeds whose entries changed since the last publish."""
-    with run_lock(config.database, wait), Store(config.database) as store:
+    with run_lock(config.database, wait), Store(config.database, rules=rules(config)) as store:
         now = _now()
         result = publish_site(store, config, now)
         return PublishResult(result, store.feeds.count_published(iso(now)))
@@ -133,7 +141,7 @@ def _active(config: Config, sources: list[Source]) -> list[Scheduled]:
 
 def sync_sources(config: Config, wait: float) -> list[Scheduled]:
     """Bring the sources in line with the config; the ones to fetch, on their intervals."""
-    with run_lock(config.database, wait), Store(config.database) as store:
+    with run_lock(config.database, wait), Store(config.database, rules=rules(config)) as store:
         return _active(config, remote.sync(store, config))
 
 
@@ -146,7 +154,7 @@ class Fetch(NamedTuple):
 def fetch_source(config: Config, source_id: int, slots: HostSlots, wait: float) -> Fetch | None:
     """Fetch one source if it is due, outside the run lock, and store what it brought
     under it. None: the source is gone or disabled."""
-    with Store(config.database) as store:
+    with Store(config.database, rules=rules(config)) as store:
         src = store.sources.get(source_id)
     if src is None:
         return None
@@ -158,7 +166,7 @@ def fetch_source(config: Config, source_id: int, slots: HostSlots, wait: float) 
     with slots.hold(src.url):
         res = remote.fetch_one(src, config, _now())
     changes = Changes()
-    with run_lock(config.database, wait), Store(config.database) as store:
+    with run_lock(config.database, wait), Store(config.database, rules=rules(config)) as store:
         if store.sources.get(source_id) is None:
             return None  # removed from the config (SIGHUP) while it was being fetched
         out = remote.apply(store, src, res, settings, _now(), changes, config.max_entry_bytes)
@@ -190,7 +198,7 @@ def stats(config: Config) -> Stats:
 
 def _open(config: Config) -> Store:
     """The store, its sources in line with the config."""
-    store = Store(config.database)
+    store = Store(config.database, rules=rules(config))
     try:
         store.sources.sync([(s.url, s.name) for s in config.sources])
     except BaseException:
@@ -243,7 +251,7 @@ class Removed(NamedTuple):
 def remove_source(config: Config, ident: str, wait: float = 60.0) -> Removed:
     """Remove an imported source (by id or URL) with its entries, and publish without them.
     NotFoundError says why nothing was removed (unknown, or a source of the config)."""
-    with run_lock(config.database, wait), Store(config.database) as store:
+    with run_lock(config.database, wait), Store(config.database, rules=rules(config)) as store:
         src = store.sources.find(ident)
         if src is None:
             raise NotFoundError(ident, f"no source {ident!r}: 'feedd sources list' shows them")

@@ -19,6 +19,7 @@ from .. import __version__, parallel
 from ..config import Config
 from ..errors import InputError, WorkerError
 from ..models import Item, SeedFile
+from ..normalize.similar import Shingling
 from ..publish.site import Published
 from ..sources.files import read_bytes, scan
 from ..store import Changes, Failure, Store
@@ -52,10 +53,14 @@ class Reading:
     zone: str
     now: dt.datetime
     max_bytes: int
+    shingling: Shingling | None = None  # stories on: each item's sketch is made as it is read
 
     @classmethod
     def of(cls, config: Config, now: dt.datetime) -> Reading:
-        return cls(config.timezone, now, config.max_entry_bytes)
+        shingling = Shingling(config.shingle_chars, config.shingle_words)
+        return cls(
+            config.timezone, now, config.max_entry_bytes, shingling if config.stories else None
+        )
 
     @property
     def reader(self) -> str:
@@ -68,7 +73,8 @@ def _read(args: tuple[SeedFile, Reading]) -> Item | InputError:
 
     f, how = args
     try:
-        return normalize(f.key, read_bytes(f), ZoneInfo(how.zone), how.now, how.max_bytes)
+        zone = ZoneInfo(how.zone)
+        return normalize(f.key, read_bytes(f), zone, how.now, how.max_bytes, how.shingling)
     except InputError as e:
         return e
     except Exception as e:  # noqa: BLE001 - one odd file must never stop the run

@@ -57,8 +57,10 @@ def entry_xml(
     author: str,
     feed_lang: str | None,
     site_id: str,
+    published_id: str | None = None,
 ) -> bytes:
-    """One ``<entry>`` element, as it appears in any feed whose ``xml:lang`` is ``feed_lang``.
+    """One ``<entry>`` element, as it appears in any feed whose ``xml:lang`` is ``feed_lang``,
+    under ``published_id`` (its story's id, or its language copy's: see store.stories).
 
     An entry looks the same in every feed it is in, so the publisher makes it once and
     reuses the bytes. Written here rather than by feedgen: building it through feedgen's
@@ -67,13 +69,14 @@ def entry_xml(
     should any slip through anyway, the entry is made again with every string cleaned: never
     invalid XML, never a crash.
     """
+    pid = published_id or e.story or e.id
     try:
-        data = _entry_xml(e, tag_names, base_url, author, feed_lang, site_id, _as_is)
+        data = _entry_xml(e, tag_names, base_url, author, feed_lang, site_id, pid, _as_is)
         if not illegal_utf8(data):
             return data
     except (UnicodeEncodeError, UnicodeDecodeError):  # a lone surrogate, bytes not UTF-8
         pass
-    return _entry_xml(e, tag_names, base_url, author, feed_lang, site_id, xml_safe)
+    return _entry_xml(e, tag_names, base_url, author, feed_lang, site_id, pid, xml_safe)
 
 
 def _as_is(s: str) -> str:
@@ -87,6 +90,7 @@ def _entry_xml(
     author: str,
     feed_lang: str | None,
     site_id: str,
+    published_id: str,
     safe: Callable[[str], str],
 ) -> bytes:
     def text(s: str) -> str:
@@ -95,7 +99,7 @@ def _entry_xml(
     title = text(e.title) or "(untitled)"
     head = (
         f"<entry{_attr('xml:lang', e.lang) if e.lang != feed_lang else ''}>\n"
-        f"  <id>{text(public_entry_id(site_id, e.id))}</id>\n  <title>{title}</title>\n"
+        f"  <id>{text(public_entry_id(site_id, published_id))}</id>\n  <title>{title}</title>\n"
         f"  <updated>{_date(e.updated)}</updated>\n"
         f"  <author>\n    <name>{text(e.author or author)}</name>\n  </author>\n"
         '  <content type="html">'
@@ -111,6 +115,9 @@ def _entry_xml(
     out = ["</content>\n"]
     if e.link:
         out.append(f'  <link{_attr("href", e.link)} rel="alternate" type="text/html"/>\n')
+    for credit in e.credits:  # the story's other copies (see store.stories)
+        lang = _attr("hreflang", credit.hreflang) if credit.hreflang else ""
+        out.append(f'  <link{_attr("href", credit.href)} rel="{credit.rel}"{lang}/>\n')
     if e.enclosures:
         out.append(_enclosures(e.enclosures, base_url))
     out.append(f"  <summary>{text(e.summary) or title}</summary>\n")

@@ -95,7 +95,7 @@ class _EntryCache:
             "site_id": config.site_id,
         }
         self.refs = Counter(r.id for _info, _empty, rows in jobs for r in rows)
-        self.xml: dict[tuple[str, bool], bytes] = {}
+        self.xml: dict[tuple[str, bool, bool], bytes] = {}
         self.langs: dict[str, str] = {}  # id -> the entry's language, for entries seen
 
     def feed(self, info: FeedInfo, ids: list[str]) -> list[bytes]:
@@ -110,22 +110,26 @@ class _EntryCache:
                 self.langs[i] = fresh[i].lang
             key = self._key(i, info)
             if key not in self.xml:
+                e = fresh[i]
+                pid = e.lang_id if key[2] else e.story  # see store.stories
                 self.xml[key] = atom.entry_xml(
-                    fresh[i], self.names, feed_lang=info.lang, **self.settings
+                    e, self.names, feed_lang=info.lang, published_id=pid or e.id, **self.settings
                 )
             parts.append(self.xml[key])
             self.refs[i] -= 1
             if not self.refs[i]:
-                self.xml.pop((i, True), None)
-                self.xml.pop((i, False), None)
+                for own_lang in (True, False):
+                    for in_lang in (True, False):
+                        self.xml.pop((i, own_lang, in_lang), None)
                 del self.langs[i]
         return parts
 
-    def _key(self, eid: str, info: FeedInfo) -> tuple[str, bool] | None:
-        """The cache key of an entry's XML in this feed: its id, and whether it needs its own
-        ``xml:lang``; None while its language is not known."""
+    def _key(self, eid: str, info: FeedInfo) -> tuple[str, bool, bool] | None:
+        """The cache key of an entry's XML in this feed: its id, whether it needs its own
+        ``xml:lang``, and whether this is a language feed (where a story's copy is published
+        under its language copy's id); None while its language is not known."""
         lang = self.langs.get(eid)
-        return None if lang is None else (eid, lang != info.lang)
+        return None if lang is None else (eid, lang != info.lang, info.scope[0] == "lang")
 
 
 def _look(shared: _Shared, feeds: list[Look]) -> tuple[dict[str, str], list[str]]:

@@ -26,10 +26,11 @@ from .ingest import Changes, Failure, Items
 from .queries import Breakdown, Feeds, LangGroup, Signed, Tag, Totals
 from .schema import describe, migrate
 from .sources import Source, Sources, is_due, moved, when
+from .stories import Rules
 
 __all__ = [
-    "Breakdown", "Changes", "Facet", "Failure", "LangGroup", "Signed", "Source", "Store", "Tag",
-    "Totals", "describe", "is_due", "moved", "when",
+    "Breakdown", "Changes", "Facet", "Failure", "LangGroup", "Rules", "Signed", "Source", "Store",
+    "Tag", "Totals", "describe", "is_due", "moved", "when",
 ]  # fmt: skip
 
 
@@ -37,7 +38,7 @@ class Store:
     """One connection to the database, migrated on open (unless read-only). Not
     thread-safe: one per run or per thread."""
 
-    def __init__(self, path: Path, readonly: bool = False) -> None:
+    def __init__(self, path: Path, readonly: bool = False, rules: Rules | None = None) -> None:
         self.path = path
         self._conn = connect(path, readonly)
         if not readonly:
@@ -46,7 +47,7 @@ class Store:
             except BaseException:
                 self._conn.close()
                 raise
-        self.items = Items(self._conn)
+        self.items = Items(self._conn, rules)
         self.feeds = Feeds(self._conn)
         self.sources = Sources(self._conn)
 

@@ -27,19 +27,24 @@ from . import facets
 from .db import bulk_load, columns, json_text, reader, to_json, tuple_fields
 from .decide import Intent, Stored, decide, natural_id
 from .facets import Facet
+from .stories import Rules, Stories
 
 # An entry row is written from the Item by field name: every field of Entry (a field added to
 # both is stored without an edit here, once the schema has its column; a tuple of named
 # tuples as JSON), the copy it shows, and what the store decides (dates, tags, row hash).
 # The HTML goes in as text: it is UTF-8 bytes.
 _DECIDED = ("tags", "published", "updated", "row_hash", "source_id")
-_FROM_ITEM = [f.name for f in dataclasses.fields(Entry) if f.name not in ("id", *_DECIDED)]
+_STORY = ("story", "lang_id", "credits")  # see stories: a new entry is a story of its own
+_FROM_ITEM = [f.name for f in dataclasses.fields(Entry) if f.name not in ("id", *_DECIDED, *_STORY)]
 _AS_JSON = tuple(n for n in tuple_fields(Entry) if n in _FROM_ITEM)
 _AS_IS = (*(n for n in _FROM_ITEM if n not in _AS_JSON), "source_key")
 _WRITTEN = (*_AS_IS, *_AS_JSON, *_DECIDED)
 _as_is = operator.attrgetter(*_AS_IS)
 _MARKS = ["CAST(? AS TEXT)" if n == "html" else "?" for n in _WRITTEN]
-_INSERT = f"INSERT INTO entries ({', '.join(_WRITTEN)}, id) VALUES ({', '.join(_MARKS)}, ?)"
+_INSERT = (
+    f"INSERT INTO entries ({', '.join(_WRITTEN)}, first_seen, id, story, lang_id) "
+    f"VALUES ({', '.join(_MARKS)}, ?, ?, ?, ?)"
+)
 _SETS = ", ".join(f"{n} = {m}" for n, m in zip(_WRITTEN, _MARKS, strict=True))
 _UPDATE = f"UPDATE entries SET {_SETS} WHERE id = ?"
 
@@ -57,6 +62,7 @@ class Changes:
     updated: int = 0
     removed: int = 0
     folded: int = 0  # files whose article was already published from another file
+    near: int = 0  # entries folded into the story of a near-duplicate (see stories)
     drafts: int = 0
 
     @property
@@ -72,8 +78,12 @@ class Items:
     """The write path of one connection: what a run read goes in, what vanished goes out.
     Not thread-safe; one per run or per thread."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, rules: Rules | None = None) -> None:
         self.conn = conn
+        self.rules = rules or Rules()
+        self.stories = Stories(conn, self.rules, self._touch, self._retag)
+        self._fresh: list[str] = []  # entries new or edited in the open write: see stories
+        self._restory: set[str] = set()  # entries whose copies changed: their stories' credits
         # Per ingest (see there): a first load, and the content hashes and ids it wrote
         self._new_source = self._first_load = False
         self._hashes: set[str] = set()
@@ -140,7 +150,36 @@ class Items:
             # keeps its id instead of leaving and coming back as a new entry.
             for key in deleted:
                 self._forget(source_id, key, ch)
+            self._settle(ch)
         return ch
+
+    def restory(self) -> Changes:
+        """Group the stored entries again if the stories' rules changed since they were
+        grouped (a threshold, folding turned on or off); a no-op otherwise."""
+        ch = Changes()
+        with self._writing():
+            self._settle(ch)
+        return ch
+
+    def _settle(self, ch: Changes) -> None:
+        """The stories part of a write: place the entries it made or edited (see stories),
+        or group every entry again under changed rules; and credit changed copies."""
+        fresh, self._fresh = self._fresh, []
+        restory, self._restory = self._restory, set()
+        sig = self.rules.signature()
+        row = self.conn.execute("SELECT value FROM meta WHERE name = 'stories'").fetchone()
+        if (row[0] if row else "off") != sig:
+            ch.near += self.stories.regroup()
+            self.conn.execute(
+                "INSERT OR REPLACE INTO meta (name, value) VALUES ('stories', ?)", (sig,)
+            )
+        elif self.rules.enabled:
+            alive = [e for e in fresh if not self._none("SELECT 1 FROM entries WHERE id = ?", e)]
+            ch.near += self.stories.settle(alive)
+        for eid in restory:
+            row = self.conn.execute("SELECT story FROM entries WHERE id = ?", (eid,)).fetchone()
+            if row:
+                self.stories.arrange(row[0])
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
@@ -188,7 +227,7 @@ class Items:
             None
             if self._new_source
             else c.execute(
-                "SELECT entry_id, first_seen, retired, tags FROM items "
+                "SELECT entry_id, first_seen, retired, tags, link FROM items "
                 "WHERE source_id = ? AND key = ?",
                 (source_id, key),
             ).fetchone()
@@ -206,10 +245,12 @@ class Items:
         taken = False
         if match is None and (current is None or current.refs > 1):  # a new entry is coming
             natural = natural_id(item)
-            taken = self._may_exist(self._ids, natural) and not self._none(
-                "SELECT 1 FROM entries WHERE id = ?", natural
+            taken = self._may_exist(self._ids, natural) and not (
+                self._none("SELECT 1 FROM entries WHERE id = ?", natural)
+                and self._none("SELECT 1 FROM kept_ids WHERE id = ?", natural)
             )
         intent = decide(item, rh, current, match, first_seen, mtime, taken, source_id)
+        self._first_seen = first_seen
 
         if intent.action == "new":
             self._write_entry(intent, item, keys, rh, source_id, insert=True)
@@ -219,12 +260,14 @@ class Items:
             ch.updated += intent.action != "rehash"  # a new hash of the same text: no news
         elif intent.action == "attach":
             ch.folded += 1
+            if item.link:
+                self._restory.add(intent.entry_id)
         elif intent.action == "draft":
             ch.drafts += 1
         copy_tags = json_text(item.tags)
         c.execute(
             "INSERT OR REPLACE INTO items (source_id, key, size, mtime_ns, entry_id, content_hash,"
-            " first_seen, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " first_seen, tags, link) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 source_id,
                 key,
@@ -234,8 +277,11 @@ class Items:
                 item.content_hash,
                 iso(first_seen),
                 copy_tags,
+                item.link,
             ),
         )
+        if intent.action == "refresh" and old is not None and old[4] != item.link:
+            self._restory.add(intent.entry_id)
         if intent.release and intent.release != intent.entry_id:
             self._release(intent.release, ch)
         # An entry is published with the union of its copies' tags: it is retagged when a
@@ -263,11 +309,20 @@ class Items:
             self._hashes.add(item.content_hash)
             self._ids.add(intent.entry_id)
         copied = (*_as_is(item), *(to_json(getattr(item, n)) for n in _AS_JSON))
-        values = (*copied, json_text(keys), published, updated, rh, source_id, intent.entry_id)
+        eid = intent.entry_id
+        values = (*copied, json_text(keys), published, updated, rh, source_id)
         if not insert:
-            self._touch_stored(intent.entry_id)  # the feeds it leaves, if its tags moved
+            self._touch_stored(eid)  # the feeds it leaves, if its tags moved
         self._touch(item.lang_group, keys)
-        c.execute(_INSERT if insert else _UPDATE, values)
+        if insert:
+            c.execute(_INSERT, (*values, iso(self._first_seen), eid, eid, eid))
+        else:
+            c.execute(_UPDATE, (*values, eid))
+        if self.rules.enabled and intent.action in ("new", "edit"):
+            self.stories.index(eid, item.sketch)
+            self._fresh.append(eid)
+        elif intent.action == "refresh" or not insert:
+            self._restory.add(eid)
         self._tag_rows(intent.entry_id, keys, published, clear=not insert)
         self._new_tags(item.tags, keys, updated)
         if item.lang_group not in self._known.langs:
@@ -291,34 +346,49 @@ class Items:
                 self._new_tag(k, name, when)
 
     def _retag(self, eid: str) -> None:
-        """Publish ``eid`` with the union of its copies' tags: the copy it shows first, then
-        the others in source and key order, each tag in its first-seen spelling."""
+        """Publish ``eid``'s story with the union of its copies' tags: the copy its
+        representative shows first, then the others in source and key order, each tag in its
+        first-seen spelling. Only the representative is in the tag feeds."""
         c = self.conn
-        row = c.execute(
-            "SELECT source_id, source_key, tags, lang_group, published, updated FROM entries "
-            "WHERE id = ?",
-            (eid,),
-        ).fetchone()
+        row = c.execute("SELECT story FROM entries WHERE id = ?", (eid,)).fetchone()
         if row is None:
             return
-        shown_source, shown_key, old, lang_group, published, updated = row
+        members = c.execute(
+            "SELECT id, role, source_id, source_key, tags, lang_group, published, updated "
+            "FROM entries WHERE story = ? ORDER BY role DESC, id",
+            (row[0],),
+        ).fetchall()
+        if not members:
+            return
+        head = members[0]
+        shown = (head[2], head[3])
+        ids = [m[0] for m in members]
+        marks = ",".join("?" * len(ids))
         copies = c.execute(
-            "SELECT source_id, key, tags FROM items WHERE entry_id = ? ORDER BY source_id, key",
-            (eid,),
+            f"SELECT i.source_id, i.key, i.tags FROM items i WHERE i.entry_id IN ({marks}) "
+            "ORDER BY i.entry_id != ?, i.source_id, i.key",
+            (*ids, head[0]),
         ).fetchall()
         # the copy shown first; sorting is stable, so the rest keep their order
-        copies.sort(key=lambda r: (r[0], _shown_key(r[0], r[1])) != (shown_source, shown_key))
+        copies.sort(key=lambda r: (r[0], _shown_key(r[0], r[1])) != shown)
         names = tagmod.merge(*(json.loads(t) if t else () for _s, _k, t in copies))
         names = names[: tagmod.MAX_TAGS]  # as for one copy: each tag is a feed
         keys = [tagmod.key(t) for t in names]
-        old_keys = json.loads(old)
-        if keys == old_keys:
-            return
-        self._touch(lang_group, old_keys)
-        self._touch(lang_group, keys)
-        c.execute("UPDATE entries SET tags = ? WHERE id = ?", (json_text(keys), eid))
-        self._tag_rows(eid, keys, published, clear=True)
-        self._new_tags(names, keys, updated)
+        for m_id, role, _sid, _key, old, lang_group, published, updated in members:
+            old_keys = json.loads(old)
+            if role == 2:
+                has = {r[0] for r in c.execute(
+                    "SELECT tag_key FROM entry_tags WHERE entry_id = ?", (m_id,)
+                )}  # fmt: skip
+                if keys == old_keys and has == set(keys):
+                    continue
+                self._tag_rows(m_id, keys, published, clear=True)
+                self._new_tags(names, keys, updated)
+            elif keys == old_keys:
+                continue
+            self._touch(lang_group, old_keys)
+            self._touch(lang_group, keys)
+            c.execute("UPDATE entries SET tags = ? WHERE id = ?", (json_text(keys), m_id))
 
     def _tag_rows(self, eid: str, keys: Iterable[str], published: str, clear: bool) -> None:
         """The entry's rows in its tags' feeds (``entry_tags``), replacing any it had."""
@@ -355,6 +425,7 @@ class Items:
         ]
         if not left:
             self._touch_stored(eid)
+            self.stories.leave(eid)
             c.execute("DELETE FROM entry_tags WHERE entry_id = ?", (eid,))
             c.execute("DELETE FROM entries WHERE id = ?", (eid,))
             ch.removed += 1
@@ -367,6 +438,7 @@ class Items:
                 "UPDATE entries SET source_id = ?, source_key = ? WHERE id = ?", (*left[0], eid)
             )
         self._retag(eid)
+        self._restory.add(eid)
 
     def _forget(self, source_id: int, key: str, ch: Changes) -> None:
         where = "FROM items WHERE source_id = ? AND key = ?"

@@ -6,10 +6,11 @@ them, their paths and titles are publish's to decide.
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from typing import NamedTuple
 
-from ..models import Entry
+from ..models import Credit, Entry
 from . import facets
 from .db import columns, reader
 from .facets import Facet
@@ -36,8 +37,9 @@ class Signed(NamedTuple):
     updated: str
 
 
-_SIGNED = columns(Signed, {"signature": "row_hash || tags"})
-_ENTRY_COLS = columns(Entry, {"html": "CAST(html AS BLOB)"})
+_SIGNED = columns(Signed, {"signature": "row_hash || tags || story_sig"})
+_ENTRY_COLS = columns(Entry, {"html": "CAST(html AS BLOB)", "credits": "'[]'"})
+_ENTRY_COLS += ", story_sig != ''"
 
 
 class Feeds:
@@ -67,12 +69,51 @@ class Feeds:
         for i in range(0, len(ids), 500):  # SQLite caps the number of parameters
             part = ids[i : i + 500]
             marks = ",".join("?" * len(part))
+            storied = []
             for r in self.conn.execute(
                 f"SELECT {_ENTRY_COLS} FROM entries WHERE id IN ({marks})", part
             ):
-                e = _entry(r)
+                e = _entry(r[:-1])
                 found[e.id] = e
+                if r[-1]:
+                    storied.append(e)
+            for e in storied:
+                found[e.id] = dataclasses.replace(e, credits=self.credits(e))
         return found
+
+    def credits(self, e: Entry) -> tuple[Credit, ...]:
+        """The other copies of an entry's story, as its published entry links them: the first
+        copy of each other language group as an ``alternate`` in its language, every other
+        copy's own link as ``via``; each link once, none to the entry's own."""
+        c = self.conn
+        members = c.execute(
+            "SELECT id, role, lang, lang_group, link FROM entries WHERE story = ? ORDER BY id",
+            (e.story,),
+        ).fetchall()
+        seen = {e.link} if e.link else set()
+        out: list[Credit] = []
+        langs = set()
+        for _id, role, lang, group, link in members:
+            alternate = role >= 1 and group != e.lang_group and link
+            if alternate and link not in seen and lang not in langs:
+                langs.add(lang)
+                seen.add(link)
+                out.append(Credit(link, "alternate", lang))
+        ids = [m[0] for m in members]
+        marks = ",".join("?" * len(ids))
+        for (link,) in c.execute(
+            f"SELECT link FROM items WHERE entry_id IN ({marks}) AND link IS NOT NULL "
+            "ORDER BY source_id, key",
+            ids,
+        ):
+            if link not in seen:
+                seen.add(link)
+                out.append(Credit(link, "via"))
+        for _id, _role, _lang, _group, link in members:  # an entry's own link, no file's
+            if link and link not in seen:
+                seen.add(link)
+                out.append(Credit(link, "via"))
+        return tuple(out)
 
     def _window(self, facet: Facet, now: str, limit: int, cols: str) -> list[tuple]:
         table, where, args = _scope(facet, now)
@@ -94,7 +135,7 @@ class Feeds:
         found = {("all", ""): self.count_published(now)}
         for kind, sql in (
             ("lang", "SELECT lang_group, count(*) FROM entries WHERE published <= ? "
-                     "GROUP BY lang_group"),
+                     "AND role >= 1 GROUP BY lang_group"),
             ("tag", "SELECT tag_key, count(*) FROM entry_tags WHERE published <= ? "
                     "GROUP BY tag_key"),
         ):  # fmt: skip
@@ -103,7 +144,7 @@ class Feeds:
 
     def count_published(self, now: str) -> int:
         """Entries published by ``now``: none held back for its date."""
-        sql = "SELECT count(*) FROM entries WHERE published <= ?"
+        sql = "SELECT count(*) FROM entries WHERE role = 2 AND published <= ?"
         return self.conn.execute(sql, (now,)).fetchone()[0]
 
     def feed_signatures(self) -> dict[str, str]:
@@ -179,10 +220,10 @@ class Breakdown(NamedTuple):
 def _scope(facet: Facet, now: str) -> tuple[str, str, tuple]:
     """``(table, condition, arguments)`` of the entries of one facet."""
     kind, key = facet
-    if kind == "all":
-        return "entries", "published <= ?", (now,)
-    if kind == "lang":
-        return "entries", "lang_group = ? AND published <= ?", (key, now)
+    if kind == "all":  # a story once: its representative
+        return "entries", "role = 2 AND published <= ?", (now,)
+    if kind == "lang":  # a story once per language group: its first copy there
+        return "entries", "lang_group = ? AND role >= 1 AND published <= ?", (key, now)
     return "entry_tags", "tag_key = ? AND published <= ?", (key, now)
 
 

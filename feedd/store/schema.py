@@ -205,7 +205,49 @@ def _v6(db: Database) -> None:
     db.conn.execute("UPDATE sources SET etag = NULL, last_modified = NULL")
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
+_V7 = """
+        ALTER TABLE entries ADD COLUMN story TEXT;
+        ALTER TABLE entries ADD COLUMN lang_id TEXT;
+        ALTER TABLE entries ADD COLUMN role INTEGER NOT NULL DEFAULT 2;
+        ALTER TABLE entries ADD COLUMN first_seen TEXT;
+        ALTER TABLE entries ADD COLUMN story_sig TEXT NOT NULL DEFAULT '';
+        UPDATE entries SET story = id, lang_id = id, first_seen = coalesce((SELECT
+            min(i.first_seen) FROM items i WHERE i.entry_id = entries.id), published);
+        CREATE INDEX idx_entries_story ON entries (story);
+        CREATE INDEX idx_entries_lang_id ON entries (lang_id);
+        ALTER TABLE items ADD COLUMN link TEXT;
+        CREATE TABLE sketches (
+            entry_id TEXT PRIMARY KEY, tokens INTEGER NOT NULL, exact BLOB NOT NULL,
+            digest BLOB NOT NULL, similarity REAL, matched TEXT, reason TEXT
+        ) WITHOUT ROWID;
+        CREATE TABLE story_keys (
+            key INTEGER NOT NULL, entry_id TEXT NOT NULL, PRIMARY KEY (key, entry_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE kept_ids (id TEXT PRIMARY KEY) WITHOUT ROWID;
+        UPDATE items SET mtime_ns = -1 WHERE source_id = 0
+"""
+
+
+def _v7(db: Database) -> None:
+    # Stories (see store.stories): entries whose texts are near-duplicates form one story.
+    # entries.story: the id the story is published under in all and tag feeds, the same on
+    # every copy of it; entries.lang_id: the id a copy is published under in its language's
+    # feed; entries.role: 2 the story's representative (all, tag and language feeds), 1 the
+    # first copy of another language group (its language feed), 0 credited only;
+    # entries.first_seen: when its first copy was seen, what decides which copy represents a
+    # story; entries.story_sig: a hash of what the story adds to the entry as published
+    # (its ids, the copies credited), part of a feed's signature.
+    # items.link: each copy's own link, credited on the story's entry.
+    # sketches and story_keys: each entry's MinHash sketch, and its LSH band hashes and exact
+    # hash as keys, the index that finds a new text's near-duplicates. kept_ids: ids a story
+    # is still published under after the copy that gave them was deleted: given to no other.
+    # Every seed file is read again once (mtime -1), for its copy's link and its sketch.
+    for statement in _V7.split(";"):
+        if statement.strip():
+            db.conn.execute(statement)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
 VERSION = len(MIGRATIONS)
 
 

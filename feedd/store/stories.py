@@ -1,0 +1,402 @@
+"""Stories: entries whose texts are near-duplicates (see normalize.similar), published once.
+
+Every entry belongs to one story (most to a story of their own). Per story:
+
+- the **representative** (``role`` 2) is the copy seen first: the entry whose first copy was
+  seen earliest (a file by its modification time when first read, a remote item by its first
+  fetch; ties by source and key). A copy arriving later never takes over, whatever its date.
+  It is published in ``all`` and in the tag feeds under the story's id (``story``), with the
+  union of every copy's tags;
+- the first copy of each other language group (``role`` 1) is published in that group's
+  language feed, under its own id (``lang_id``);
+- every other copy (``role`` 0) is credited on the published entries, not published.
+
+A story keeps its id while any of its copies remains: when the representative is deleted, the
+next copy seen represents it under the same id (and the first copy of a language group left
+inherits that group's id). Ids kept so are listed in ``kept_ids``, so that no new entry is
+given one. A copy edited into another article leaves its story, under its own id.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable
+from typing import NamedTuple
+
+from ..models import Sketch
+from ..normalize import similar
+from ..normalize.text import stable_hash
+
+MARGIN = 0.2  # candidates whose MinHash estimate is this far below the threshold are not judged
+BULK_FROM = 500  # fresh entries from which candidates among them are found in memory
+_RUN_CAP = 64  # a key shared by more texts than this is no evidence of anything
+
+
+class Rules(NamedTuple):
+    """What folding is made with: the config's ``[stories]`` table."""
+
+    enabled: bool = True
+    threshold: float = 0.7
+    shingling: similar.Shingling = similar.Shingling()
+
+    def signature(self) -> str:
+        """Stored entries are grouped again when this changes."""
+        if not self.enabled:
+            return "off"
+        return f"{self.threshold:.4f} {self.shingling.signature()}"
+
+
+class Member(NamedTuple):
+    id: str
+    lang_group: str
+    lang: str
+    role: int
+    story: str
+    lang_id: str
+    first_seen: str
+    source_id: int
+    source_key: str
+    link: str | None
+
+    @property
+    def order(self) -> tuple[str, int, str]:
+        return (self.first_seen, self.source_id, self.source_key)
+
+
+_MEMBER = "id, lang_group, lang, role, story, lang_id, first_seen, source_id, source_key, link"
+
+
+class Match(NamedTuple):
+    entry_id: str
+    similarity: float
+    reason: str
+
+
+class Stories:
+    """Story upkeep on one write connection, inside the caller's transaction. ``touch`` is
+    told the facets (language group, tag keys) of every entry whose publishing changes."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        rules: Rules,
+        touch: Callable[[str, Iterable[str]], None],
+        retag: Callable[[str], None],
+    ) -> None:
+        self.conn = conn
+        self.rules = rules
+        self._touch = touch
+        self._retag = retag
+        self._texts: dict[str, str] = {}
+
+    # --- the index --------------------------------------------------------------------------
+
+    def index(self, eid: str, sketch: Sketch | None) -> None:
+        """Record an entry's sketch (made from its stored text when the reader made none)."""
+        if sketch is None:
+            sketch = self._sketch_of(eid)
+        self.unindex(eid)
+        self.conn.execute(
+            "INSERT INTO sketches (entry_id, tokens, exact, digest) VALUES (?, ?, ?, ?)",
+            (eid, sketch.tokens, sketch.exact, sketch.digest),
+        )
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO story_keys (key, entry_id) VALUES (?, ?)",
+            [(k, eid) for k in _keys(sketch)],
+        )
+
+    def unindex(self, eid: str) -> None:
+        row = self.conn.execute(
+            "SELECT tokens, exact, digest FROM sketches WHERE entry_id = ?", (eid,)
+        ).fetchone()
+        if row is None:
+            return
+        old = _stored_sketch(*row)
+        self.conn.executemany(
+            "DELETE FROM story_keys WHERE key = ? AND entry_id = ?",
+            [(k, eid) for k in _keys(old)],
+        )
+        self.conn.execute("DELETE FROM sketches WHERE entry_id = ?", (eid,))
+
+    def _sketch_of(self, eid: str) -> Sketch:
+        html, group = self.conn.execute(
+            "SELECT CAST(html AS TEXT), lang_group FROM entries WHERE id = ?", (eid,)
+        ).fetchone()
+        return similar.sketch(html, group, self.rules.shingling)
+
+    # --- candidates and verdicts ------------------------------------------------------------
+
+    def candidates(self, eid: str, exclude: set[str] | None = None) -> list[str]:
+        """Stored entries that may be near-duplicates of ``eid``: sharing an exact or band key,
+        and (for texts long enough) a MinHash estimate near enough the threshold."""
+        row = self.conn.execute(
+            "SELECT tokens, exact, digest FROM sketches WHERE entry_id = ?", (eid,)
+        ).fetchone()
+        if row is None:
+            return []
+        mine = _stored_sketch(*row)
+        keys = _keys(mine)
+        marks = ",".join("?" * len(keys))
+        found = [
+            r
+            for r in self.conn.execute(
+                f"SELECT s.entry_id, s.tokens, s.exact, s.digest FROM sketches s WHERE "
+                f"s.entry_id IN (SELECT entry_id FROM story_keys WHERE key IN ({marks}))",
+                keys,
+            )
+            if r[0] != eid and (exclude is None or r[0] not in exclude)
+        ]
+        floor = self.rules.threshold - MARGIN
+        return [
+            other
+            for other, tokens, exact, digest in found
+            if exact == mine.exact or similar.estimate(mine.digest, digest) >= floor
+        ]
+
+    def text(self, eid: str) -> str:
+        """An entry's comparable text, kept for the transaction."""
+        t = self._texts.get(eid)
+        if t is None:
+            html, group = self.conn.execute(
+                "SELECT CAST(html AS TEXT), lang_group FROM entries WHERE id = ?", (eid,)
+            ).fetchone()
+            t = self._texts[eid] = similar.comparable(html, group)
+            if len(self._texts) > 256:  # a bound: the oldest goes
+                self._texts.pop(next(iter(self._texts)))
+        return t
+
+    def judge(self, a: str, b: str) -> tuple[similar.Compared, similar.Verdict]:
+        c = similar.compare(self.text(a), self.text(b), self.rules.shingling)
+        return c, similar.judge(c, self.rules.threshold)
+
+    def best(self, eid: str, among: Iterable[str]) -> Match | None:
+        """The candidate ``eid`` is most similar to, of those it is one story with."""
+        best: Match | None = None
+        for other in among:
+            c, v = self.judge(eid, other)
+            if v.same and (best is None or c.similarity > best.similarity):
+                best = Match(other, c.similarity, v.reason)
+        return best
+
+    # --- membership -------------------------------------------------------------------------
+
+    def members(self, story: str) -> list[Member]:
+        rows = self.conn.execute(f"SELECT {_MEMBER} FROM entries WHERE story = ?", (story,))
+        return sorted((Member._make(r) for r in rows), key=lambda m: m.order)
+
+    def member(self, eid: str) -> Member | None:
+        r = self.conn.execute(f"SELECT {_MEMBER} FROM entries WHERE id = ?", (eid,)).fetchone()
+        return None if r is None else Member._make(r)
+
+    def place(self, eid: str, fresh: set[str]) -> Match | None:
+        """Find the story a new or edited entry belongs to, and put it there. An edited entry
+        that still matches a copy of its story stays where it is."""
+        me = self.member(eid)
+        if me is None:
+            return None
+        others = [m for m in self.members(me.story) if m.id != eid]
+        if others:
+            stay = self.best(eid, (m.id for m in others))
+            if stay is not None:
+                self._note(eid, stay)
+                self.arrange(me.story)
+                return stay
+            self.split(me, others)
+        # candidates not placed yet in this round come later in order: they look back
+        found = self.best(eid, self.candidates(eid, exclude=fresh))
+        if found is None:
+            self._note(eid, None)
+            return None
+        story = self.member(found.entry_id).story  # type: ignore[union-attr]
+        self._join(eid, story)
+        self._note(eid, found)
+        return found
+
+    def _note(self, eid: str, m: Match | None) -> None:
+        self.conn.execute(
+            "UPDATE sketches SET matched = ?, similarity = ?, reason = ? WHERE entry_id = ?",
+            (m and m.entry_id, m and m.similarity, m and m.reason, eid),
+        )
+
+    def _join(self, eid: str, story: str) -> None:
+        me = self.member(eid)
+        assert me is not None
+        self._touch_member(me)
+        self.conn.execute("DELETE FROM entry_tags WHERE entry_id = ?", (eid,))
+        # its lang_id stays: an id it carries (see arrange) is kept if it leads its group
+        self.conn.execute("UPDATE entries SET story = ?, role = 0 WHERE id = ?", (story, eid))
+        self.arrange(story)
+
+    def split(self, me: Member, others: list[Member]) -> None:
+        """``me`` leaves its story, under its own id: the story keeps its other ids."""
+        self._touch_member(me)
+        own_story = me.story == me.id
+        self.conn.execute(
+            "UPDATE entries SET story = id, role = 2, lang_id = id, story_sig = '' WHERE id = ?",
+            (me.id,),
+        )
+        rest = me.story
+        if own_story:  # its id goes with it: the rest is published under its first copy's
+            rest = others[0].id
+            self.conn.execute("UPDATE entries SET story = ? WHERE story = ?", (rest, me.story))
+            self.conn.execute("UPDATE entries SET role = 0 WHERE story = ? AND role = 2", (rest,))
+        inherit = {me.lang_group: me.lang_id} if me.role >= 1 and me.lang_id != me.id else {}
+        self.arrange(rest, inherit)
+        self.arrange(me.id)
+
+    def leave(self, eid: str) -> None:
+        """An entry is about to be deleted: the rest of its story carries on without it."""
+        me = self.member(eid)
+        if me is None:
+            return
+        self.unindex(eid)
+        self.conn.execute("UPDATE entries SET story = id, role = 2 WHERE id = ?", (eid,))
+        others = [m for m in self.members(me.story) if m.id != eid]
+        if not others:
+            return
+        # the story keeps its id, and this language group its own: nobody else may have them
+        for kept in {me.story, me.lang_id if me.role >= 1 else me.story}:
+            self.conn.execute("INSERT OR IGNORE INTO kept_ids (id) VALUES (?)", (kept,))
+        inherit = {me.lang_group: me.lang_id} if me.role >= 1 else {}
+        self.arrange(me.story, inherit)
+
+    def arrange(self, story: str, inherit: dict[str, str] | None = None) -> None:
+        """Give a story's copies their roles and ids, keeping each one that still holds: the
+        representative stays (the next copy seen takes over if it is gone), as does each
+        language group's first copy."""
+        members = self.members(story)
+        if not members:
+            return
+        before = {m.id: m for m in members}
+        heads = [m for m in members if m.role == 2]
+        head = heads[0] if heads else members[0]
+        roles: dict[str, tuple[int, str]] = {}
+        by_group: dict[str, list[Member]] = {}
+        for m in members:
+            by_group.setdefault(m.lang_group, []).append(m)
+        for group, ms in by_group.items():
+            if head.lang_group == group:
+                lead = head
+            else:
+                leads = [m for m in ms if m.role >= 1]
+                lead = leads[0] if leads else ms[0]
+            if lead.role >= 1 or lead.lang_id != lead.id:  # its own, or one it carries
+                lang_id = lead.lang_id
+            elif inherit and group in inherit:  # the group's first copy is gone
+                lang_id = inherit[group]
+            else:
+                lang_id = story if lead is head else lead.id
+            for m in ms:
+                roles[m.id] = (0, m.id)
+            roles[lead.id] = (1, lang_id)
+        roles[head.id] = (2, roles[head.id][1])
+        sig = self._signature(story, members, roles)
+        for m in members:
+            role, lang_id = roles[m.id]
+            if (m.role, m.lang_id) != (role, lang_id) or self._sig(m.id) != sig:
+                self._touch_member(before[m.id])
+                self.conn.execute(
+                    "UPDATE entries SET role = ?, lang_id = ?, story_sig = ? WHERE id = ?",
+                    (role, lang_id, sig if role else "", m.id),
+                )
+                if role != 2:
+                    self.conn.execute("DELETE FROM entry_tags WHERE entry_id = ?", (m.id,))
+        self._retag(story)
+
+    def _sig(self, eid: str) -> str:
+        return self.conn.execute("SELECT story_sig FROM entries WHERE id = ?", (eid,)).fetchone()[0]
+
+    def _signature(self, story: str, members: list[Member], roles: dict) -> str:
+        """What the story adds to its published entries: ids, roles, the copies' links."""
+        if len(members) == 1 and members[0].id == story:
+            links = self.links([members[0].id])
+            return "" if len(links) <= 1 else stable_hash([story, links])
+        return stable_hash(
+            [
+                story,
+                sorted((m.id, *roles[m.id]) for m in members),
+                self.links([m.id for m in members]),
+            ]
+        )
+
+    def links(self, ids: list[str]) -> list[str]:
+        """The links of every copy (file or feed item) of these entries, in a fixed order."""
+        marks = ",".join("?" * len(ids))
+        return [
+            r[0]
+            for r in self.conn.execute(
+                f"SELECT DISTINCT link FROM items WHERE entry_id IN ({marks}) AND link IS NOT NULL "
+                "ORDER BY link",
+                ids,
+            )
+        ]
+
+    def _touch_member(self, m: Member) -> None:
+        tags = self.conn.execute("SELECT tags FROM entries WHERE id = ?", (m.id,)).fetchone()
+        self._touch(m.lang_group, json.loads(tags[0]) if tags else ())
+
+    # --- a round ----------------------------------------------------------------------------
+
+    def settle(self, fresh: list[str], first: set[str] | None = None) -> int:
+        """Place every fresh (new or edited) entry, in the order they were first seen (those in
+        ``first`` before the others); return how many folded into another entry's story."""
+        if not fresh:
+            return 0
+        rows = []
+        for i in range(0, len(fresh), 500):
+            part = fresh[i : i + 500]
+            marks = ",".join("?" * len(part))
+            rows += self.conn.execute(
+                f"SELECT id, first_seen, source_id, source_key FROM entries WHERE id IN ({marks})",
+                part,
+            ).fetchall()
+        first = first or set()
+        rows.sort(key=lambda r: (r[0] not in first, r[1], r[2], r[3]))
+        pending = {r[0] for r in rows}
+        folded = 0
+        for eid, *_ in rows:
+            pending.discard(eid)
+            if self.place(eid, pending) is not None:
+                folded += 1
+        return folded
+
+    def regroup(self) -> int:
+        """Group every stored entry again (the rules changed), keeping the published ids that
+        still stand for their stories: each story's representative and each language group's
+        first copy keep theirs, and are placed first. Returns how many folded."""
+        c = self.conn
+        if self.rules.enabled:
+            for (eid,) in c.execute(
+                "SELECT id FROM entries WHERE id NOT IN (SELECT entry_id FROM sketches)"
+            ).fetchall():
+                self.index(eid, None)
+        for r in c.execute(f"SELECT {_MEMBER} FROM entries WHERE role < 2 OR story != id"):
+            self._touch_member(Member._make(r))
+        first = [r[0] for r in c.execute("SELECT id FROM entries WHERE role >= 1")]
+        c.execute(
+            "UPDATE entries SET role = 2, story_sig = '', "
+            "lang_id = CASE WHEN role >= 1 THEN lang_id ELSE id END, "
+            "story = CASE WHEN role = 2 THEN story ELSE id END"
+        )
+        c.execute("UPDATE sketches SET matched = NULL, similarity = NULL, reason = NULL")
+        ids = [r[0] for r in c.execute("SELECT id FROM entries")]
+        if not self.rules.enabled:
+            for eid in ids:
+                self.arrange(self.member(eid).story)  # type: ignore[union-attr]
+            return 0
+        return self.settle(ids, first=set(first))
+
+
+def _keys(s: Sketch) -> list[int]:
+    exact = int.from_bytes(s.exact[:8], "little", signed=True)
+    if not s.bands:
+        return [exact]
+    return [exact, *s.bands]
+
+
+def _stored_sketch(tokens: int, exact: bytes, digest: bytes) -> Sketch:
+    import numpy as np
+
+    bands = similar.band_hashes(np.frombuffer(digest, dtype=np.uint32)) if digest else ()
+    return Sketch(tokens, exact, digest, bands)
