@@ -89,8 +89,8 @@ def cmd_once(args: argparse.Namespace) -> int:
         ch, pub = report.changes, report.published
         print(
             f"read {ch.read} of {report.files} files: {ch.new} new, {ch.updated} updated, "
-            f"{ch.removed} removed, {ch.folded} duplicates folded, {ch.drafts} drafts skipped, "
-            f"{len(report.errors)} failed"
+            f"{ch.removed} removed, {ch.folded} duplicates folded, {ch.near} near-duplicates "
+            f"folded into stories, {ch.drafts} drafts skipped, {len(report.errors)} failed"
             + (f" ({report.repeated} unchanged since, not read again)" if report.repeated else "")
         )
         if report.remote.outcomes:
@@ -101,7 +101,7 @@ def cmd_once(args: argparse.Namespace) -> int:
                     f"{n}× {k}" for k, n in sorted(Counter(o.outcome for o in r.outcomes).items())
                 )
                 + f"; {r.changes.new} new, {r.changes.updated} updated, {r.changes.removed} removed"
-                f", {r.changes.folded} duplicates folded"
+                f", {r.changes.folded} duplicates folded, {r.changes.near} near-duplicates folded"
             )
         print(
             f"{report.entries} entries; wrote {len(pub.written)} files, "
@@ -129,7 +129,56 @@ def cmd_check(args: argparse.Namespace) -> int:
         f"config {cfg.source} is valid; {n} seed files, {len(errors)} with errors, "
         f"{len(warnings)} warnings"
     )
+    if args.threshold is not None:
+        now = _by_story(pipeline.stories(cfg))
+        then = _by_story(pipeline.stories(cfg, args.threshold))
+        print(
+            f"stories at threshold {args.threshold} (now {cfg.threshold}): "
+            f"{_folds(then)} copies folded into {len(then)} stories "
+            f"(now {_folds(now)} into {len(now)}); the database is not changed"
+        )
+        for story, copies in then.items():
+            if [c.entry_id for c in copies] != [c.entry_id for c in now.get(story, [])]:
+                _print_story(copies, "would be")
     return EXIT_INPUT if errors else EXIT_OK
+
+
+def _by_story(copies: list) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for c in copies:
+        out.setdefault(c.story, []).append(c)
+    return out
+
+
+def _folds(by: dict[str, list]) -> int:
+    return sum(len(v) - 1 for v in by.values())
+
+
+def _print_story(copies: list, verb: str = "is") -> None:
+    head = copies[0]
+    print(f"story {head.story} {verb} {len(copies)} copies:")
+    for c in copies:
+        role = {2: "represents it", 1: f"its {c.lang_group} copy", 0: "credited"}[c.role]
+        src = "seeds" if c.source_id == 0 else f"source {c.source_id}"
+        why = f"; {c.reason} with {c.matched}" if c.matched else ""
+        print(f"  {c.entry_id}  {src}:{c.source_key}  [{c.lang_group}, {role}]  {c.title!r}{why}")
+
+
+def cmd_stories(args: argparse.Namespace) -> int:
+    cfg = _load(args)
+    if args.explain:
+        a, b = args.explain
+        x = pipeline.explain(cfg, a, b)
+        verdict = "one story" if x.same else "two stories"
+        print(f"{a} / {b}: {verdict}: {x.reason} (tokens {x.tokens[0]} / {x.tokens[1]})")
+        if x.stored:
+            print("stored: " + ("folded into one story" if x.folded else "not folded together"))
+        return EXIT_OK
+    by = _by_story(pipeline.stories(cfg))
+    for copies in by.values():
+        _print_story(copies)
+    print(f"{len(by)} stories with more than one copy; {_folds(by)} copies folded into them")
+    return EXIT_OK
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -258,7 +307,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="validate the config and read every seed, writing nothing",
         description="Validate the config and read every seed file without writing; list problems.",
     )
+    check.add_argument(
+        "--threshold",
+        type=float,
+        metavar="T",
+        help="also show the stories a similarity threshold T would make (nothing is written)",
+    )
     check.set_defaults(func=cmd_check)
+
+    stories = sub.add_parser(
+        "stories",
+        parents=[common],
+        help="list stories of more than one copy, or explain why two inputs fold",
+        description="List every story with more than one copy: its representative, each copy "
+        "with its source, and why it folded. --explain A B says why two inputs (files, seed "
+        "keys, entry ids, remote item keys or links) are or are not one story.",
+    )
+    stories.add_argument("--explain", nargs=2, metavar=("A", "B"))
+    stories.set_defaults(func=cmd_stories)
 
     run = sub.add_parser(
         "run",

@@ -305,13 +305,13 @@ def judge(c: Compared, threshold: float) -> Verdict:
             f"too short to judge ({min(c.tokens)} tokens: under {MIN_CHARS} characters of CJK "
             f"text or {MIN_WORDS} words) and not the same text after normalizing",
         )
+    if c.similarity < threshold:
+        return Verdict(False, f"similarity {c.similarity:.2f} < threshold {threshold:.2f}")
     only_a, only_b = c.numbers
     if only_a and only_b:
         return Verdict(
             False,
-            f"each holds numbers the other lacks ({', '.join(only_a[:3])} / "
-            f"{', '.join(only_b[:3])})",
+            f"similarity {c.similarity:.2f}, but each holds numbers the other lacks "
+            f"({', '.join(only_a[:3])} / {', '.join(only_b[:3])})",
         )
-    if c.similarity >= threshold:
-        return Verdict(True, f"similarity {c.similarity:.2f} ≥ threshold {threshold:.2f}")
-    return Verdict(False, f"similarity {c.similarity:.2f} < threshold {threshold:.2f}")
+    return Verdict(True, f"similarity {c.similarity:.2f} ≥ threshold {threshold:.2f}")

@@ -21,13 +21,14 @@ import datetime as dt
 import time
 from pathlib import Path
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from ..config import Config
 from ..errors import NotFoundError
 from ..normalize.dates import iso
 from ..publish.site import Published, plan
 from ..publish.site import publish as publish_site
-from ..store import Breakdown, Changes, Rules, Source, Store, describe
+from ..store import Breakdown, Changes, Copy, Rules, Source, Store, describe
 from . import remote
 from .lock import run_lock
 from .remote import HostSlots, Outcome, RemoteReport
@@ -294,3 +295,76 @@ def ensure_database(database: Path) -> None:
     """Open (and migrate) the database once: raises DatabaseError for a file feedd cannot
     use, so a daemon can refuse to start rather than fail every job after."""
     Store(database).close()
+
+
+class Explained(NamedTuple):
+    a: str
+    b: str
+    similarity: float
+    tokens: tuple[int, int]
+    same: bool
+    reason: str
+    stored: bool  # both were stored entries (else read from the files given)
+    folded: bool | None  # stored: whether they are in one story now
+
+
+def stories(config: Config, threshold: float | None = None) -> list[Copy]:
+    """Every copy of every story with more than one. With ``threshold``, as they would be
+    under it: grouped again on a copy of the database, the database itself untouched."""
+    if not config.database.exists():
+        return []
+    if threshold is None or threshold == config.threshold and config.stories:
+        with Store(config.database, readonly=True) as store:
+            return store.stories()
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="feedd-check-") as tmp:
+        copy = Path(tmp) / "feedd.db"
+        with Store(config.database, readonly=True) as store:
+            store.backup(copy)
+        changed = Rules(True, threshold, rules(config).shingling)
+        with Store(copy, rules=changed) as trial:
+            trial.items.restory()
+            out = trial.stories()
+        shutil.rmtree(tmp, ignore_errors=True)
+        return out
+
+
+def explain(config: Config, a: str, b: str) -> Explained:
+    """Why two inputs are or are not one story: each a file (a path, or a seed's key), or a
+    stored entry (its id, a remote item's key or link)."""
+    from ..normalize import similar
+    from ..normalize.article import normalize
+
+    paths = [_input_path(config, x) for x in (a, b)]
+    if all(paths):
+        texts = []
+        zone = ZoneInfo(config.timezone)
+        for p in paths:
+            item = normalize(str(p), p.read_bytes(), zone)  # type: ignore[union-attr]
+            texts.append(similar.comparable(item.html.decode(), item.lang_group))
+        c = similar.compare(texts[0], texts[1], rules(config).shingling)
+        v = similar.judge(c, config.threshold)
+        return Explained(a, b, c.similarity, c.tokens, v.same, v.reason, False, None)
+    if not config.database.exists():
+        ref = a if not paths[0] else b
+        raise NotFoundError(ref, f"{ref}: no such file, and no database yet")
+    with Store(config.database, rules=rules(config)) as store:
+        ids = []
+        for ref in (a, b):
+            eid = store.find(ref)
+            if eid is None:
+                raise NotFoundError(ref, f"{ref}: no such file, entry id, item key or link")
+            ids.append(eid)
+        c, v = store.explain(*ids)
+        one = {s.entry_id: s.story for s in store.stories()}
+        together = ids[0] in one and one.get(ids[0]) == one.get(ids[1])
+        return Explained(a, b, c.similarity, c.tokens, v.same, v.reason, True, together)
+
+
+def _input_path(config: Config, ref: str) -> Path | None:
+    for p in (Path(ref), config.seeds / ref):
+        if p.is_file():
+            return p
+    return None

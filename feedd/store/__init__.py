@@ -26,11 +26,11 @@ from .ingest import Changes, Failure, Items
 from .queries import Breakdown, Feeds, LangGroup, Signed, Tag, Totals
 from .schema import describe, migrate
 from .sources import Source, Sources, is_due, moved, when
-from .stories import Rules
+from .stories import Copy, Rules, find, folded
 
 __all__ = [
-    "Breakdown", "Changes", "Facet", "Failure", "LangGroup", "Rules", "Signed", "Source", "Store",
-    "Tag", "Totals", "describe", "is_due", "moved", "when",
+    "Breakdown", "Changes", "Copy", "Facet", "Failure", "LangGroup", "Rules", "Signed", "Source",
+    "Store", "Tag", "Totals", "describe", "is_due", "moved", "when",
 ]  # fmt: skip
 
 
@@ -50,6 +50,28 @@ class Store:
         self.items = Items(self._conn, rules)
         self.feeds = Feeds(self._conn)
         self.sources = Sources(self._conn)
+
+    def stories(self) -> list[Copy]:
+        """Every copy of every story with more than one (see stories)."""
+        return folded(self._conn)
+
+    def find(self, ref: str) -> str | None:
+        """The entry id an input (entry id, seed key, remote key or link) stands for."""
+        return find(self._conn, ref)
+
+    def explain(self, a: str, b: str) -> tuple[object, object]:
+        """Two stored entries compared: ``(Compared, Verdict)`` (see normalize.similar)."""
+        return self.items.stories.judge(a, b)
+
+    def backup(self, path: Path) -> None:
+        """A consistent copy of the database at ``path``."""
+        import sqlite3
+
+        target = sqlite3.connect(path)
+        try:
+            self._conn.backup(target)
+        finally:
+            target.close()
 
     def close(self) -> None:
         self._conn.close()

@@ -388,6 +388,50 @@ class Stories:
         return self.settle(ids, first=set(first))
 
 
+class Copy(NamedTuple):
+    """One copy of a story with more than one, as ``feedd stories`` lists it."""
+
+    story: str
+    entry_id: str
+    role: int  # 2 the representative, 1 its language group's copy, 0 credited
+    lang_group: str
+    title: str
+    source_id: int
+    source_key: str
+    first_seen: str
+    matched: str | None  # the copy it was found to be one story with
+    similarity: float | None
+    reason: str | None
+
+
+def folded(conn: sqlite3.Connection) -> list[Copy]:
+    """Every copy of every story with more than one, story by story, representative first."""
+    return [
+        Copy._make(r)
+        for r in conn.execute(
+            "SELECT e.story, e.id, e.role, e.lang_group, e.title, e.source_id, e.source_key, "
+            "e.first_seen, s.matched, s.similarity, s.reason FROM entries e "
+            "LEFT JOIN sketches s ON s.entry_id = e.id WHERE e.story IN "
+            "(SELECT story FROM entries GROUP BY story HAVING count(*) > 1) "
+            "ORDER BY e.story, e.role DESC, e.first_seen, e.source_id, e.source_key"
+        )
+    ]
+
+
+def find(conn: sqlite3.Connection, ref: str) -> str | None:
+    """The entry an input is: an entry id, a seed file's key, a remote item's key or link."""
+    for sql in (
+        "SELECT id FROM entries WHERE id = ?",
+        "SELECT entry_id FROM items WHERE key = ? AND entry_id IS NOT NULL",
+        "SELECT entry_id FROM items WHERE link = ? AND entry_id IS NOT NULL",
+        "SELECT id FROM entries WHERE link = ?",
+    ):
+        row = conn.execute(sql, (ref,)).fetchone()
+        if row:
+            return row[0]
+    return None
+
+
 def _keys(s: Sketch) -> list[int]:
     exact = int.from_bytes(s.exact[:8], "little", signed=True)
     if not s.bands:
