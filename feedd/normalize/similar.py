@@ -269,17 +269,15 @@ def estimate(a: bytes, b: bytes) -> float:
 # --- the verdict ----------------------------------------------------------------------------
 
 
-def compare(a: str, b: str, shingling: Shingling) -> Compared:
-    """Two comparable texts (see ``comparable``) side by side."""
-    ha, ca = tokens(a)
-    hb, cb = tokens(b)
+def compare(a: str, b: str, shingling: Shingling, cache: dict | None = None) -> Compared:
+    """Two comparable texts (see ``comparable``) side by side. ``cache`` keeps what each
+    text is made into, by text, for a caller comparing one text with several."""
+    (ha, ca, sa, na) = _parts(a, shingling, cache)
+    (hb, cb, sb, nb) = _parts(b, shingling, cache)
     short = len(ha) < (MIN_CHARS if ca else MIN_WORDS) or len(hb) < (MIN_CHARS if cb else MIN_WORDS)
     equal = len(ha) == len(hb) and bool((ha == hb).all())
-    sa = set(shingles(ha, ca, shingling).tolist()) if len(ha) else set()
-    sb = set(shingles(hb, cb, shingling).tolist()) if len(hb) else set()
     union = len(sa | sb)
     shared = len(sa & sb)
-    na, nb = _numbers(a), _numbers(b)
     return Compared(
         1.0 if equal else (shared / union if union else 0.0),
         (len(ha), len(hb)),
@@ -288,6 +286,19 @@ def compare(a: str, b: str, shingling: Shingling) -> Compared:
         equal,
         short,
     )
+
+
+def _parts(text: str, shingling: Shingling, cache: dict | None) -> tuple:
+    got = cache.get(text) if cache is not None else None
+    if got is None:
+        hashed, cjk = tokens(text)
+        sets = set(shingles(hashed, cjk, shingling).tolist()) if len(hashed) else set()
+        got = (hashed, cjk, sets, _numbers(text))
+        if cache is not None:
+            if len(cache) > 256:
+                cache.pop(next(iter(cache)))
+            cache[text] = got
+    return got
 
 
 def _numbers(text: str) -> set[str]:

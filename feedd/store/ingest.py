@@ -319,7 +319,7 @@ class Items:
         else:
             c.execute(_UPDATE, (*values, eid))
         if self.rules.enabled and intent.action in ("new", "edit"):
-            self.stories.index(eid, item.sketch)
+            self.stories.index(eid, item.sketch, new=insert)
             self._fresh.append(eid)
         elif intent.action == "refresh" or not insert:
             self._restory.add(eid)
