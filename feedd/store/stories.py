@@ -257,7 +257,7 @@ class Stories:
         if me is None:
             return
         self.unindex(eid)
-        self.conn.execute("UPDATE entries SET story = id, role = 2 WHERE id = ?", (eid,))
+        self.conn.execute("UPDATE entries SET story = '', role = 0 WHERE id = ?", (eid,))
         others = [m for m in self.members(me.story) if m.id != eid]
         if not others:
             return
