@@ -172,8 +172,10 @@ class Config:
 
 
 def _type_name(t: type) -> str:
-    names = {str: "a string", int: "an integer", bool: "true or false", list: "a list"}
-    names[float] = "a number"
+    names = {
+        str: "a string", int: "an integer", float: "a number", bool: "true or false",
+        list: "a list",
+    }  # fmt: skip
     return names.get(t, t.__name__)
 
 

@@ -27,7 +27,7 @@ are two stories (a template notice with another price, date or count), however s
 rest. A trimmed copy holds a subset of the original's numbers, so it still folds.
 
 Pure: no database, no clock. numpy, OpenCC and rensa are imported on first use: a run that
-sketches nothing never loads them.
+sketches nothing never loads them (see ``preload`` for one that starts worker processes).
 """
 
 from __future__ import annotations
@@ -40,7 +40,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..models import Sketch
-from . import html as htmlmod
 
 if TYPE_CHECKING:
     import numpy as np
@@ -115,7 +114,9 @@ def comparable(html: str, lang_group: str = "", limit: int = MAX_CHARS) -> str:
     """The text of an entry's HTML as it is compared: credit lines and a link alone in its
     paragraph dropped, case-folded, Traditional Chinese as Simplified; at most ``limit``
     characters of it."""
-    plain = htmlmod.to_text(_CREDIT.sub(" ", html[: limit * 2]))[:limit].casefold()
+    from .html import to_text  # the HTML tools: loaded when a text is compared, not before
+
+    plain = to_text(_CREDIT.sub(" ", html[: limit * 2]))[:limit].casefold()
     if lang_group == "zh-Hant":
         plain = _to_simplified(plain)
     return plain
@@ -130,6 +131,15 @@ def _converter():  # type: ignore[no-untyped-def]
 
 def _to_simplified(text: str) -> str:
     return _converter().convert(text)
+
+
+def preload() -> None:
+    """Import and build what sketching needs, once, before worker processes fork (they then
+    share it, instead of each loading numpy and building the tables)."""
+    import rensa  # noqa: F401
+
+    _tables()
+    _converter()
 
 
 # --- tokens and shingles --------------------------------------------------------------------

@@ -313,10 +313,9 @@ def stories(config: Config, threshold: float | None = None) -> list[Copy]:
     under it: grouped again on a copy of the database, the database itself untouched."""
     if not config.database.exists():
         return []
-    if threshold is None or threshold == config.threshold and config.stories:
+    if threshold is None or (threshold == config.threshold and config.stories):
         with Store(config.database, readonly=True) as store:
             return store.stories()
-    import shutil
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="feedd-check-") as tmp:
@@ -326,9 +325,7 @@ def stories(config: Config, threshold: float | None = None) -> list[Copy]:
         changed = Rules(True, threshold, rules(config).shingling)
         with Store(copy, rules=changed) as trial:
             trial.items.restory()
-            out = trial.stories()
-        shutil.rmtree(tmp, ignore_errors=True)
-        return out
+            return trial.stories()
 
 
 def explain(config: Config, a: str, b: str) -> Explained:
@@ -350,7 +347,7 @@ def explain(config: Config, a: str, b: str) -> Explained:
     if not config.database.exists():
         ref = a if not paths[0] else b
         raise NotFoundError(ref, f"{ref}: no such file, and no database yet")
-    with Store(config.database, rules=rules(config)) as store:
+    with Store(config.database, readonly=True, rules=rules(config)) as store:
         ids = []
         for ref in (a, b):
             eid = store.find(ref)
@@ -358,8 +355,7 @@ def explain(config: Config, a: str, b: str) -> Explained:
                 raise NotFoundError(ref, f"{ref}: no such file, entry id, item key or link")
             ids.append(eid)
         c, v = store.explain(*ids)
-        one = {s.entry_id: s.story for s in store.stories()}
-        together = ids[0] in one and one.get(ids[0]) == one.get(ids[1])
+        together = store.story_of(ids[0]) == store.story_of(ids[1])
         return Explained(a, b, c.similarity, c.tokens, v.same, v.reason, True, together)
 
 

@@ -99,6 +99,10 @@ def reading(
         from ..normalize import article, lang  # noqa: F401 - loaded here, inherited by workers
 
         lang.script_patterns()
+        if how.shingling:
+            from ..normalize import similar
+
+            similar.preload()
         with parallel.pool(n, "reading seed files") as pool:
             jobs = [(f, how) for f in files]
             results = pool.map(_read, jobs, chunksize=_chunk(len(files), n))

@@ -113,7 +113,7 @@ class _EntryCache:
                 e = fresh[i]
                 pid = e.lang_id if key[2] else e.story  # see store.stories
                 self.xml[key] = atom.entry_xml(
-                    e, self.names, feed_lang=info.lang, published_id=pid or e.id, **self.settings
+                    e, self.names, feed_lang=info.lang, published_id=pid, **self.settings
                 )
             parts.append(self.xml[key])
             self.refs[i] -= 1

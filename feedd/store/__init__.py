@@ -19,6 +19,7 @@ named types.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .db import connect
 from .facets import Facet
@@ -27,6 +28,9 @@ from .queries import Breakdown, Feeds, LangGroup, Signed, Tag, Totals
 from .schema import describe, migrate
 from .sources import Source, Sources, is_due, moved, when
 from .stories import Copy, Rules, find, folded
+
+if TYPE_CHECKING:
+    from ..normalize.similar import Compared, Verdict
 
 __all__ = [
     "Breakdown", "Changes", "Copy", "Facet", "Failure", "LangGroup", "Rules", "Signed", "Source",
@@ -59,9 +63,14 @@ class Store:
         """The entry id an input (entry id, seed key, remote key or link) stands for."""
         return find(self._conn, ref)
 
-    def explain(self, a: str, b: str) -> tuple[object, object]:
-        """Two stored entries compared: ``(Compared, Verdict)`` (see normalize.similar)."""
+    def explain(self, a: str, b: str) -> tuple[Compared, Verdict]:
+        """Two stored entries compared, and the verdict (see normalize.similar)."""
         return self.items.stories.judge(a, b)
+
+    def story_of(self, eid: str) -> str | None:
+        """The story an entry is in."""
+        m = self.items.stories.member(eid)
+        return m.story if m else None
 
     def backup(self, path: Path) -> None:
         """A consistent copy of the database at ``path``."""

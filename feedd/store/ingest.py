@@ -81,7 +81,7 @@ class Items:
     def __init__(self, conn: sqlite3.Connection, rules: Rules | None = None) -> None:
         self.conn = conn
         self.rules = rules or Rules()
-        self.stories = Stories(conn, self.rules, self._touch, self._retag)
+        self.stories = Stories(conn, self.rules, self._touch, self._retag_story)
         self._fresh: list[str] = []  # entries new or edited in the open write: see stories
         self._restory: set[str] = set()  # entries whose copies changed: their stories' credits
         # Per ingest (see there): a first load, and the content hashes and ids it wrote
@@ -173,9 +173,8 @@ class Items:
             self.conn.execute(
                 "INSERT OR REPLACE INTO meta (name, value) VALUES ('stories', ?)", (sig,)
             )
-        elif self.rules.enabled:
-            alive = [e for e in fresh if not self._none("SELECT 1 FROM entries WHERE id = ?", e)]
-            ch.near += self.stories.settle(alive)
+        elif self.rules.enabled:  # (settle passes over those deleted since)
+            ch.near += self.stories.settle(fresh)
         for eid in restory:
             row = self.conn.execute("SELECT story FROM entries WHERE id = ?", (eid,)).fetchone()
             if row:
@@ -250,13 +249,12 @@ class Items:
                 and self._none("SELECT 1 FROM kept_ids WHERE id = ?", natural)
             )
         intent = decide(item, rh, current, match, first_seen, mtime, taken, source_id)
-        self._first_seen = first_seen
 
         if intent.action == "new":
-            self._write_entry(intent, item, keys, rh, source_id, insert=True)
+            self._write_entry(intent, item, keys, rh, source_id, first_seen)
             ch.new += 1
         elif intent.action in ("edit", "refresh", "rehash"):
-            self._write_entry(intent, item, keys, rh, source_id, insert=False)
+            self._write_entry(intent, item, keys, rh, source_id)
             ch.updated += intent.action != "rehash"  # a new hash of the same text: no news
         elif intent.action == "attach":
             ch.folded += 1
@@ -300,10 +298,18 @@ class Items:
             self._retag(intent.entry_id)
 
     def _write_entry(
-        self, intent: Intent, item: Item, keys: list[str], rh: str, source_id: int, insert: bool
+        self,
+        intent: Intent,
+        item: Item,
+        keys: list[str],
+        rh: str,
+        source_id: int,
+        first_seen: dt.datetime | None = None,
     ) -> None:
+        """Write a new entry (given when its first copy was ``first_seen``) or an edit."""
         assert intent.entry_id and intent.published and intent.updated
         c = self.conn
+        insert = first_seen is not None
         published, updated = iso(intent.published), iso(intent.updated)
         if self._first_load:
             self._hashes.add(item.content_hash)
@@ -315,11 +321,13 @@ class Items:
             self._touch_stored(eid)  # the feeds it leaves, if its tags moved
         self._touch(item.lang_group, keys)
         if insert:
-            c.execute(_INSERT, (*values, iso(self._first_seen), eid, eid, eid))
+            c.execute(_INSERT, (*values, iso(first_seen), eid, eid, eid))
         else:
             c.execute(_UPDATE, (*values, eid))
         if self.rules.enabled and intent.action in ("new", "edit"):
-            self.stories.index(eid, item.sketch, new=insert)
+            # a remote item comes without a sketch: its reader does not know the rules
+            sketch = item.sketch or self.stories.sketch(item.html.decode(), item.lang_group)
+            self.stories.index(eid, sketch, new=insert)
             self._fresh.append(eid)
         elif intent.action == "refresh" or not insert:
             self._restory.add(eid)
@@ -346,17 +354,20 @@ class Items:
                 self._new_tag(k, name, when)
 
     def _retag(self, eid: str) -> None:
-        """Publish ``eid``'s story with the union of its copies' tags: the copy its
-        representative shows first, then the others in source and key order, each tag in its
-        first-seen spelling. Only the representative is in the tag feeds."""
+        """Publish ``eid``'s story with the union of its copies' tags (see _retag_story)."""
+        row = self.conn.execute("SELECT story FROM entries WHERE id = ?", (eid,)).fetchone()
+        if row is not None:
+            self._retag_story(row[0])
+
+    def _retag_story(self, story: str) -> None:
+        """Publish a story with the union of its copies' tags: the copy its representative
+        shows first, then the others in source and key order, each tag in its first-seen
+        spelling. Only the representative is in the tag feeds."""
         c = self.conn
-        row = c.execute("SELECT story FROM entries WHERE id = ?", (eid,)).fetchone()
-        if row is None:
-            return
         members = c.execute(
             "SELECT id, role, source_id, source_key, tags, lang_group, published, updated "
             "FROM entries WHERE story = ? ORDER BY role DESC, id",
-            (row[0],),
+            (story,),
         ).fetchall()
         if not members:
             return

@@ -31,8 +31,6 @@ from ..normalize.text import stable_hash
 # Candidates whose MinHash estimate is this far below the threshold are not judged: with
 # NUM_PERM = 80 the estimate's standard error is about 0.05 near 0.7
 MARGIN = 0.1
-BULK_FROM = 500  # fresh entries from which candidates among them are found in memory
-_RUN_CAP = 64  # a key shared by more texts than this is no evidence of anything
 
 
 class Rules(NamedTuple):
@@ -52,21 +50,20 @@ class Rules(NamedTuple):
 class Member(NamedTuple):
     id: str
     lang_group: str
-    lang: str
     role: int
     story: str
     lang_id: str
+    story_sig: str
     first_seen: str
     source_id: int
     source_key: str
-    link: str | None
 
     @property
     def order(self) -> tuple[str, int, str]:
         return (self.first_seen, self.source_id, self.source_key)
 
 
-_MEMBER = "id, lang_group, lang, role, story, lang_id, first_seen, source_id, source_key, link"
+_MEMBER = "id, lang_group, role, story, lang_id, story_sig, first_seen, source_id, source_key"
 
 
 class Match(NamedTuple):
@@ -77,7 +74,8 @@ class Match(NamedTuple):
 
 class Stories:
     """Story upkeep on one write connection, inside the caller's transaction. ``touch`` is
-    told the facets (language group, tag keys) of every entry whose publishing changes."""
+    told the facets (language group, tag keys) of every entry whose publishing changes;
+    ``retag`` publishes a story with the union of its copies' tags (see ingest)."""
 
     def __init__(
         self,
@@ -95,11 +93,8 @@ class Stories:
 
     # --- the index --------------------------------------------------------------------------
 
-    def index(self, eid: str, sketch: Sketch | None, new: bool = False) -> None:
-        """Record an entry's sketch (made from its stored text when the reader made none);
-        ``new``: the entry was just made, and has none yet."""
-        if sketch is None:
-            sketch = self._sketch_of(eid)
+    def index(self, eid: str, sketch: Sketch, new: bool = False) -> None:
+        """Record an entry's sketch; ``new``: the entry was just made, and has none yet."""
         if not new:
             self.unindex(eid)
         self._texts.pop(eid, None)
@@ -125,11 +120,15 @@ class Stories:
         )
         self.conn.execute("DELETE FROM sketches WHERE entry_id = ?", (eid,))
 
-    def _sketch_of(self, eid: str) -> Sketch:
-        html, group = self.conn.execute(
+    def sketch(self, html: str, lang_group: str) -> Sketch:
+        """The sketch of a text, under these rules."""
+        return similar.sketch(html, lang_group, self.rules.shingling)
+
+    def _stored(self, eid: str) -> tuple[str, str]:
+        """An entry's HTML and language group."""
+        return self.conn.execute(
             "SELECT CAST(html AS TEXT), lang_group FROM entries WHERE id = ?", (eid,)
         ).fetchone()
-        return similar.sketch(html, group, self.rules.shingling)
 
     # --- candidates and verdicts ------------------------------------------------------------
 
@@ -164,10 +163,7 @@ class Stories:
         """An entry's comparable text, kept for the transaction."""
         t = self._texts.get(eid)
         if t is None:
-            html, group = self.conn.execute(
-                "SELECT CAST(html AS TEXT), lang_group FROM entries WHERE id = ?", (eid,)
-            ).fetchone()
-            t = self._texts[eid] = similar.comparable(html, group)
+            t = self._texts[eid] = similar.comparable(*self._stored(eid))
             if len(self._texts) > 256:  # a bound: the oldest goes
                 self._texts.pop(next(iter(self._texts)))
         return t
@@ -262,8 +258,10 @@ class Stories:
         if not others:
             return
         # the story keeps its id, and this language group its own: nobody else may have them
-        for kept in {me.story, me.lang_id if me.role >= 1 else me.story}:
-            self.conn.execute("INSERT OR IGNORE INTO kept_ids (id) VALUES (?)", (kept,))
+        kept = {me.story} | ({me.lang_id} if me.role >= 1 else set())
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO kept_ids (id) VALUES (?)", [(k,) for k in kept]
+        )
         inherit = {me.lang_group: me.lang_id} if me.role >= 1 else {}
         self.arrange(me.story, inherit)
 
@@ -274,7 +272,6 @@ class Stories:
         members = self.members(story)
         if not members:
             return
-        before = {m.id: m for m in members}
         heads = [m for m in members if m.role == 2]
         head = heads[0] if heads else members[0]
         roles: dict[str, tuple[int, str]] = {}
@@ -300,18 +297,16 @@ class Stories:
         sig = self._signature(story, members, roles)
         for m in members:
             role, lang_id = roles[m.id]
-            if (m.role, m.lang_id) != (role, lang_id) or self._sig(m.id) != sig:
-                self._touch_member(before[m.id])
+            shown_sig = sig if role else ""
+            if (m.role, m.lang_id, m.story_sig) != (role, lang_id, shown_sig):
+                self._touch_member(m)
                 self.conn.execute(
                     "UPDATE entries SET role = ?, lang_id = ?, story_sig = ? WHERE id = ?",
-                    (role, lang_id, sig if role else "", m.id),
+                    (role, lang_id, shown_sig, m.id),
                 )
                 if role != 2:
                     self.conn.execute("DELETE FROM entry_tags WHERE entry_id = ?", (m.id,))
         self._retag(story)
-
-    def _sig(self, eid: str) -> str:
-        return self.conn.execute("SELECT story_sig FROM entries WHERE id = ?", (eid,)).fetchone()[0]
 
     def _signature(self, story: str, members: list[Member], roles: dict) -> str:
         """What the story adds to its published entries: ids, roles, the copies' links."""
@@ -376,7 +371,7 @@ class Stories:
             for (eid,) in c.execute(
                 "SELECT id FROM entries WHERE id NOT IN (SELECT entry_id FROM sketches)"
             ).fetchall():
-                self.index(eid, None)
+                self.index(eid, self.sketch(*self._stored(eid)), new=True)
         for r in c.execute(f"SELECT {_MEMBER} FROM entries WHERE role < 2 OR story != id"):
             self._touch_member(Member._make(r))
         first = [r[0] for r in c.execute("SELECT id FROM entries WHERE role >= 1")]
