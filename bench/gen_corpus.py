@@ -552,10 +552,58 @@ def respace(rng: random.Random, text: str) -> tuple[str, str]:
     return nfd, kind
 
 
+# --- near-duplicate copies (bench/stories.py) -------------------------------------------------
+
+CREDITS = {
+    "zh-CN": ["来源：新华网", "责任编辑：王磊", "来源：人民网-科技频道"],
+    "zh-TW": ["來源：中央社", "責任編輯：林怡君"],
+    "pt": ["Fonte: Agência Brasil", "Edição: Ana Souza"],
+    "en": ["Source: Reuters", "Editor: Jane Doe"],
+}
+REWORD = {  # a few phrases a portal rewords, by language
+    "zh-CN": [("表示", "称"), ("今年", "本年度"), ("发展", "发展壮大"), ("目前", "当前")],
+    "zh-TW": [("表示", "稱"), ("今年", "本年度"), ("目前", "當前")],
+    "pt": [("disse", "afirmou"), ("também", "igualmente"), ("grande", "enorme")],
+    "en": [("said", "stated"), ("also", "as well"), ("more than", "over")],
+}
+NEAR_KINDS = ("retitled-credit", "trimmed", "reworded", "traditional", "combined")
+
+
+def near_copy(rng: random.Random, d: dict, kind: str) -> dict:
+    """A copy of an article as a portal republishes it: re-titled with a credit line, its
+    ending trimmed, a few phrases reworded, in Traditional script (Simplified originals,
+    with OpenCC's s2twp), or several at once. Its file is written hours to days later."""
+    head, body = d["text"][: d["head"]], d["text"][d["head"] :]
+    lang = d["lang"]
+    if kind == "traditional" and lang != "zh-CN":
+        kind = "reworded"
+    paragraphs = [p for p in body.split("\n\n") if p.strip()]
+    if kind in ("trimmed", "combined") and len(paragraphs) > 3:
+        cut = max(1, round(len(paragraphs) * rng.uniform(0.1, 0.2)))
+        paragraphs = paragraphs[:-cut]
+    body = "\n\n".join(paragraphs) + "\n"
+    if kind in ("reworded", "combined"):
+        for old, new in rng.sample(REWORD[lang], k=min(3, len(REWORD[lang]))):
+            body = body.replace(old, new, 2)
+    if kind in ("retitled-credit", "combined"):
+        body = rng.choice(CREDITS[lang]) + "\n\n" + body
+        suffix = "（转载）" if lang.startswith("zh") else " (republished)"
+        head = f"---\ntitle: {q((d['title'] or 'Untitled') + suffix)}\n---\n"
+    if kind == "traditional":
+        import opencc  # only for this kind; the rest of the generator is stdlib only
+
+        s2twp = opencc.OpenCC("s2twp")
+        head, body = s2twp.convert(head), s2twp.convert(body)
+    copy = dict(d)
+    copy.update(text=head + body, head=len(head), ts=d["ts"] + rng.randrange(3600, 5 * 86400))
+    copy.update(near=kind, lang="zh-TW" if kind == "traditional" else lang)
+    return copy
+
+
 # --- driver ---------------------------------------------------------------------------------
 
 
-def generate(n: int, out: Path, seed: int, manifest: Path | None) -> dict:
+def generate(n: int, out: Path, seed: int, manifest: Path | None, near: float = 0.0) -> dict:
     rng = random.Random(seed)
     pools = Pools(random.Random(seed ^ 0x5EED))
     picker = TagPicker(random.Random(seed ^ 0x7A65))
@@ -567,10 +615,13 @@ def generate(n: int, out: Path, seed: int, manifest: Path | None) -> dict:
         lang_cum.append(acc)
 
     n_dup = round(n * DUPLICATE_SHARE) if n >= 20 else 0
-    n_orig = n - n_dup
+    n_near = round(n * near) if n >= 20 else 0
+    n_orig = n - n_dup - n_near
     doubled = set(rng.sample(range(n_orig), round(n * DOUBLED_SHARE))) if n >= 20 else set()
     dup_src = [rng.randrange(n_orig) for _ in range(n_dup)]
-    keep = set(dup_src)  # originals whose text the duplicates need
+    near_rng = random.Random(seed ^ 0x4EA7)  # its own stream: --near 0 changes nothing else
+    near_src = [near_rng.randrange(n_orig) for _ in range(n_near)]
+    keep = set(dup_src) | set(near_src)  # originals whose text the copies need
     position = list(range(n))  # generation index -> position in the folder listing
     rng.shuffle(position)
     exts = [".md" if rng.random() < MD_SHARE else ".txt" for _ in range(n)]
@@ -603,6 +654,8 @@ def generate(n: int, out: Path, seed: int, manifest: Path | None) -> dict:
             rec["file"] = name
             rec["date"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(d["ts"]))
             rec["dup_of"] = names[d["dup_of"]] if d["dup_of"] is not None else None
+            if d.get("near_of") is not None:
+                rec["near_of"], rec["near"] = names[d["near_of"]], d["near"]
             mf.write(json.dumps(rec, ensure_ascii=False) + "\n")
 
     for i in range(n_orig):
@@ -656,6 +709,10 @@ def generate(n: int, out: Path, seed: int, manifest: Path | None) -> dict:
             d["variant"] = "exact"
         d["dup_of"] = src
         write(n_orig + j, d)
+    for j, src in enumerate(near_src):
+        d = near_copy(near_rng, kept[src], NEAR_KINDS[j % len(NEAR_KINDS)])
+        d["near_of"] = src
+        write(n_orig + n_dup + j, d)
     if mf:
         mf.close()
 
@@ -667,6 +724,7 @@ def generate(n: int, out: Path, seed: int, manifest: Path | None) -> dict:
         "vocab": len({t.casefold() for t in picker.vocabulary()}),
         "front_matter": n_fm,
         "dups": n_dup,
+        "near": n_near,
         "dup_sources": len(keep),
         "doubled": len(doubled),
         "md": exts.count(".md"),
@@ -679,18 +737,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, required=True, help="folder to write them into (created)")
     ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     ap.add_argument("--manifest", type=Path, help="also write the ground truth as JSON lines here")
+    ap.add_argument("--near", type=float, default=0.0,
+                    help="share of files that are near-duplicate copies (needs opencc)")
     args = ap.parse_args(argv)
     if args.n < 1:
         ap.error("--n must be at least 1")
     if args.out.exists() and any(args.out.iterdir()):
         ap.error(f"--out {args.out} is not empty")
     t0 = time.perf_counter()
-    s = generate(args.n, args.out, args.seed, args.manifest)
+    s = generate(args.n, args.out, args.seed, args.manifest, args.near)
     langs = ",".join(f"{k}:{v}" for k, v in s["langs"].items())
     print(
         f"gen_corpus: files={s['files']} bytes={s['bytes']} langs={langs} "
         f"distinct_tags={s['tags']}/{s['vocab']} front_matter={s['front_matter']} "
-        f"duplicates={s['dups']} (of {s['dup_sources']} originals) doubled_bodies={s['doubled']} "
+        f"duplicates={s['dups']} near={s['near']} (of {s['dup_sources']} originals) "
+        f"doubled_bodies={s['doubled']} "
         f"md={s['md']} seed={args.seed} seconds={time.perf_counter() - t0:.1f}"
     )
     return 0

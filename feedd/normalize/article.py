@@ -17,7 +17,7 @@ from ..chars import illegal_utf8, xml_safe
 from ..config import MAX_ENTRY_BYTES
 from ..errors import DecodeError, FrontMatterError, InputError
 from ..models import Item
-from . import dates, html, lang, media, similar, tags, text
+from . import dates, html, lang, media, tags, text
 from .decode import decode
 from .fingerprint import finish
 from .frontmatter import split
@@ -150,13 +150,11 @@ def normalize(
     zone: ZoneInfo,
     now: dt.datetime | None = None,
     max_bytes: int = MAX_ENTRY_BYTES,
-    shingling: similar.Shingling | None = None,
 ) -> Item:
     """Read one seed file's bytes into an Item, or raise InputError naming ``key``.
 
     ``now`` is the run's clock, for telling a far-future date (None: no such check); the
-    body's HTML is cut to ``max_bytes``; with ``shingling``, the item carries its sketch (see
-    normalize.similar), made here, in the reading worker.
+    body's HTML is cut to ``max_bytes``.
     """
     warnings: list[str] = []
     try:
@@ -242,6 +240,5 @@ def normalize(
         enclosures=media.front_matter(meta),
         draft=draft,
         pinned_id=ids.pinned_id(pin) if pin else None,
-        sketch=similar.sketch(rendered, group, shingling) if shingling and not draft else None,
         warnings=tuple(warnings),
     )

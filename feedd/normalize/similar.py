@@ -117,9 +117,16 @@ def comparable(html: str, lang_group: str = "", limit: int = MAX_CHARS) -> str:
     from .html import to_text  # the HTML tools: loaded when a text is compared, not before
 
     plain = to_text(_CREDIT.sub(" ", html[: limit * 2]))[:limit].casefold()
-    if lang_group == "zh-Hant":
-        plain = _to_simplified(plain)
+    if lang_group == "zh-Hant" or (lang_group.startswith("zh") and _traditional(plain)):
+        plain = _to_simplified(plain)  # (a Traditional copy declared zh-CN, too)
     return plain
+
+
+def _traditional(text: str) -> bool:
+    """Whether ``text`` holds a character only Traditional script has."""
+    from .lang import script_patterns
+
+    return script_patterns()[0].search(text) is not None
 
 
 @functools.cache
@@ -140,6 +147,7 @@ def preload() -> None:
 
     _tables()
     _converter()
+    _traditional("")
 
 
 # --- tokens and shingles --------------------------------------------------------------------
@@ -172,51 +180,70 @@ _MIX = 0x9E3779B97F4A7C15
 _MIX2 = 0xBF58476D1CE4E5B9
 
 
+class Tokens(NamedTuple):
+    """The token hashes of several comparable texts, one run after the other."""
+
+    hashed: np.ndarray  # uint64, every text's tokens in order
+    offsets: np.ndarray  # text i's tokens are hashed[offsets[i]:offsets[i + 1]]
+    cjk: np.ndarray  # bool per text: CJK text (see tokens)
+
+    def of(self, i: int) -> np.ndarray:
+        return self.hashed[self.offsets[i] : self.offsets[i + 1]]
+
+
 def tokens(text: str) -> tuple[np.ndarray, bool]:
     """The token hashes of a comparable text, in order, and whether it is CJK text (most of
     its letters Han or kana): then every letter or digit is a token of its own, as a
     character shingle needs; else a Han or kana character is one and a word another."""
+    t = tokens_of([text])
+    return t.hashed, bool(t.cjk[0])
+
+
+def tokens_of(texts: list[str]) -> Tokens:
+    """``tokens`` of several texts at once: numpy's cost per call is paid once for all, not
+    once per text (most of it, for a text of SKETCH_CHARS)."""
     import numpy as np
 
     cls, powers = _tables()
-    cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    if not text.isascii():  # full-width letters and digits (Ａ１) as ASCII, as NFKC would
+    joined = "\x00".join(texts)  # no token, and in no text (normalize drops it): a boundary
+    cps = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    if not joined.isascii():  # full-width letters and digits (Ａ１) as ASCII, as NFKC would
         wide = (cps >= 0xFF01) & (cps <= 0xFF5E)
         if wide.any():
             cps = np.where(wide, cps - 0xFEE0, cps)
     kinds = cls[cps]
     kept = np.flatnonzero(kinds)
-    if not len(kept):
-        return np.zeros(0, dtype=np.uint64), False
+    n = len(texts)
+    text_of = np.cumsum(cps == 0)[kept]
+    single = kinds[kept] == 2
+    letters = np.bincount(text_of, minlength=n)
+    cjk = np.bincount(text_of, weights=single, minlength=n) * 2 > letters
+    # a token starts at every Han or kana character, at a letter after no letter, and at
+    # every letter of CJK text
+    first = np.ones(len(kept), dtype=bool)
+    if len(kept) > 1:
+        np.not_equal(np.diff(kept), 1, out=first[1:])
+        first[1:] |= single[1:] | single[:-1] | cjk[text_of[1:]]
+    starts = np.flatnonzero(first)
     chars = cps[kept].astype(np.uint64)
     with np.errstate(over="ignore"):
         chars = (chars + np.uint64(1)) * np.uint64(_MIX)
-    cjk = np.count_nonzero(kinds == 2) * 2 > len(kept)
-    if cjk:
-        return chars, True
-    # a token starts at every Han or kana character and at a letter after no letter
-    single = kinds[kept] == 2
-    first = np.empty(len(kept), dtype=bool)
-    first[0] = True
-    np.not_equal(np.diff(kept), 1, out=first[1:])
-    first[1:] |= single[1:] | single[:-1]
-    starts = np.flatnonzero(first)
-    if len(starts) == len(kept):
-        return chars, False
-    rel = np.arange(len(kept)) - np.repeat(starts, np.diff(np.append(starts, len(kept))))
-    np.minimum(rel, _MAX_WORD - 1, out=rel)
-    with np.errstate(over="ignore"):
-        return np.add.reduceat(chars * powers[rel], starts), False
+        if len(starts) == len(kept):
+            hashed = chars
+        else:
+            rel = np.arange(len(kept)) - np.repeat(starts, np.diff(np.append(starts, len(kept))))
+            np.minimum(rel, _MAX_WORD - 1, out=rel)
+            hashed = np.add.reduceat(chars * powers[rel], starts)
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(text_of[starts], minlength=n), out=offsets[1:])
+    return Tokens(hashed, offsets, cjk)
 
 
-def shingles(hashed: np.ndarray, cjk: bool, shingling: Shingling) -> np.ndarray:
-    """The shingle hashes (with repeats) of a token sequence."""
+def _roll(hashed: np.ndarray, k: int) -> np.ndarray:
+    """The hash of every run of ``k`` consecutive tokens, mixed."""
     import numpy as np
 
-    k = shingling.chars if cjk else shingling.words
     n = len(hashed) - k + 1
-    if n <= 0:
-        n, k = 1, len(hashed)
     with np.errstate(over="ignore"):
         h = hashed[:n].copy()
         for j in range(1, k):
@@ -227,43 +254,79 @@ def shingles(hashed: np.ndarray, cjk: bool, shingling: Shingling) -> np.ndarray:
     return h
 
 
+def shingles(hashed: np.ndarray, cjk: bool, shingling: Shingling) -> np.ndarray:
+    """The shingle hashes (with repeats) of one text's tokens; a text shorter than a shingle
+    is one shingle."""
+    k = shingling.chars if cjk else shingling.words
+    return _roll(hashed, min(k, len(hashed)))
+
+
 def sketch(html: str, lang_group: str, shingling: Shingling) -> Sketch:
     """The sketch the store indexes an entry's text by: of its first SKETCH_CHARS characters,
     which bounds its cost per entry. Candidates found so are judged on their whole texts
     (see ``compare``); a copy of a text begins as the text does (or with a credit line,
     dropped), so the beginning is what finds it."""
-    return _sketch(comparable(html, lang_group, SKETCH_CHARS), shingling)
+    return sketches([(html, lang_group)], shingling)[0]
 
 
-def _sketch(text: str, shingling: Shingling) -> Sketch:
+def sketches(texts: list[tuple[str, str]], shingling: Shingling) -> list[Sketch]:
+    """``sketch`` of each ``(html, lang_group)``, computed together (see ``tokens_of``)."""
     import numpy as np
     import rensa
 
-    hashed, cjk = tokens(text)
-    exact = hashlib.blake2b(hashed.tobytes(), digest_size=16).digest()
-    if len(hashed) == 0:
-        return Sketch(0, exact, b"", ())
-    h = shingles(hashed, cjk, shingling)
-    offsets = np.array([0, len(h)], dtype=np.uint64)
-    row = rensa.RMinHash.digest_matrix_from_flat_token_hashes(
-        h, offsets, num_perm=NUM_PERM, seed=_SEED
-    ).to_rows()[0]
-    digest = np.array(row, dtype=np.uint32)
-    return Sketch(len(hashed), exact, digest.tobytes(), band_hashes(digest))
+    t = tokens_of([comparable(html, group, SKETCH_CHARS) for html, group in texts])
+    counts = np.diff(t.offsets)
+    k = np.where(t.cjk, shingling.chars, shingling.words)
+    k = np.maximum(np.minimum(k, counts), 1)  # a text shorter than a shingle is one
+    # every text's shingles from one pass per shingle size over all tokens: a shingle
+    # starting at token j of a text is kept if it ends within that text
+    position = np.arange(len(t.hashed)) - np.repeat(t.offsets[:-1], counts)
+    room = np.repeat(counts - k, counts)  # the last start a shingle of the text may have
+    flat, owner = [], []
+    for size in np.unique(k).tolist():
+        rolled = _roll(t.hashed, size)
+        at = np.flatnonzero((np.repeat(k, counts)[: len(rolled)] == size)
+                            & (position[: len(rolled)] <= room[: len(rolled)]))  # fmt: skip
+        flat.append(rolled[at])
+        owner.append(np.repeat(np.arange(len(texts)), counts)[at])
+    order = np.argsort(np.concatenate(owner), kind="stable") if owner else []
+    hashes = np.concatenate(flat)[order] if flat else np.zeros(0, dtype=np.uint64)
+    offsets = np.zeros(len(texts) + 1, dtype=np.uint64)
+    np.cumsum(np.where(counts > 0, counts - k + 1, 0), out=offsets[1:])
+    rows = rensa.RMinHash.digest_matrix_from_flat_token_hashes(
+        hashes, offsets, num_perm=NUM_PERM, seed=_SEED
+    ).to_rows()
+    digests = np.array(rows, dtype=np.uint32).reshape(len(texts), NUM_PERM)
+    bands = bands_of(digests).tolist()
+    out = []
+    for i in range(len(texts)):
+        h = t.of(i)
+        exact = hashlib.blake2b(h.tobytes(), digest_size=16).digest()
+        if len(h):
+            out.append(Sketch(len(h), exact, digests[i].tobytes(), tuple(bands[i])))
+        else:
+            out.append(Sketch(0, exact, b"", ()))
+    return out
 
 
 def band_hashes(digest: np.ndarray) -> tuple[int, ...]:
     """One signed 64-bit hash per band of ROWS digest values, the band's number mixed in:
     two texts share a band when the hashes are equal."""
+    return tuple(bands_of(digest.reshape(1, NUM_PERM))[0].tolist())
+
+
+def bands_of(digests: np.ndarray) -> np.ndarray:
+    """``band_hashes`` of many digests, one row each."""
     import numpy as np
 
-    pairs = digest.view(np.uint64).reshape(BANDS, ROWS // 2)
+    d = np.ascontiguousarray(digests, dtype=np.uint32)
+    pairs = d.view(np.uint64).reshape(len(d), BANDS, ROWS // 2)
     with np.errstate(over="ignore"):
-        h = np.arange(1, BANDS + 1, dtype=np.uint64) * np.uint64(_MIX)
+        h = np.tile(np.arange(1, BANDS + 1, dtype=np.uint64) * np.uint64(_MIX), (len(d), 1))
         for j in range(ROWS // 2):
-            h = (h ^ pairs[:, j]) * np.uint64(_MIX2)
+            h = (h ^ pairs[:, :, j]) * np.uint64(_MIX2)
         h ^= h >> np.uint64(32)
-    return tuple(h.view(np.int64).tolist())
+    return h.view(np.int64)
 
 
 def estimate(a: bytes, b: bytes) -> float:
@@ -282,12 +345,14 @@ def estimate(a: bytes, b: bytes) -> float:
 def compare(a: str, b: str, shingling: Shingling, cache: dict | None = None) -> Compared:
     """Two comparable texts (see ``comparable``) side by side. ``cache`` keeps what each
     text is made into, by text, for a caller comparing one text with several."""
+    import numpy as np
+
     (ha, ca, sa, na) = _parts(a, shingling, cache)
     (hb, cb, sb, nb) = _parts(b, shingling, cache)
     short = len(ha) < (MIN_CHARS if ca else MIN_WORDS) or len(hb) < (MIN_CHARS if cb else MIN_WORDS)
     equal = len(ha) == len(hb) and bool((ha == hb).all())
-    union = len(sa | sb)
-    shared = len(sa & sb)
+    shared = len(np.intersect1d(sa, sb, assume_unique=True))
+    union = len(sa) + len(sb) - shared
     return Compared(
         1.0 if equal else (shared / union if union else 0.0),
         (len(ha), len(hb)),
@@ -299,10 +364,12 @@ def compare(a: str, b: str, shingling: Shingling, cache: dict | None = None) -> 
 
 
 def _parts(text: str, shingling: Shingling, cache: dict | None) -> tuple:
+    import numpy as np
+
     got = cache.get(text) if cache is not None else None
     if got is None:
         hashed, cjk = tokens(text)
-        sets = set(shingles(hashed, cjk, shingling).tolist()) if len(hashed) else set()
+        sets = np.unique(shingles(hashed, cjk, shingling))  # a set, as a sorted array
         got = (hashed, cjk, sets, _numbers(text))
         if cache is not None:
             if len(cache) > 256:

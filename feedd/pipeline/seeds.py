@@ -8,6 +8,7 @@ parallel run decides exactly what a serial one would.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -68,17 +69,34 @@ class Reading:
         return f"{__version__} {self.zone} {self.max_bytes}"
 
 
-def _read(args: tuple[SeedFile, Reading]) -> Item | InputError:
+def _read(f: SeedFile, how: Reading) -> Item | InputError:
     from ..normalize.article import normalize  # YAML, Markdown, HTML: only when files changed
 
-    f, how = args
     try:
-        zone = ZoneInfo(how.zone)
-        return normalize(f.key, read_bytes(f), zone, how.now, how.max_bytes, how.shingling)
+        return normalize(f.key, read_bytes(f), ZoneInfo(how.zone), how.now, how.max_bytes)
     except InputError as e:
         return e
     except Exception as e:  # noqa: BLE001 - one odd file must never stop the run
         return InputError(f.key, f"unexpected error while reading: {type(e).__name__}: {e}")
+
+
+def _read_many(args: tuple[list[SeedFile], Reading]) -> list[Item | InputError]:
+    """Read files, and (stories on) sketch the articles read all at once (see
+    normalize.similar.sketches: one call for many texts costs little more than one)."""
+    files, how = args
+    results = [_read(f, how) for f in files]
+    if how.shingling is None:
+        return results
+    from ..normalize import similar
+
+    items = [(i, r) for i, r in enumerate(results) if isinstance(r, Item) and not r.draft]
+    try:
+        made = similar.sketches([(r.html.decode(), r.lang_group) for _i, r in items], how.shingling)
+    except Exception:  # noqa: BLE001 - the store sketches them one by one instead
+        return results
+    for (i, r), sketch in zip(items, made, strict=True):
+        results[i] = dataclasses.replace(r, sketch=sketch)
+    return results
 
 
 Results = Iterator[tuple[SeedFile, Item | InputError]]
@@ -104,11 +122,20 @@ def reading(
 
             similar.preload()
         with parallel.pool(n, "reading seed files") as pool:
-            jobs = [(f, how) for f in files]
-            results = pool.map(_read, jobs, chunksize=_chunk(len(files), n))
+            k = _chunk(len(files), n)
+            jobs = [(files[i : i + k], how) for i in range(0, len(files), k)]
+            results = (r for chunk in pool.map(_read_many, jobs) for r in chunk)
             yield _counted(files, _unless_broken(files, results), progress)
     else:
-        yield _counted(files, (_read((f, how)) for f in files), progress)
+        yield _counted(files, _read_serially(files, how), progress)
+
+
+def _read_serially(files: list[SeedFile], how: Reading) -> Iterator[Item | InputError]:
+    for i in range(0, len(files), _SKETCH_BATCH):
+        yield from _read_many((files[i : i + _SKETCH_BATCH], how))
+
+
+_SKETCH_BATCH = 64  # files read in one process between two sketching calls
 
 
 def _unless_broken(files: list[SeedFile], results: Iterator) -> Iterator:
@@ -249,7 +276,8 @@ def check(
     errors: list[InputError] = []
     files = sorted(scan(config.seeds, errors), key=lambda f: f.key)
     warnings: list[str] = []
-    for f, res in read_all(files, Reading.of(config, now), progress):
+    how = dataclasses.replace(Reading.of(config, now), shingling=None)  # nothing is stored
+    for f, res in read_all(files, how, progress):
         if isinstance(res, InputError):
             errors.append(res)
         else:

@@ -83,6 +83,7 @@ class Items:
         self.rules = rules or Rules()
         self.stories = Stories(conn, self.rules, self._touch, self._retag_story)
         self._fresh: list[str] = []  # entries new or edited in the open write: see stories
+        self._edited: set[str] = set()  # of those, the edited ones
         self._restory: set[str] = set()  # entries whose copies changed: their stories' credits
         # Per ingest (see there): a first load, and the content hashes and ids it wrote
         self._new_source = self._first_load = False
@@ -165,16 +166,20 @@ class Items:
         """The stories part of a write: place the entries it made or edited (see stories),
         or group every entry again under changed rules; and credit changed copies."""
         fresh, self._fresh = self._fresh, []
+        edited, self._edited = self._edited, set()
         restory, self._restory = self._restory, set()
         sig = self.rules.signature()
         row = self.conn.execute("SELECT value FROM meta WHERE name = 'stories'").fetchone()
-        if (row[0] if row else "off") != sig:
+        # a first load's entries are all fresh: placing them is grouping them all
+        moved = (row[0] if row else "off") != sig
+        if moved and not (self._first_load and self.rules.enabled):
             ch.near += self.stories.regroup()
+        elif self.rules.enabled:  # (settle passes over those deleted since)
+            ch.near += self.stories.settle(fresh, edited=edited)
+        if moved:
             self.conn.execute(
                 "INSERT OR REPLACE INTO meta (name, value) VALUES ('stories', ?)", (sig,)
             )
-        elif self.rules.enabled:  # (settle passes over those deleted since)
-            ch.near += self.stories.settle(fresh)
         for eid in restory:
             row = self.conn.execute("SELECT story FROM entries WHERE id = ?", (eid,)).fetchone()
             if row:
@@ -329,6 +334,8 @@ class Items:
             sketch = item.sketch or self.stories.sketch(item.html.decode(), item.lang_group)
             self.stories.index(eid, sketch, new=insert)
             self._fresh.append(eid)
+            if not insert:
+                self._edited.add(eid)
         elif intent.action == "refresh" or not insert:
             self._restory.add(eid)
         self._tag_rows(intent.entry_id, keys, published, clear=not insert)

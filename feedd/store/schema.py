@@ -217,11 +217,11 @@ _V7 = """
         CREATE INDEX idx_entries_lang_id ON entries (lang_id);
         ALTER TABLE items ADD COLUMN link TEXT;
         CREATE TABLE sketches (
-            entry_id TEXT PRIMARY KEY, tokens INTEGER NOT NULL, exact BLOB NOT NULL,
-            digest BLOB NOT NULL, similarity REAL, matched TEXT, reason TEXT
-        ) WITHOUT ROWID;
+            n INTEGER PRIMARY KEY, entry_id TEXT NOT NULL, tokens INTEGER NOT NULL,
+            exact BLOB NOT NULL, digest BLOB NOT NULL, similarity REAL, matched TEXT, reason TEXT
+        );
         CREATE TABLE story_keys (
-            key INTEGER NOT NULL, entry_id TEXT NOT NULL, PRIMARY KEY (key, entry_id)
+            key INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (key, n)
         ) WITHOUT ROWID;
         CREATE TABLE kept_ids (id TEXT PRIMARY KEY) WITHOUT ROWID;
         UPDATE items SET mtime_ns = -1 WHERE source_id = 0
@@ -238,8 +238,10 @@ def _v7(db: Database) -> None:
     # story; entries.story_sig: a hash of what the story adds to the entry as published
     # (its ids, the copies credited), part of a feed's signature.
     # items.link: each copy's own link, credited on the story's entry.
-    # sketches and story_keys: each entry's MinHash sketch, and its LSH band hashes and exact
-    # hash as keys, the index that finds a new text's near-duplicates. kept_ids: ids a story
+    # sketches and story_keys: each entry's MinHash sketch, numbered by a 64-bit hash of the
+    # entry's id (see stories._ref: one B-tree, no index on the id), and its keys (its exact
+    # hash and LSH band hashes) as an index by that number (rows of two integers: a first
+    # load writes 21 an entry), that finds a new text's near-duplicates. kept_ids: ids a story
     # is still published under after the copy that gave them was deleted: given to no other.
     # Every seed file is read again once (mtime -1), for its copy's link and its sketch.
     for statement in _V7.split(";"):

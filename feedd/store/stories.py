@@ -19,8 +19,11 @@ given one. A copy edited into another article leaves its story, under its own id
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
+from array import array
+from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
@@ -31,6 +34,10 @@ from ..normalize.text import stable_hash
 # Candidates whose MinHash estimate is this far below the threshold are not judged: with
 # NUM_PERM = 80 the estimate's standard error is about 0.05 near 0.7
 MARGIN = 0.1
+_FLUSH_FROM = 100_000  # keys held back at most (see Stories.flush): about 2 MB
+PER_KEY = 32  # entries looked at per key (see Stories.candidates)
+BULK_FROM = 200  # a round of this many entries, all there are, finds candidates at once
+JUDGED = 4  # candidates judged per entry, the most similar by estimate first
 
 
 class Rules(NamedTuple):
@@ -90,6 +97,8 @@ class Stories:
         self._retag = retag
         self._texts: dict[str, str] = {}
         self._sets: dict[str, object] = {}  # shingle sets of the texts compared: see compare
+        self._keys = array("q")  # keys of entries indexed, not written yet (see flush)
+        self._keyed = array("q")  # the sketch number of each
 
     # --- the index --------------------------------------------------------------------------
 
@@ -98,31 +107,49 @@ class Stories:
         if not new:
             self.unindex(eid)
         self._texts.pop(eid, None)
+        keys = _keys(sketch)
+        n = _ref(eid)
         self.conn.execute(
-            "INSERT INTO sketches (entry_id, tokens, exact, digest) VALUES (?, ?, ?, ?)",
-            (eid, sketch.tokens, sketch.exact, sketch.digest),
+            "INSERT INTO sketches (n, entry_id, tokens, exact, digest) VALUES (?, ?, ?, ?, ?)",
+            (n, eid, sketch.tokens, sketch.exact, sketch.digest),
         )
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO story_keys (key, entry_id) VALUES (?, ?)",
-            [(k, eid) for k in _keys(sketch)],
-        )
+        self._keys.extend(keys)
+        self._keyed.extend([n] * len(keys))
+        if len(self._keys) >= _FLUSH_FROM:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the keys of the entries indexed since the last flush, sorted: a B-tree fills
+        in order many times faster than at random (a first load writes 21 keys an entry)."""
+        if not self._keys:
+            return
+        import numpy as np
+
+        keys = np.frombuffer(self._keys, dtype=np.int64)
+        order = np.argsort(keys, kind="stable")
+        owners = np.frombuffer(self._keyed, dtype=np.int64)[order]
+        pairs = zip(keys[order].tolist(), owners.tolist(), strict=True)
+        self.conn.executemany("INSERT OR IGNORE INTO story_keys (key, n) VALUES (?, ?)", pairs)
+        self._keys, self._keyed = array("q"), array("q")
 
     def unindex(self, eid: str) -> None:
-        row = self.conn.execute(
-            "SELECT tokens, exact, digest FROM sketches WHERE entry_id = ?", (eid,)
-        ).fetchone()
+        self.flush()
+        n = _ref(eid)
+        row = self.conn.execute("SELECT exact, digest FROM sketches WHERE n = ?", (n,)).fetchone()
         if row is None:
             return
-        old = _stored_sketch(*row)
         self.conn.executemany(
-            "DELETE FROM story_keys WHERE key = ? AND entry_id = ?",
-            [(k, eid) for k in _keys(old)],
+            "DELETE FROM story_keys WHERE key = ? AND n = ?", [(k, n) for k in _stored_keys(*row)]
         )
-        self.conn.execute("DELETE FROM sketches WHERE entry_id = ?", (eid,))
+        self.conn.execute("DELETE FROM sketches WHERE n = ?", (n,))
 
     def sketch(self, html: str, lang_group: str) -> Sketch:
-        """The sketch of a text, under these rules."""
-        return similar.sketch(html, lang_group, self.rules.shingling)
+        """The sketch of a text, under these rules; one that cannot be made is empty (the
+        entry then folds with nothing: a text feedd cannot sketch must not stop a run)."""
+        try:
+            return similar.sketch(html, lang_group, self.rules.shingling)
+        except Exception:  # noqa: BLE001
+            return Sketch(0, b"", b"", ())
 
     def _stored(self, eid: str) -> tuple[str, str]:
         """An entry's HTML and language group."""
@@ -133,31 +160,52 @@ class Stories:
     # --- candidates and verdicts ------------------------------------------------------------
 
     def candidates(self, eid: str, exclude: set[str] | None = None) -> list[str]:
-        """Stored entries that may be near-duplicates of ``eid``: sharing an exact or band key,
-        and (for texts long enough) a MinHash estimate near enough the threshold."""
+        """Stored entries that may be near-duplicates of ``eid``, most similar first: with the
+        same exact hash, or sharing two band keys and a MinHash estimate near enough the
+        threshold; at most JUDGED of them.
+
+        Two bands, not one (an AND of ORs, in LSH terms): a text of similarity 0.7 still
+        shares two of 20 with probability 0.97 (0.997 at 0.76), one of 0.3 with 0.012 where
+        one band would make it a candidate with 0.15: texts on one topic, sharing sentences,
+        are many, and each candidate costs a lookup and an estimate. A key is looked up to
+        PER_KEY entries: a flood of items from one template (thousands alike but for a
+        number) costs each new one a bounded look, not one per item stored."""
+        self.flush()
+        mine = _ref(eid)
         row = self.conn.execute(
-            "SELECT tokens, exact, digest FROM sketches WHERE entry_id = ?", (eid,)
+            "SELECT exact, digest FROM sketches WHERE n = ?", (mine,)
         ).fetchone()
-        if row is None:
+        keys = _stored_keys(*row) if row else []
+        if not keys:
             return []
-        mine = _stored_sketch(*row)
-        keys = _keys(mine)
-        marks = ",".join("?" * len(keys))
-        found = [
-            r
-            for r in self.conn.execute(
-                f"SELECT s.entry_id, s.tokens, s.exact, s.digest FROM sketches s WHERE "
-                f"s.entry_id IN (SELECT entry_id FROM story_keys WHERE key IN ({marks}))",
-                keys,
-            )
-            if r[0] != eid and (exclude is None or r[0] not in exclude)
-        ]
+        exact, digest = row
+        sql = " UNION ALL ".join(
+            [f"SELECT * FROM (SELECT n, {i} FROM story_keys WHERE key = ? LIMIT {PER_KEY})"
+             for i in range(len(keys))]
+        )  # fmt: skip
+        shared: Counter[int] = Counter()
+        same: set[int] = set()
+        for n, i in self.conn.execute(sql, keys):
+            if n != mine:
+                shared[n] += 1
+                if i == 0:  # the exact hash: see _keys
+                    same.add(n)
+        near = [n for n, count in shared.items() if count >= 2 or n in same]
+        if not near:
+            return []
+        marks = ",".join("?" * len(near))
         floor = self.rules.threshold - MARGIN
-        return [
-            other
-            for other, tokens, exact, digest in found
-            if exact == mine.exact or similar.estimate(mine.digest, digest) >= floor
-        ]
+        scored = []
+        for n, other, their_digest in self.conn.execute(
+            f"SELECT n, entry_id, digest FROM sketches WHERE n IN ({marks})", near
+        ):
+            if exclude is not None and other in exclude:
+                continue
+            score = 2.0 if n in same else similar.estimate(digest, their_digest)
+            if score >= floor:
+                scored.append((-score, n, other))
+        scored.sort()
+        return [other for _score, _n, other in scored[:JUDGED]]
 
     def text(self, eid: str) -> str:
         """An entry's comparable text, kept for the transaction."""
@@ -176,7 +224,10 @@ class Stories:
         """The candidate ``eid`` is most similar to, of those it is one story with."""
         best: Match | None = None
         for other in among:
-            c, v = self.judge(eid, other)
+            try:
+                c, v = self.judge(eid, other)
+            except Exception:  # noqa: BLE001 - texts that cannot be compared are apart
+                continue
             if v.same and (best is None or c.similarity > best.similarity):
                 best = Match(other, c.similarity, v.reason)
         return best
@@ -191,24 +242,34 @@ class Stories:
         r = self.conn.execute(f"SELECT {_MEMBER} FROM entries WHERE id = ?", (eid,)).fetchone()
         return None if r is None else Member._make(r)
 
-    def place(self, eid: str, fresh: set[str]) -> Match | None:
-        """Find the story a new or edited entry belongs to, and put it there. An edited entry
-        that still matches a copy of its story stays where it is."""
-        me = self.member(eid)
-        if me is None:
-            return None
-        others = [m for m in self.members(me.story) if m.id != eid]
-        if others:
-            stay = self.best(eid, (m.id for m in others))
-            if stay is not None:
-                self._note(eid, stay)
-                self.arrange(me.story)
-                return stay
-            self.split(me, others)
-        # candidates not placed yet in this round come later in order: they look back
-        found = self.best(eid, self.candidates(eid, exclude=fresh))
+    def place(
+        self, eid: str, fresh: set[str], edited: bool = True, near: list[str] | None = None
+    ) -> Match | None:
+        """Find the story a new or ``edited`` entry belongs to, and put it there: among
+        ``near`` (its candidates, when the caller found them: see ``near``), else among
+        ``candidates``; those in ``fresh`` are not placed yet in this round and come later in
+        order: they look back. An edited entry that still matches a copy of its story stays
+        where it is (a new one is a story of its own so far)."""
+        if edited:
+            me = self.member(eid)
+            if me is None:
+                return None
+            others = [m for m in self.members(me.story) if m.id != eid]
+            if others:
+                stay = self.best(eid, (m.id for m in others))
+                if stay is not None:
+                    self._note(eid, stay)
+                    self.arrange(me.story)
+                    return stay
+                self.split(me, others)
+        if near is None:
+            near = self.candidates(eid, exclude=fresh)
+        else:
+            near = [c for c in near if c not in fresh][:JUDGED]
+        found = self.best(eid, near) if near else None
         if found is None:
-            self._note(eid, None)
+            if edited:
+                self._note(eid, None)
             return None
         story = self.member(found.entry_id).story  # type: ignore[union-attr]
         self._join(eid, story)
@@ -217,8 +278,8 @@ class Stories:
 
     def _note(self, eid: str, m: Match | None) -> None:
         self.conn.execute(
-            "UPDATE sketches SET matched = ?, similarity = ?, reason = ? WHERE entry_id = ?",
-            (m and m.entry_id, m and m.similarity, m and m.reason, eid),
+            "UPDATE sketches SET matched = ?, similarity = ?, reason = ? WHERE n = ?",
+            (m and m.entry_id, m and m.similarity, m and m.reason, _ref(eid)),
         )
 
     def _join(self, eid: str, story: str) -> None:
@@ -339,9 +400,15 @@ class Stories:
 
     # --- a round ----------------------------------------------------------------------------
 
-    def settle(self, fresh: list[str], first: set[str] | None = None) -> int:
-        """Place every fresh (new or edited) entry, in the order they were first seen (those in
-        ``first`` before the others); return how many folded into another entry's story."""
+    def settle(
+        self, fresh: list[str], first: set[str] | None = None, edited: set[str] | None = None
+    ) -> int:
+        """Place every fresh (new or ``edited``) entry, in the order they were first seen (those
+        in ``first`` before the others); return how many folded into another entry's story.
+
+        A round of every stored entry (a first load, a regroup) finds the candidates of all of
+        them at once, in memory (see ``near``), instead of one lookup each."""
+        self.flush()
         if not fresh:
             return 0
         rows = []
@@ -352,15 +419,69 @@ class Stories:
                 f"SELECT id, first_seen, source_id, source_key FROM entries WHERE id IN ({marks})",
                 part,
             ).fetchall()
-        first = first or set()
+        first, edited = first or set(), edited or set()
         rows.sort(key=lambda r: (r[0] not in first, r[1], r[2], r[3]))
         pending = {r[0] for r in rows}
+        every = len(rows) >= BULK_FROM and self._count() == len(rows)
+        near = self.near() if every else {}
         folded = 0
         for eid, *_ in rows:
             pending.discard(eid)
-            if self.place(eid, pending) is not None:
-                folded += 1
+            found = self.place(eid, pending, eid in edited, near.get(eid, []) if every else None)
+            folded += found is not None
         return folded
+
+    def _count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM sketches").fetchone()[0]
+
+    def near(self) -> dict[str, list[str]]:
+        """Every stored entry's candidates (as ``candidates`` finds them, unbounded in number
+        but most similar first), found together: the keys of all sketches sorted, entries
+        sharing one paired, the pairs that share two (or the exact hash) estimated at once."""
+        import numpy as np
+
+        ids, exacts, digests = [], [], []
+        for eid, exact, digest in self.conn.execute(
+            "SELECT entry_id, exact, digest FROM sketches WHERE length(digest) > 0 ORDER BY n"
+        ):
+            ids.append(eid)
+            exacts.append(exact[:8])
+            digests.append(digest)
+        m = len(ids)
+        if m < 2:
+            return {}
+        d = np.frombuffer(b"".join(digests), dtype=np.uint32).reshape(m, similar.NUM_PERM)
+        del digests
+        table = np.empty((m, 1 + similar.BANDS), dtype=np.int64)  # as _keys makes them
+        table[:, 0] = np.frombuffer(b"".join(exacts), dtype="<i8")
+        table[:, 1:] = similar.bands_of(d)
+        keys = table.ravel()
+        owner = np.repeat(np.arange(m, dtype=np.int64), 1 + similar.BANDS)
+        column = np.tile(np.arange(1 + similar.BANDS), m)
+        order = np.lexsort((owner, keys))
+        keys, owner, column = keys[order], owner[order], column[order]
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        sizes = np.diff(np.r_[starts, len(keys)])
+        pairs, exact = [], []
+        for start, size in zip(
+            starts[sizes >= 2].tolist(), sizes[sizes >= 2].tolist(), strict=True
+        ):
+            members = owner[start : start + min(size, PER_KEY)].tolist()
+            found = [a * m + b for i, a in enumerate(members) for b in members[i + 1 :]]
+            (exact if column[start] == 0 else pairs).extend(found)
+        codes, counts = np.unique(np.array(pairs, dtype=np.int64), return_counts=True)
+        codes = np.union1d(codes[counts >= 2], np.array(exact, dtype=np.int64))
+        if not len(codes):
+            return {}
+        a, b = codes // m, codes % m
+        score = np.count_nonzero(d[a] == d[b], axis=1) / d.shape[1]
+        score[np.isin(codes, exact)] = 2.0
+        keep = score >= self.rules.threshold - MARGIN
+        out: dict[str, list[tuple[float, int, str]]] = {}
+        for x, y, sc in zip(a[keep].tolist(), b[keep].tolist(), score[keep].tolist(), strict=True):
+            out.setdefault(ids[x], []).append((-sc, y, ids[y]))
+            out.setdefault(ids[y], []).append((-sc, x, ids[x]))
+        return {eid: [o for _s, _n, o in sorted(c)] for eid, c in out.items()}
 
     def regroup(self) -> int:
         """Group every stored entry again (the rules changed), keeping the published ids that
@@ -407,16 +528,19 @@ class Copy(NamedTuple):
 
 def folded(conn: sqlite3.Connection) -> list[Copy]:
     """Every copy of every story with more than one, story by story, representative first."""
-    return [
-        Copy._make(r)
-        for r in conn.execute(
-            "SELECT e.story, e.id, e.role, e.lang_group, e.title, e.source_id, e.source_key, "
-            "e.first_seen, s.matched, s.similarity, s.reason FROM entries e "
-            "LEFT JOIN sketches s ON s.entry_id = e.id WHERE e.story IN "
-            "(SELECT story FROM entries GROUP BY story HAVING count(*) > 1) "
-            "ORDER BY e.story, e.role DESC, e.first_seen, e.source_id, e.source_key"
-        )
-    ]
+    rows = conn.execute(
+        "SELECT story, id, role, lang_group, title, source_id, source_key, first_seen "
+        "FROM entries WHERE story IN "
+        "(SELECT story FROM entries GROUP BY story HAVING count(*) > 1) "
+        "ORDER BY story, role DESC, first_seen, source_id, source_key"
+    ).fetchall()
+    out = []
+    for r in rows:
+        found = conn.execute(
+            "SELECT matched, similarity, reason FROM sketches WHERE n = ?", (_ref(r[1]),)
+        ).fetchone()
+        out.append(Copy(*r, *(found or (None, None, None))))
+    return out
 
 
 def find(conn: sqlite3.Connection, ref: str) -> str | None:
@@ -434,14 +558,23 @@ def find(conn: sqlite3.Connection, ref: str) -> str | None:
 
 
 def _keys(s: Sketch) -> list[int]:
-    exact = int.from_bytes(s.exact[:8], "little", signed=True)
-    if not s.bands:
-        return [exact]
-    return [exact, *s.bands]
+    """An entry's keys in the index: its exact hash, then its band hashes."""
+    if not s.exact:  # no sketch could be made: found by nothing
+        return []
+    return [int.from_bytes(s.exact[:8], "little", signed=True), *s.bands]
 
 
-def _stored_sketch(tokens: int, exact: bytes, digest: bytes) -> Sketch:
+def _stored_keys(exact: bytes, digest: bytes) -> list[int]:
+    """``_keys`` of a stored sketch: its bands made again from its digest."""
     import numpy as np
 
     bands = similar.band_hashes(np.frombuffer(digest, dtype=np.uint32)) if digest else ()
-    return Sketch(tokens, exact, digest, bands)
+    return _keys(Sketch(0, exact, digest, bands))
+
+
+def _ref(eid: str) -> int:
+    """An entry's sketch number: a 64-bit hash of its id (ids are unique; two of them
+    sharing a hash would take 2**32 entries to be likely)."""
+    return int.from_bytes(
+        hashlib.blake2b(eid.encode(), digest_size=8).digest(), "little", signed=True
+    )
