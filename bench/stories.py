@@ -131,7 +131,8 @@ def main(argv: list[str] | None = None) -> int:
         f"--near {a.near}`. Wall seconds of the real `feedd once`, medians of {a.rounds} rounds "
         "taking turns; peak RSS by GNU time (the largest process).",
         "",
-        "| N | cold, on | cold, off | on ÷ off | no-change, on | no-change, off | peak RSS on / off MiB |",
+        "| N | cold, on | cold, off | on ÷ off | no-change, on | no-change, off "
+        "| peak RSS on / off MiB |",
         "|---|---|---|---|---|---|---|",
     ]
     for n, med, peak in rows:
