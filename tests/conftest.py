@@ -36,9 +36,17 @@ class Site:
     def db(self) -> Path:
         return self.root / "var" / "feedd.db"
 
-    def config(self, sources: list[dict[str, object]] = (), **overrides: object) -> None:
+    def config(
+        self,
+        sources: list[dict[str, object]] = (),
+        stories: dict[str, object] | None = None,
+        **overrides: object,
+    ) -> None:
         lines = ['seeds = "seeds"', 'database = "var/feedd.db"', 'output = "public"']
         lines += [f"{k} = {toml_value(v)}" for k, v in overrides.items()]
+        if stories is not None:
+            lines.append("[stories]")
+            lines += [f"{k} = {toml_value(v)}" for k, v in stories.items()]
         for src in sources:
             lines.append("[[sources]]")
             lines += [f"{k} = {toml_value(v)}" for k, v in src.items()]

@@ -330,33 +330,41 @@ def stories(config: Config, threshold: float | None = None) -> list[Copy]:
 
 def explain(config: Config, a: str, b: str) -> Explained:
     """Why two inputs are or are not one story: each a file (a path, or a seed's key), or a
-    stored entry (its id, a remote item's key or link)."""
+    stored entry (its id, a remote item's key or link). Files are read and compared as they
+    are now; for inputs the database holds, it also says whether they are folded there."""
     from ..normalize import similar
     from ..normalize.article import normalize
 
     paths = [_input_path(config, x) for x in (a, b)]
-    if all(paths):
-        texts = []
-        zone = ZoneInfo(config.timezone)
-        for p in paths:
-            item = normalize(str(p), p.read_bytes(), zone)  # type: ignore[union-attr]
-            texts.append(similar.comparable(item.html.decode(), item.lang_group))
-        c = similar.compare(texts[0], texts[1], rules(config).shingling)
-        v = similar.judge(c, config.threshold)
-        return Explained(a, b, c.similarity, c.tokens, v.same, v.reason, False, None)
-    if not config.database.exists():
+    stored = None
+    if config.database.exists():
+        with Store(config.database, readonly=True, rules=rules(config)) as store:
+            refs = [_seed_key(config, p) if p else x for p, x in zip(paths, (a, b), strict=True)]
+            ids = [store.find(r) for r in refs]
+            if all(ids):
+                stored = store.story_of(ids[0]) == store.story_of(ids[1])  # type: ignore[arg-type]
+                if not all(paths):
+                    c, v = store.explain(*ids)  # type: ignore[arg-type]
+                    return Explained(a, b, c.similarity, c.tokens, v.same, v.reason, True, stored)
+    if not all(paths):
         ref = a if not paths[0] else b
-        raise NotFoundError(ref, f"{ref}: no such file, and no database yet")
-    with Store(config.database, readonly=True, rules=rules(config)) as store:
-        ids = []
-        for ref in (a, b):
-            eid = store.find(ref)
-            if eid is None:
-                raise NotFoundError(ref, f"{ref}: no such file, entry id, item key or link")
-            ids.append(eid)
-        c, v = store.explain(*ids)
-        together = store.story_of(ids[0]) == store.story_of(ids[1])
-        return Explained(a, b, c.similarity, c.tokens, v.same, v.reason, True, together)
+        raise NotFoundError(ref, f"{ref}: no such file, entry id, item key or link")
+    texts = []
+    zone = ZoneInfo(config.timezone)
+    for p in paths:
+        item = normalize(str(p), p.read_bytes(), zone)  # type: ignore[union-attr]
+        texts.append(similar.comparable(item.html.decode(), item.lang_group))
+    c = similar.compare(texts[0], texts[1], rules(config).shingling)
+    v = similar.judge(c, config.threshold)
+    return Explained(a, b, c.similarity, c.tokens, v.same, v.reason, stored is not None, stored)
+
+
+def _seed_key(config: Config, path: Path) -> str:
+    """A file's key below the seeds folder (its path, if it is not there)."""
+    try:
+        return path.resolve().relative_to(config.seeds.resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _input_path(config: Config, ref: str) -> Path | None:
