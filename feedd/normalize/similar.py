@@ -16,10 +16,11 @@ Ullman, *Mining of Massive Datasets*, ch. 3):
    verdict. A text of fewer than ``MIN_CHARS`` characters (CJK) or ``MIN_WORDS`` words is
    too short to judge: it is one story with another only when their token sequences are
    equal.
-4. **Finding candidates** uses MinHash (``rensa``) with LSH banding: ``BANDS`` bands of
-   ``ROWS`` rows each. Two texts of similarity s share a band with probability
-   1 - (1 - s^ROWS)^BANDS: 0.996 at 0.7, 0.06 at 0.25. The store indexes the band hashes,
-   so a new text's candidates are a few index lookups, whatever the number of entries.
+4. **Finding candidates** uses MinHash (``rensa``, NUM_PERM values) of the first
+   SKETCH_CHARS characters of the comparable text, with LSH banding: ``BANDS`` bands of
+   ``ROWS`` rows each; the store indexes the band hashes and the exact hash, so a new text's
+   candidates are a few index lookups, whatever the number of entries (store.stories: two
+   shared bands make a candidate, and its MinHash estimate must come near the threshold).
 
 One guard comes before the score, because precision comes first (a wrong fold loses a reader
 an article; a missed one shows it twice): two texts that each hold a number the other lacks

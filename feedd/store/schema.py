@@ -214,7 +214,6 @@ _V7 = """
         UPDATE entries SET story = id, lang_id = id, first_seen = coalesce((SELECT
             min(i.first_seen) FROM items i WHERE i.entry_id = entries.id), published);
         CREATE INDEX idx_entries_story ON entries (story);
-        CREATE INDEX idx_entries_lang_id ON entries (lang_id);
         ALTER TABLE items ADD COLUMN link TEXT;
         CREATE TABLE sketches (
             n INTEGER PRIMARY KEY, entry_id TEXT NOT NULL, tokens INTEGER NOT NULL,

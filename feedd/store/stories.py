@@ -440,42 +440,52 @@ class Stories:
         sharing one paired, the pairs that share two (or the exact hash) estimated at once."""
         import numpy as np
 
-        ids, exacts, digests = [], [], []
-        for eid, exact, digest in self.conn.execute(
-            "SELECT entry_id, exact, digest FROM sketches WHERE length(digest) > 0 ORDER BY n"
-        ):
-            ids.append(eid)
-            exacts.append(exact[:8])
-            digests.append(digest)
-        m = len(ids)
+        (m,) = self.conn.execute(
+            "SELECT count(*) FROM sketches WHERE length(digest) > 0"
+        ).fetchone()
         if m < 2:
             return {}
-        d = np.frombuffer(b"".join(digests), dtype=np.uint32).reshape(m, similar.NUM_PERM)
-        del digests
+        # filled row by row: no list of every digest, and no copy of it, at once in memory
+        ids: list[str] = []
+        d = np.empty((m, similar.NUM_PERM), dtype=np.uint32)
         table = np.empty((m, 1 + similar.BANDS), dtype=np.int64)  # as _keys makes them
-        table[:, 0] = np.frombuffer(b"".join(exacts), dtype="<i8")
+        rows = self.conn.execute(
+            "SELECT entry_id, exact, digest FROM sketches WHERE length(digest) > 0 ORDER BY n"
+        )
+        for i, (eid, exact, digest) in enumerate(rows):
+            ids.append(eid)
+            d[i] = np.frombuffer(digest, dtype=np.uint32)
+            table[i, 0] = int.from_bytes(exact[:8], "little", signed=True)
         table[:, 1:] = similar.bands_of(d)
         keys = table.ravel()
-        owner = np.repeat(np.arange(m, dtype=np.int64), 1 + similar.BANDS)
-        column = np.tile(np.arange(1 + similar.BANDS), m)
-        order = np.lexsort((owner, keys))
-        keys, owner, column = keys[order], owner[order], column[order]
+        del table
+        order = np.argsort(keys, kind="stable")  # by key, then by entry (ravel's order)
+        keys = keys[order]
+        owner = (order // (1 + similar.BANDS)).astype(np.int64)
+        exact_key = order % (1 + similar.BANDS) == 0
+        del order
         starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
         sizes = np.diff(np.r_[starts, len(keys)])
-        pairs, exact = [], []
-        for start, size in zip(
-            starts[sizes >= 2].tolist(), sizes[sizes >= 2].tolist(), strict=True
-        ):
+        del keys
+        # keys shared by two entries, most of them, paired at once; larger runs one by one
+        two = starts[sizes == 2]
+        codes_of_two = owner[two] * m + owner[two + 1]
+        exact = [codes_of_two[exact_key[two]]]
+        pairs = [codes_of_two[~exact_key[two]]]
+        for start, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist(), strict=True):
             members = owner[start : start + min(size, PER_KEY)].tolist()
-            found = [a * m + b for i, a in enumerate(members) for b in members[i + 1 :]]
-            (exact if column[start] == 0 else pairs).extend(found)
-        codes, counts = np.unique(np.array(pairs, dtype=np.int64), return_counts=True)
-        codes = np.union1d(codes[counts >= 2], np.array(exact, dtype=np.int64))
+            found = np.array([a * m + b for i, a in enumerate(members) for b in members[i + 1 :]])
+            (exact if exact_key[start] else pairs).append(found.astype(np.int64))
+        exact_codes = np.unique(np.concatenate(exact))
+        codes, counts = np.unique(np.concatenate(pairs), return_counts=True)
+        codes = np.union1d(codes[counts >= 2], exact_codes)
         if not len(codes):
             return {}
         a, b = codes // m, codes % m
+        apart = a != b  # (two bands of one text may hash alike)
+        codes, a, b = codes[apart], a[apart], b[apart]
         score = np.count_nonzero(d[a] == d[b], axis=1) / d.shape[1]
-        score[np.isin(codes, exact)] = 2.0
+        score[np.isin(codes, exact_codes)] = 2.0
         keep = score >= self.rules.threshold - MARGIN
         out: dict[str, list[tuple[float, int, str]]] = {}
         for x, y, sc in zip(a[keep].tolist(), b[keep].tolist(), score[keep].tolist(), strict=True):
