@@ -95,8 +95,9 @@ class _EntryCache:
             "site_id": config.site_id,
         }
         self.refs = Counter(r.id for _info, _empty, rows in jobs for r in rows)
-        self.xml: dict[tuple[str, bool, bool], bytes] = {}
-        self.langs: dict[str, str] = {}  # id -> the entry's language, for entries seen
+        self.xml: dict[tuple[str, bool, str], bytes] = {}
+        # id -> the entry's language, and the ids it is published under (see store.stories)
+        self.seen: dict[str, tuple[str, str, str]] = {}
 
     def feed(self, info: FeedInfo, ids: list[str]) -> list[bytes]:
         from . import atom
@@ -107,29 +108,33 @@ class _EntryCache:
         parts = []
         for i in ids:
             if i in fresh:
-                self.langs[i] = fresh[i].lang
+                e = fresh[i]
+                self.seen[i] = (e.lang, e.story, e.lang_id)
             key = self._key(i, info)
             if key not in self.xml:
-                e = fresh[i]
-                pid = e.lang_id if key[2] else e.story  # see store.stories
                 self.xml[key] = atom.entry_xml(
-                    e, self.names, feed_lang=info.lang, published_id=pid, **self.settings
-                )
+                    fresh[i], self.names, feed_lang=info.lang, published_id=key[2],
+                    **self.settings,
+                )  # fmt: skip
             parts.append(self.xml[key])
             self.refs[i] -= 1
             if not self.refs[i]:
+                _lang, story, lang_id = self.seen.pop(i)
                 for own_lang in (True, False):
-                    for in_lang in (True, False):
-                        self.xml.pop((i, own_lang, in_lang), None)
-                del self.langs[i]
+                    for pid in (story, lang_id):
+                        self.xml.pop((i, own_lang, pid), None)
         return parts
 
-    def _key(self, eid: str, info: FeedInfo) -> tuple[str, bool, bool] | None:
+    def _key(self, eid: str, info: FeedInfo) -> tuple[str, bool, str] | None:
         """The cache key of an entry's XML in this feed: its id, whether it needs its own
-        ``xml:lang``, and whether this is a language feed (where a story's copy is published
-        under its language copy's id); None while its language is not known."""
-        lang = self.langs.get(eid)
-        return None if lang is None else (eid, lang != info.lang, info.scope[0] == "lang")
+        ``xml:lang``, and the id it is published under here (in a language feed a story's
+        copy may have an id of its own; mostly the same XML serves every feed); None while
+        the entry is not known."""
+        seen = self.seen.get(eid)
+        if seen is None:
+            return None
+        lang, story, lang_id = seen
+        return (eid, lang != info.lang, lang_id if info.scope[0] == "lang" else story)
 
 
 def _look(shared: _Shared, feeds: list[Look]) -> tuple[dict[str, str], list[str]]:
