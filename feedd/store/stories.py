@@ -467,15 +467,20 @@ class Stories:
         starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
         sizes = np.diff(np.r_[starts, len(keys)])
         del keys
-        # keys shared by two entries, most of them, paired at once; larger runs one by one
-        two = starts[sizes == 2]
-        codes_of_two = owner[two] * m + owner[two + 1]
-        exact = [codes_of_two[exact_key[two]]]
-        pairs = [codes_of_two[~exact_key[two]]]
-        for start, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist(), strict=True):
-            members = owner[start : start + min(size, PER_KEY)].tolist()
-            found = np.array([a * m + b for i, a in enumerate(members) for b in members[i + 1 :]])
-            (exact if exact_key[start] else pairs).append(found.astype(np.int64))
+        # the entries sharing each key, paired: runs of one size at a time, all at once (a
+        # run is cut to PER_KEY entries, as a lookup would read them)
+        sizes = np.minimum(sizes, PER_KEY)
+        exact, pairs = [], []
+        for size in np.unique(sizes[sizes >= 2]).tolist():
+            at = starts[sizes == size]
+            members = owner[at[:, None] + np.arange(size)]  # one row per run
+            i, j = np.triu_indices(size, 1)
+            codes_of = members[:, i] * m + members[:, j]
+            is_exact = exact_key[at]
+            exact.append(codes_of[is_exact].ravel())
+            pairs.append(codes_of[~is_exact].ravel())
+        if not pairs:
+            return {}
         exact_codes = np.unique(np.concatenate(exact))
         codes, counts = np.unique(np.concatenate(pairs), return_counts=True)
         codes = np.union1d(codes[counts >= 2], exact_codes)
