@@ -235,7 +235,7 @@ def test_short_notices_fold_only_when_equal_after_normalizing(empty_site: Site) 
 
 
 @pytest.mark.slow
-def test_a_remote_copy_folds_into_the_seed_story_and_is_credited(
+def test_copies_from_two_remote_feeds_fold_into_the_seed_story_and_are_credited(
     empty_site: Site, server: FeedServer
 ) -> None:
     s = empty_site
@@ -246,11 +246,17 @@ def test_a_remote_copy_folds_into_the_seed_story_and_is_credited(
     )
     server.route("/feed.xml", body=rss(item("r1", "Wire copy", escape(html),
                                             link="https://wire.example/rail")))  # fmt: skip
-    s.config(sources=[{"url": server.url("/feed.xml")}])
-    s.once()
+    reworded = _body("english-reworded.md")
+    server.route("/other.xml", body=rss(item("o1", "Portal copy", escape(f"<p>{reworded}</p>"),
+                                             link="https://portal.example/rail")))  # fmt: skip
+    s.config(sources=[{"url": server.url("/feed.xml")}, {"url": server.url("/other.xml")}])
+    out = s.once().stdout
+    assert "near-duplicates folded" in out
     entries = _entries(s, "all.atom")
     assert [e.findtext(f"{A}title") for e in entries] == ["Seed original"]
-    assert ("https://wire.example/rail", None) in _links(entries[0], "via")
+    via = _links(entries[0], "via")
+    assert ("https://wire.example/rail", None) in via
+    assert ("https://portal.example/rail", None) in via
 
 
 @pytest.mark.slow
