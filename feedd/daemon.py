@@ -133,6 +133,7 @@ class Daemon:
                 updated=ch.updated,
                 removed=ch.removed,
                 folded=ch.folded,
+                near=ch.near,
             )
         self.metrics.health.last_scan = time.time()
         self.metrics.timed("scan", time.monotonic() - started)
