@@ -187,6 +187,14 @@ def test_ids_hold_across_rebuilds_and_the_representative_deleted(stories_site: S
     (s.seeds / "c-trimmed.md").unlink()
     s.once()
     assert len(_ids(s, "all.atom")) == 1  # the last copy gone, the story goes
+    # its ids are free again: a new file in the old place gets the id a rebuild gives it
+    _put(s, "a-original.md", _body("english-original.md"), T0 + 500, title="New text")
+    s.once()
+    live = sorted(_ids(s, "all.atom"))
+    for name in ("feedd.db", "feedd.db-wal", "feedd.db-shm"):
+        (s.root / "var" / name).unlink(missing_ok=True)
+    s.once()
+    assert sorted(_ids(s, "all.atom")) == live
 
 
 @pytest.mark.slow

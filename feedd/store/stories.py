@@ -316,7 +316,8 @@ class Stories:
         self.unindex(eid)
         self.conn.execute("UPDATE entries SET story = '', role = 0 WHERE id = ?", (eid,))
         others = [m for m in self.members(me.story) if m.id != eid]
-        if not others:
+        if not others:  # the story is gone: the ids it kept are published no more
+            self.conn.executemany("DELETE FROM kept_ids WHERE id = ?", [(me.story,), (me.lang_id,)])
             return
         # the story keeps its id, and this language group its own: nobody else may have them
         kept = {me.story} | ({me.lang_id} if me.role >= 1 else set())
