@@ -344,3 +344,79 @@ def test_a_first_load_folds_alike_in_memory_and_through_the_index(
     indexed = _stories_of(tmp_path, monkeypatch, bulk_from=10**9)
     assert in_memory == indexed
     assert len({s for s, _e, _r in in_memory}) >= 8  # the labelled copies made stories
+
+
+def test_a_nul_in_one_text_spoils_no_batch() -> None:
+    texts = [("<p>" + "一二三四五六七八九十" * 40 + "</p>", "zh-Hans"), ("<p>a\x00b c d</p>", "en"),
+             ("<p>" + "word " * 200 + "</p>", "en")]  # fmt: skip
+    assert similar.sketches(texts, similar.Shingling()) == [
+        similar.sketch(h, g, similar.Shingling()) for h, g in texts
+    ]
+
+
+def test_traditional_text_is_compared_as_simplified_whatever_language_is_declared() -> None:
+    it = article.normalize("tw.md", (DATA / "seed000-tw.md").read_bytes(), ZoneInfo("UTC"))
+    html = it.html.decode()
+    assert similar.comparable(html, "en") == similar.comparable(html, "zh-Hant")
+
+
+def _flood(i: int) -> bytes:
+    words = " ".join(f"word{k}" for k in range(150))
+    return f"---\ntitle: Notice {i}\n---\n{words} tail{i}\n".encode()
+
+
+def test_a_flood_of_copies_folds_on_a_first_load_and_a_regroup(tmp_path: Path) -> None:
+    """More copies of one text than a key is read for (PER_KEY) fold all the same, whether
+    found all at once (a first load, a regroup) or one by one."""
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    n = stories.PER_KEY * 3
+    results = []
+    for i in range(n):
+        it = article.normalize(f"f{i:03d}.md", _flood(i), ZoneInfo("UTC"))
+        sk = similar.sketch(it.html.decode(), it.lang_group, similar.Shingling())
+        results.append((f"f{i:03d}.md", 1, (T0 + i) * 10**9, dataclasses.replace(it, sketch=sk)))
+    with Store(tmp_path / "f.db") as store:
+        ch = store.items.ingest(results, [], now)
+        assert ch.near == n - 1
+    looser = stories.Rules(True, 0.69, similar.Shingling())
+    with Store(tmp_path / "f.db", rules=looser) as store:
+        store.items.restory()
+        assert len({c.story for c in store.stories()}) == 1
+        assert len(store.stories()) == n
+
+
+def _no_id_twice(site: Site) -> None:
+    for rel in site.feeds():
+        ids = _ids(site, rel)
+        assert len(ids) == len(set(ids)), rel
+
+
+@pytest.mark.slow
+def test_the_representative_edited_into_another_article_leaves_the_story_published(
+    stories_site: Site,
+) -> None:
+    s = stories_site
+    s.once()
+    _put(s, "a-original.md", _body("zh-waic-robots.md"), T0 + 100, title="Now another article",
+         url="https://a.example/1")  # fmt: skip
+    s.once()
+    titles = sorted(e.findtext(f"{A}title") for e in _entries(s, "all.atom"))
+    # the edit under the file's own id, the story under its next copy, the other story
+    assert titles == sorted(["Now another article", "Taiwan copy", "Another story"])
+    _no_id_twice(s)
+    listed = s.run("stories").stdout
+    assert "b-tw.md" in listed and "c-trimmed.md" in listed and "a-original.md" not in listed
+
+
+@pytest.mark.slow
+def test_a_credited_copy_edited_stays_out_of_the_tag_feeds(empty_site: Site) -> None:
+    s = empty_site
+    _put(s, "original.md", _body("english-original.md"), T0, title="Original", tags="[rail]")
+    _put(s, "copy.md", _body("english-trimmed.md"), T0 + 10, title="Copy", tags="[rail]")
+    s.once()
+    _put(s, "copy.md", _body("english-trimmed.md") + "\nOne more sentence.\n", T0 + 20,
+         title="Copy, retitled", tags="[rail, trains]")  # fmt: skip
+    s.once()
+    _no_id_twice(s)
+    assert [e.findtext(f"{A}title") for e in _entries(s, "tags/rail.atom")] == ["Original"]
+    assert [e.findtext(f"{A}title") for e in _entries(s, "tags/trains.atom")] == ["Original"]

@@ -118,8 +118,8 @@ def comparable(html: str, lang_group: str = "", limit: int = MAX_CHARS) -> str:
     from .html import to_text  # the HTML tools: loaded when a text is compared, not before
 
     plain = to_text(_CREDIT.sub(" ", html[: limit * 2]))[:limit].casefold()
-    if lang_group == "zh-Hant" or (lang_group.startswith("zh") and _traditional(plain)):
-        plain = _to_simplified(plain)  # (a Traditional copy declared zh-CN, too)
+    if lang_group == "zh-Hant" or _traditional(plain):
+        plain = _to_simplified(plain)  # (a Traditional copy declared zh-CN or en, too)
     return plain
 
 
@@ -215,7 +215,8 @@ def tokens_of(texts: list[str]) -> Tokens:
     kinds = cls[cps]
     kept = np.flatnonzero(kinds)
     n = len(texts)
-    text_of = np.cumsum(cps == 0)[kept]
+    lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=n)
+    text_of = np.repeat(np.arange(n), lengths)[: len(cps)][kept]  # (not by counting NULs)
     single = kinds[kept] == 2
     letters = np.bincount(text_of, minlength=n)
     cjk = np.bincount(text_of, weights=single, minlength=n) * 2 > letters

@@ -338,7 +338,8 @@ class Items:
                 self._edited.add(eid)
         elif intent.action == "refresh" or not insert:
             self._restory.add(eid)
-        self._tag_rows(intent.entry_id, keys, published, clear=not insert)
+        if insert or self._heads(eid):  # only a story's representative is in tag feeds
+            self._tag_rows(eid, keys, published, clear=not insert)
         self._new_tags(item.tags, keys, updated)
         if item.lang_group not in self._known.langs:
             self._known.langs.add(item.lang_group)
@@ -359,6 +360,11 @@ class Items:
         for name, k in zip(names, keys, strict=True):
             if k not in self._known.tag_keys:
                 self._new_tag(k, name, when)
+
+    def _heads(self, eid: str) -> bool:
+        """Whether ``eid`` represents its story (see stories)."""
+        row = self.conn.execute("SELECT role FROM entries WHERE id = ?", (eid,)).fetchone()
+        return row is not None and row[0] == 2
 
     def _retag(self, eid: str) -> None:
         """Publish ``eid``'s story with the union of its copies' tags (see _retag_story)."""

@@ -36,7 +36,7 @@ from ..normalize.text import stable_hash
 MARGIN = 0.1
 _FLUSH_FROM = 100_000  # keys held back at most (see Stories.flush): about 2 MB
 PER_KEY = 32  # entries looked at per key (see Stories.candidates)
-BULK_FROM = 200  # a round of this many entries, all there are, finds candidates at once
+BULK_FROM = 64  # a round of this many entries finds its candidates at once (see near)
 JUDGED = 4  # candidates judged per entry, the most similar by estimate first
 
 
@@ -302,7 +302,9 @@ class Stories:
         rest = me.story
         if own_story:  # its id goes with it: the rest is published under its first copy's
             rest = others[0].id
-            self.conn.execute("UPDATE entries SET story = ? WHERE story = ?", (rest, me.story))
+            self.conn.execute(
+                "UPDATE entries SET story = ? WHERE story = ? AND id != ?", (rest, me.story, me.id)
+            )
             self.conn.execute("UPDATE entries SET role = 0 WHERE story = ? AND role = 2", (rest,))
         inherit = {me.lang_group: me.lang_id} if me.role >= 1 and me.lang_id != me.id else {}
         self.arrange(rest, inherit)
@@ -407,8 +409,9 @@ class Stories:
         """Place every fresh (new or ``edited``) entry, in the order they were first seen (those
         in ``first`` before the others); return how many folded into another entry's story.
 
-        A round of every stored entry (a first load, a regroup) finds the candidates of all of
-        them at once, in memory (see ``near``), instead of one lookup each."""
+        A round of many (a first load, a regroup, a large import) finds the candidates of all
+        of them at once, in memory (see ``near``), instead of one lookup each: a lookup reads a
+        key to PER_KEY entries, which in such a round could all be ones not placed yet."""
         self.flush()
         if not fresh:
             return 0
@@ -423,8 +426,8 @@ class Stories:
         first, edited = first or set(), edited or set()
         rows.sort(key=lambda r: (r[0] not in first, r[1], r[2], r[3]))
         pending = {r[0] for r in rows}
-        every = len(rows) >= BULK_FROM and self._count() == len(rows)
-        near = self.near() if every else {}
+        every = len(rows) >= BULK_FROM
+        near = self.near({r[0]: i for i, r in enumerate(rows)}) if every else {}
         folded = 0
         for eid, *_ in rows:
             pending.discard(eid)
@@ -432,13 +435,12 @@ class Stories:
             folded += found is not None
         return folded
 
-    def _count(self) -> int:
-        return self.conn.execute("SELECT count(*) FROM sketches").fetchone()[0]
-
-    def near(self) -> dict[str, list[str]]:
+    def near(self, rank: dict[str, int] | None = None) -> dict[str, list[str]]:
         """Every stored entry's candidates (as ``candidates`` finds them, unbounded in number
         but most similar first), found together: the keys of all sketches sorted, entries
-        sharing one paired, the pairs that share two (or the exact hash) estimated at once."""
+        sharing one paired, the pairs that share two (or the exact hash) estimated at once.
+        ``rank``: the order entries are placed in, for keys shared by more than PER_KEY: each
+        is paired with the first PER_KEY placed, which are in stories when it looks."""
         import numpy as np
 
         (m,) = self.conn.execute(
@@ -468,18 +470,29 @@ class Stories:
         starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
         sizes = np.diff(np.r_[starts, len(keys)])
         del keys
-        # the entries sharing each key, paired: runs of one size at a time, all at once (a
-        # run is cut to PER_KEY entries, as a lookup would read them)
-        sizes = np.minimum(sizes, PER_KEY)
+        # the entries sharing each key, paired: runs of one size at a time, all at once; in a
+        # run longer than PER_KEY, each entry with the first PER_KEY, as a lookup reads them
         exact, pairs = [], []
-        for size in np.unique(sizes[sizes >= 2]).tolist():
-            at = starts[sizes == size]
+        short = sizes <= PER_KEY
+        for size in np.unique(sizes[short & (sizes >= 2)]).tolist():
+            at = starts[short & (sizes == size)]
             members = owner[at[:, None] + np.arange(size)]  # one row per run
             i, j = np.triu_indices(size, 1)
             codes_of = members[:, i] * m + members[:, j]
             is_exact = exact_key[at]
             exact.append(codes_of[is_exact].ravel())
             pairs.append(codes_of[~is_exact].ravel())
+        # stored entries not in the round were placed before it: first
+        placed = np.array([rank.get(eid, -1) for eid in ids]) if rank else np.arange(m)
+        for start, size in zip(starts[~short].tolist(), sizes[~short].tolist(), strict=True):
+            run = owner[start : start + size]
+            run = run[np.argsort(placed[run], kind="stable")]  # the first placed first
+            first, rest = run[:PER_KEY], run[PER_KEY:]
+            i, j = np.triu_indices(PER_KEY, 1)
+            a = np.concatenate([first[i], np.repeat(first, len(rest))])
+            b = np.concatenate([first[j], np.tile(rest, len(first))])
+            codes_of = np.minimum(a, b) * m + np.maximum(a, b)  # one code a pair, as above
+            (exact if exact_key[start] else pairs).append(codes_of)
         if not pairs:
             return {}
         exact_codes = np.unique(np.concatenate(exact))
