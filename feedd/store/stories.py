@@ -37,6 +37,8 @@ MARGIN = 0.1
 _FLUSH_FROM = 100_000  # keys held back at most (see Stories.flush): about 2 MB
 PER_KEY = 32  # entries looked at per key (see Stories.candidates)
 BULK_FROM = 64  # a round of this many entries finds its candidates at once (see near)
+_SCORED_AT_ONCE = 65_536  # pairs estimated in one array (80 values a side: 40 MiB)
+_KEPT = 4 * PER_KEY  # candidates kept per entry by near, before place leaves out the unplaced
 JUDGED = 4  # candidates judged per entry, the most similar by estimate first
 
 
@@ -484,33 +486,60 @@ class Stories:
             pairs.append(codes_of[~is_exact].ravel())
         # stored entries not in the round were placed before it: first
         placed = np.array([rank.get(eid, -1) for eid in ids]) if rank else np.arange(m)
+        # a long run's pairs, once per set of entries: a flood of one text shares every key
+        # with one set, and pairing it once a key would weigh 21 times as much
+        long_runs: dict[bytes, tuple[np.ndarray, bool, int]] = {}
         for start, size in zip(starts[~short].tolist(), sizes[~short].tolist(), strict=True):
             run = owner[start : start + size]
             run = run[np.argsort(placed[run], kind="stable")]  # the first placed first
+            seen = long_runs.get(run.tobytes())
+            is_exact = bool(exact_key[start])
+            long_runs[run.tobytes()] = (run, is_exact or bool(seen and seen[1]),
+                                        (seen[2] if seen else 0) + 1)  # fmt: skip
+        qualified = []  # pairs that need no count: their run came twice, or was the exact hash
+        for run, is_exact, times in long_runs.values():
             first, rest = run[:PER_KEY], run[PER_KEY:]
             i, j = np.triu_indices(PER_KEY, 1)
-            a = np.concatenate([first[i], np.repeat(first, len(rest))])
-            b = np.concatenate([first[j], np.tile(rest, len(first))])
-            codes_of = np.minimum(a, b) * m + np.maximum(a, b)  # one code a pair, as above
-            (exact if exact_key[start] else pairs).append(codes_of)
-        if not pairs:
+            x = np.concatenate([first[i], np.repeat(first, len(rest))])
+            y = np.concatenate([first[j], np.tile(rest, len(first))])
+            codes_of = np.minimum(x, y) * m + np.maximum(x, y)  # one code a pair, as above
+            if is_exact:
+                exact.append(codes_of)
+            else:
+                (qualified if times >= 2 else pairs).append(codes_of)
+        if not pairs and not exact and not qualified:
             return {}
-        exact_codes = np.unique(np.concatenate(exact))
-        codes, counts = np.unique(np.concatenate(pairs), return_counts=True)
+        exact_codes = np.unique(np.concatenate(exact)) if exact else np.zeros(0, np.int64)
+        codes, counts = np.unique(np.concatenate(pairs or [np.zeros(0, np.int64)]),
+                                  return_counts=True)  # fmt: skip
         codes = np.union1d(codes[counts >= 2], exact_codes)
+        if qualified:
+            codes = np.union1d(codes, np.concatenate(qualified))
         if not len(codes):
             return {}
         a, b = codes // m, codes % m
         apart = a != b  # (two bands of one text may hash alike)
         codes, a, b = codes[apart], a[apart], b[apart]
-        score = np.count_nonzero(d[a] == d[b], axis=1) / d.shape[1]
+        score = np.empty(len(codes))
+        for lo in range(0, len(codes), _SCORED_AT_ONCE):  # bounded: d[a] is a copy
+            hi = lo + _SCORED_AT_ONCE
+            score[lo:hi] = np.count_nonzero(d[a[lo:hi]] == d[b[lo:hi]], axis=1) / d.shape[1]
         score[np.isin(codes, exact_codes)] = 2.0
         keep = score >= self.rules.threshold - MARGIN
-        out: dict[str, list[tuple[float, int, str]]] = {}
-        for x, y, sc in zip(a[keep].tolist(), b[keep].tolist(), score[keep].tolist(), strict=True):
-            out.setdefault(ids[x], []).append((-sc, y, ids[y]))
-            out.setdefault(ids[y], []).append((-sc, x, ids[x]))
-        return {eid: [o for _s, _n, o in sorted(c)] for eid, c in out.items()}
+        a, b, score = a[keep], b[keep], score[keep]
+        # each entry's candidates, most similar first, the first placed first among equals;
+        # as many as place can use after those not placed yet are left out
+        src, dst = np.concatenate([a, b]), np.concatenate([b, a])
+        sc = np.concatenate([score, score])
+        order = np.lexsort((placed[dst], -sc, src))
+        src, dst = src[order], dst[order]
+        first_of = np.r_[True, src[1:] != src[:-1]]
+        start_of = np.maximum.accumulate(np.where(first_of, np.arange(len(src)), 0))
+        top = np.arange(len(src)) - start_of < _KEPT
+        out: dict[str, list[str]] = {}
+        for x, y in zip(src[top].tolist(), dst[top].tolist(), strict=True):
+            out.setdefault(ids[x], []).append(ids[y])
+        return out
 
     def regroup(self) -> int:
         """Group every stored entry again (the rules changed), keeping the published ids that
