@@ -13,7 +13,9 @@ done or abandoned is killed.
 
 from __future__ import annotations
 
+import collections
 import contextlib
+import itertools
 import os
 import threading
 import time
@@ -79,9 +81,10 @@ class Workers:
     would wait forever (a worker killed while sending a result leaves half a message in the
     pipe, and the executor's manager thread waits for the rest)."""
 
-    def __init__(self, executor: ProcessPoolExecutor, doing: str) -> None:
+    def __init__(self, executor: ProcessPoolExecutor, doing: str, n: int) -> None:
         self.executor = executor
         self.doing = doing
+        self.n = n
 
     @property
     def processes(self) -> list:
@@ -91,13 +94,25 @@ class Workers:
         return self.executor.submit(fn, *args)
 
     def map(self, fn: Callable[[Any], Any], items: list, chunksize: int = 1) -> Iterator:
-        """``fn`` of each item, in order, computed ``chunksize`` items to a task."""
-        futures = [
-            self.submit(_chunk_of, fn, items[i : i + chunksize])
-            for i in range(0, len(items), chunksize)
-        ]
-        for future in futures:
-            yield from self.result(future)
+        """``fn`` of each item, in order, computed ``chunksize`` items to a task.
+
+        The first tasks are handed out at once, before a result is asked for, and no more
+        than two a worker are ever ahead of the caller: a finished result waits in this
+        process until taken, so with every task handed out, a caller slower than the
+        workers would hold every result at once (a cold start's articles, for one).
+        """
+        chunks = (items[i : i + chunksize] for i in range(0, len(items), chunksize))
+        ahead = collections.deque(
+            self.submit(_chunk_of, fn, chunk) for chunk in itertools.islice(chunks, 2 * self.n)
+        )
+        return self._results(ahead, fn, chunks)
+
+    def _results(self, ahead: collections.deque, fn: Callable, chunks: Iterator) -> Iterator:
+        while ahead:
+            done = self.result(ahead.popleft())
+            for chunk in itertools.islice(chunks, 1):
+                ahead.append(self.submit(_chunk_of, fn, chunk))
+            yield from done
 
     def result(self, future: Future) -> Any:
         from concurrent.futures import TimeoutError as FutureTimeout
@@ -124,7 +139,7 @@ def pool(n: int, doing: str) -> Iterator[Workers]:
     method = "fork" if threading.active_count() == 1 else "forkserver"
     context = multiprocessing.get_context(method)
     executor = ProcessPoolExecutor(n, mp_context=context, initializer=_worker_start)
-    workers = Workers(executor, doing)
+    workers = Workers(executor, doing, n)
     try:
         yield workers
     except BrokenProcessPool as e:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -114,3 +115,32 @@ def test_once_survives_a_worker_killed_while_reading(tmp_path) -> None:
     assert "read 0 of" not in again.stdout  # the files the dead worker held are read now
     third = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert "read 0 of 3000 files" in third.stdout, third.stdout
+
+
+def test_workers_run_only_a_few_tasks_ahead_of_a_slow_caller() -> None:
+    """A result waits in the caller's process until taken: were every task handed out at
+    once, a caller slower than the workers (a cold start writing its articles) would hold
+    every result at the same time."""
+    script = """
+import json, time
+from feedd import parallel
+
+def stamp(_i):
+    return time.monotonic()
+
+with parallel.pool(2, "testing") as pool:
+    started, taken = [], []
+    for s in pool.map(stamp, list(range(60))):
+        started.append(s)
+        taken.append(time.monotonic())
+        time.sleep(0.01)  # slower than the workers
+print(json.dumps([started, taken]))
+"""
+    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                       timeout=60)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    started, taken = json.loads(r.stdout)
+    assert len(started) == 60
+    # two tasks a worker ahead at most: task j starts after task j - 4 was taken (8: slack)
+    early = [j for j in range(8, 60) if started[j] < taken[j - 8]]
+    assert early == []
