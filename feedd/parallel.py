@@ -19,7 +19,7 @@ import itertools
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from .errors import WorkerError
@@ -93,15 +93,17 @@ class Workers:
     def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
         return self.executor.submit(fn, *args)
 
-    def map(self, fn: Callable[[Any], Any], items: list, chunksize: int = 1) -> Iterator:
-        """``fn`` of each item, in order, computed ``chunksize`` items to a task.
+    def map(self, fn: Callable[[Any], Any], items: Iterable, chunksize: int = 1) -> Iterator:
+        """``fn`` of each item, in order, computed ``chunksize`` items to a task; the items
+        are taken from ``items`` as tasks are handed out.
 
         The first tasks are handed out at once, before a result is asked for, and no more
         than two a worker are ever ahead of the caller: a finished result waits in this
         process until taken, so with every task handed out, a caller slower than the
         workers would hold every result at once (a cold start's articles, for one).
         """
-        chunks = (items[i : i + chunksize] for i in range(0, len(items), chunksize))
+        each = iter(items)
+        chunks = iter(lambda: list(itertools.islice(each, chunksize)), [])
         ahead = collections.deque(
             self.submit(_chunk_of, fn, chunk) for chunk in itertools.islice(chunks, 2 * self.n)
         )
@@ -129,15 +131,21 @@ class Workers:
 
 
 @contextlib.contextmanager
-def pool(n: int, doing: str) -> Iterator[Workers]:
+def pool(n: int, doing: str, fresh: tuple[str, ...] = ()) -> Iterator[Workers]:
     """``n`` worker processes for the block; a worker that died is a WorkerError saying
-    what the pool was ``doing``."""
+    what the pool was ``doing``. ``fresh``: the modules the workers need, for workers
+    forked from a new small process that imports them, not from this one: for a pool
+    started when this process is large (a fork's memory is shared with its parent, but a
+    worker forked from 200 MB is counted as 200 MB more by whatever measures each process:
+    GNU time, a supervisor's per-process limit)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    method = "fork" if threading.active_count() == 1 else "forkserver"
+    method = "fork" if threading.active_count() == 1 and not fresh else "forkserver"
     context = multiprocessing.get_context(method)
+    if fresh:
+        context.set_forkserver_preload(list(fresh))
     executor = ProcessPoolExecutor(n, mp_context=context, initializer=_worker_start)
     workers = Workers(executor, doing, n)
     try:

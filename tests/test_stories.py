@@ -318,10 +318,13 @@ def test_turning_folding_off_and_on_keeps_every_published_id(stories_site: Site)
         db.close()
 
 
-def _stories_of(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk_from: int) -> set:
+def _stories_of(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk_from: int, prejudge_from: int = 10**9
+) -> set:
     """The stories of a first load of every labelled file, seen in name order."""
 
     monkeypatch.setattr(stories, "BULK_FROM", bulk_from)
+    monkeypatch.setattr(stories, "PREJUDGE_FROM", prejudge_from)
     names = sorted(p.name for p in DATA.glob("*.md"))
     now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     results = []
@@ -329,20 +332,23 @@ def _stories_of(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk_from: int)
         it = article.normalize(name, (DATA / name).read_bytes(), ZoneInfo("UTC"))
         sk = similar.sketch(it.html.decode(), it.lang_group, similar.Shingling())
         results.append((name, 1, (T0 + i) * 10**9, dataclasses.replace(it, sketch=sk)))
-    with Store(tmp_path / f"{bulk_from}.db") as store:
+    with Store(tmp_path / f"{bulk_from}-{prejudge_from}.db") as store:
         store.items.ingest(results, [], now)
         copies = store.stories()
     return {(c.story, c.entry_id, c.role) for c in copies}
 
 
+@pytest.mark.slow  # judging ahead starts worker processes
 def test_a_first_load_folds_alike_in_memory_and_through_the_index(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A first load finds candidates all at once (Stories.near), a later run one by one
-    through the SQLite index (Stories.candidates): the same stories either way."""
+    """A first load finds candidates all at once (Stories.near) and judges them ahead in
+    worker processes (Stories._prejudge), a later run finds and judges them one by one
+    through the SQLite index (Stories.candidates): the same stories every way."""
     in_memory = _stories_of(tmp_path, monkeypatch, bulk_from=1)
+    in_workers = _stories_of(tmp_path, monkeypatch, bulk_from=1, prejudge_from=1)
     indexed = _stories_of(tmp_path, monkeypatch, bulk_from=10**9)
-    assert in_memory == indexed
+    assert in_memory == indexed == in_workers
     assert len({s for s, _e, _r in in_memory}) >= 8  # the labelled copies made stories
 
 
@@ -365,6 +371,7 @@ def _flood(i: int) -> bytes:
     return f"---\ntitle: Notice {i}\n---\n{words} tail{i}\n".encode()
 
 
+@pytest.mark.slow  # judging ahead starts worker processes
 def test_a_flood_of_copies_folds_on_a_first_load_and_a_regroup(tmp_path: Path) -> None:
     """More copies of one text than a key is read for (PER_KEY) fold all the same, whether
     found all at once (a first load, a regroup) or one by one."""

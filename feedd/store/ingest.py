@@ -184,6 +184,7 @@ class Items:
             row = self.conn.execute("SELECT story FROM entries WHERE id = ?", (eid,)).fetchone()
             if row:
                 self.stories.arrange(row[0])
+        self.stories.flush()
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:

@@ -19,27 +19,42 @@ given one. A copy edited into another article leaves its story, under its own id
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import itertools
 import json
 import sqlite3
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable
-from typing import NamedTuple
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, NamedTuple
 
+from .. import parallel
+from ..errors import WorkerError
 from ..models import Sketch
 from ..normalize import similar
+
+if TYPE_CHECKING:
+    import numpy as np
 from ..normalize.text import stable_hash
 
 # Candidates whose MinHash estimate is this far below the threshold are not judged: with
 # NUM_PERM = 80 the estimate's standard error is about 0.05 near 0.7
 MARGIN = 0.1
-_FLUSH_FROM = 100_000  # keys held back at most (see Stories.flush): about 2 MB
+# Keys held back at most (see Stories.flush): 16 bytes each, so 20 MB; a first load of
+# 50,000 entries then writes its keys at once, in order, into an empty B-tree, where writing
+# them in ten parts costs five times as much (each part's pages go all over the tree).
+_FLUSH_FROM = 1_250_000
+_ROWS_FROM = 4096  # sketches held back at most (about 400 bytes each)
 PER_KEY = 32  # entries looked at per key (see Stories.candidates)
 BULK_FROM = 64  # a round of this many entries finds its candidates at once (see near)
-_SCORED_AT_ONCE = 65_536  # pairs estimated in one array (80 values a side: 40 MiB)
+_SCORED_AT_ONCE = 16_384  # pairs estimated in one array (80 values a side: 10 MiB)
 _KEPT = 4 * PER_KEY  # candidates kept per entry by near, before place leaves out the unplaced
 JUDGED = 4  # candidates judged per entry, the most similar by estimate first
+PREJUDGE_FROM = 64  # a round judging this many pairs judges them in worker processes
+# what the workers that judge ahead load before they start (see parallel.pool)
+_JUDGING = ("numpy", "opencc", "feedd.normalize.html", "feedd.normalize.similar")
+_PAIRS_A_TASK = 32  # pairs a worker judges at a time: their texts travel with them
 
 
 class Rules(NamedTuple):
@@ -101,6 +116,10 @@ class Stories:
         self._sets: dict[str, object] = {}  # shingle sets of the texts compared: see compare
         self._keys = array("q")  # keys of entries indexed, not written yet (see flush)
         self._keyed = array("q")  # the sketch number of each
+        self._rows: list[tuple] = []
+        self._verdicts: dict[
+            tuple[str, str], tuple | None
+        ] = {}  # judged ahead: _prejudge  # their sketches' rows, not written yet either
 
     # --- the index --------------------------------------------------------------------------
 
@@ -111,18 +130,19 @@ class Stories:
         self._texts.pop(eid, None)
         keys = _keys(sketch)
         n = _ref(eid)
-        self.conn.execute(
-            "INSERT INTO sketches (n, entry_id, tokens, exact, digest) VALUES (?, ?, ?, ?, ?)",
-            (n, eid, sketch.tokens, sketch.exact, sketch.digest),
-        )
+        self._rows.append((n, eid, sketch.tokens, sketch.exact, sketch.digest))
         self._keys.extend(keys)
         self._keyed.extend([n] * len(keys))
+        if len(self._rows) >= _ROWS_FROM:
+            self._write_rows()
         if len(self._keys) >= _FLUSH_FROM:
             self.flush()
 
     def flush(self) -> None:
-        """Write the keys of the entries indexed since the last flush, sorted: a B-tree fills
-        in order many times faster than at random (a first load writes 21 keys an entry)."""
+        """Write the sketches and keys of the entries indexed since the last flush, the keys
+        sorted: a B-tree fills in order many times faster than at random (a first load writes
+        21 keys an entry)."""
+        self._write_rows()
         if not self._keys:
             return
         import numpy as np
@@ -130,9 +150,21 @@ class Stories:
         keys = np.frombuffer(self._keys, dtype=np.int64)
         order = np.argsort(keys, kind="stable")
         owners = np.frombuffer(self._keyed, dtype=np.int64)[order]
-        pairs = zip(keys[order].tolist(), owners.tolist(), strict=True)
-        self.conn.executemany("INSERT OR IGNORE INTO story_keys (key, n) VALUES (?, ?)", pairs)
+        keys = keys[order]
+        for lo in range(0, len(keys), 65_536):  # as Python ints a slice at a time: 72 B a key
+            part = slice(lo, lo + 65_536)
+            pairs = zip(keys[part].tolist(), owners[part].tolist(), strict=True)
+            self.conn.executemany("INSERT OR IGNORE INTO story_keys (key, n) VALUES (?, ?)", pairs)
         self._keys, self._keyed = array("q"), array("q")
+
+    def _write_rows(self) -> None:
+        if self._rows:
+            self._rows.sort()  # by number: the B-tree's order
+            self.conn.executemany(
+                "INSERT INTO sketches (n, entry_id, tokens, exact, digest) VALUES (?, ?, ?, ?, ?)",
+                self._rows,
+            )
+            self._rows = []
 
     def unindex(self, eid: str) -> None:
         self.flush()
@@ -219,8 +251,41 @@ class Stories:
         return t
 
     def judge(self, a: str, b: str) -> tuple[similar.Compared, similar.Verdict]:
+        if (a, b) in self._verdicts:
+            got = self._verdicts.pop((a, b))
+            if got is None:
+                raise ValueError(f"{a} and {b} could not be compared")
+            return got
         c = similar.compare(self.text(a), self.text(b), self.rules.shingling, self._sets)
         return c, similar.judge(c, self.rules.threshold)
+
+    def _prejudge(self, pairs: list[tuple[str, str]]) -> None:
+        """Judge many pairs ahead, in worker processes (see ``judge``): a large round's
+        verdicts are most of its cost, and each reads two whole texts. Any failure leaves
+        the rest to be judged as they are asked for."""
+        n = parallel.workers()
+        if len(pairs) < PREJUDGE_FROM or n < 2:
+            return
+
+        def jobs() -> Iterator[tuple]:
+            for lo in range(0, len(pairs), _PAIRS_A_TASK):
+                part = pairs[lo : lo + _PAIRS_A_TASK]
+                ids = list(dict.fromkeys(e for pair in part for e in pair))
+                at = {e: i for i, e in enumerate(ids)}
+                texts = [self._stored(e) for e in ids]
+                yield (
+                    texts,
+                    [(at[a], at[b]) for a, b in part],
+                    self.rules.shingling,
+                    self.rules.threshold,
+                )
+
+        done = iter(pairs)
+        judging = parallel.pool(n, "comparing texts", fresh=_JUDGING)
+        with contextlib.suppress(WorkerError), judging as pool:
+            for verdicts in pool.map(similar.judge_pairs, jobs()):
+                for pair, got in zip(itertools.islice(done, len(verdicts)), verdicts, strict=True):
+                    self._verdicts[pair] = got
 
     def best(self, eid: str, among: Iterable[str]) -> Match | None:
         """The candidate ``eid`` is most similar to, of those it is one story with."""
@@ -429,12 +494,22 @@ class Stories:
         rows.sort(key=lambda r: (r[0] not in first, r[1], r[2], r[3]))
         pending = {r[0] for r in rows}
         every = len(rows) >= BULK_FROM
-        near = self.near({r[0]: i for i, r in enumerate(rows)}) if every else {}
+        rank = {r[0]: i for i, r in enumerate(rows)}
+        near = self.near(rank) if every else {}
+        if every:  # the pairs place will judge: each entry with those placed before it
+            self._prejudge([
+                (eid, c) for eid, *_ in rows
+                for c in [c for c in near.get(eid, ()) if rank.get(c, -1) < rank[eid]][:JUDGED]
+            ])  # fmt: skip
         folded = 0
-        for eid, *_ in rows:
-            pending.discard(eid)
-            found = self.place(eid, pending, eid in edited, near.get(eid, []) if every else None)
-            folded += found is not None
+        try:
+            for eid, *_ in rows:
+                pending.discard(eid)
+                mine = near.get(eid, []) if every else None
+                found = self.place(eid, pending, eid in edited, mine)
+                folded += found is not None
+        finally:
+            self._verdicts.clear()  # of this round's texts: none may outlive it
         return folded
 
     def near(self, rank: dict[str, int] | None = None) -> dict[str, list[str]]:
@@ -509,12 +584,14 @@ class Stories:
                 (qualified if times >= 2 else pairs).append(codes_of)
         if not pairs and not exact and not qualified:
             return {}
-        exact_codes = np.unique(np.concatenate(exact)) if exact else np.zeros(0, np.int64)
-        codes, counts = np.unique(np.concatenate(pairs or [np.zeros(0, np.int64)]),
-                                  return_counts=True)  # fmt: skip
-        codes = np.union1d(codes[counts >= 2], exact_codes)
+        exact_codes = np.unique(_joined(exact))
+        shared = _joined(pairs)  # a code twice: a pair sharing two keys
+        shared.sort()
+        codes = np.unique(shared[1:][shared[1:] == shared[:-1]])
+        del shared
+        codes = np.union1d(codes, exact_codes)
         if qualified:
-            codes = np.union1d(codes, np.concatenate(qualified))
+            codes = np.union1d(codes, _joined(qualified))
         if not len(codes):
             return {}
         a, b = codes // m, codes % m
@@ -613,6 +690,20 @@ def find(conn: sqlite3.Connection, ref: str) -> str | None:
         if row:
             return row[0]
     return None
+
+
+def _joined(pieces: list[np.ndarray]) -> np.ndarray:
+    """The pieces end to end, each let go once copied: the pairs of a large round weigh
+    tens of megabytes, and a concatenation would hold them twice."""
+    import numpy as np
+
+    out = np.empty(sum(len(p) for p in pieces), dtype=np.int64)  # (its pages come as filled)
+    end = len(out)
+    while pieces:
+        piece = pieces.pop()
+        out[end - len(piece) : end] = piece
+        end -= len(piece)
+    return out
 
 
 def _keys(s: Sketch) -> list[int]:
