@@ -91,7 +91,13 @@ class Workers:
         return list((getattr(self.executor, "_processes", None) or {}).values())
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
-        return self.executor.submit(fn, *args)
+        """``fn(*args)`` as a task; a pool that lost a worker is a WorkerError here too."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return self.executor.submit(fn, *args)
+        except BrokenProcessPool as e:
+            raise WorkerError(self.doing) from e
 
     def map(self, fn: Callable[[Any], Any], items: Iterable, chunksize: int = 1) -> Iterator:
         """``fn`` of each item, in order, computed ``chunksize`` items to a task; the items
