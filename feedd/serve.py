@@ -36,6 +36,7 @@ from . import __version__, log
 
 TYPES = {
     ".atom": "application/atom+xml; charset=utf-8",
+    ".json": "application/feed+json; charset=utf-8",  # the JSON Feeds: the only .json there
     ".opml": "text/x-opml; charset=utf-8",
     ".html": "text/html; charset=utf-8",
     ".xml": "application/xml; charset=utf-8",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import shutil
 import subprocess
 import sys
@@ -103,10 +105,54 @@ def check_atom(path: Path) -> ET.Element:
     return root
 
 
+JSON_FEED = "https://jsonfeed.org/version/1.1"
+
+
+def check_json_feed(path: Path) -> dict:
+    """Parse a JSON Feed and check it against the JSON Feed 1.1 spec: the required fields,
+    and the type of every field feedd writes; return the feed object."""
+    doc = json.loads(path.read_bytes().decode("utf-8"))  # UTF-8, as the spec requires
+    assert doc["version"] == JSON_FEED, path
+    assert isinstance(doc["title"], str) and doc["title"], path
+    assert isinstance(doc["items"], list), path
+    for key in ("home_page_url", "feed_url", "language"):
+        assert isinstance(doc.get(key, ""), str), (path, key)
+    for author in doc.get("authors", []):
+        assert {"name", "url", "avatar"} & set(author), path
+    for item in doc["items"]:
+        assert isinstance(item["id"], str) and item["id"], path
+        assert isinstance(item.get("content_html"), str) or isinstance(
+            item.get("content_text"), str
+        ), f"{path}: an item has neither content_html nor content_text"
+        for key in ("url", "title", "summary", "image", "language"):
+            assert isinstance(item.get(key, ""), str), (path, key)
+        for key in ("date_published", "date_modified"):
+            if key in item:  # RFC 3339, with its offset
+                assert dt.datetime.fromisoformat(item[key]).utcoffset() is not None, (path, key)
+        assert all(isinstance(t, str) for t in item.get("tags", [])), path
+        for a in item.get("attachments", []):
+            assert isinstance(a["url"], str) and isinstance(a["mime_type"], str), path
+        for key in item:
+            assert key in _JSON_ITEM or key.startswith("_"), f"{path}: item field {key}"
+    return doc
+
+
+_JSON_ITEM = {"id", "url", "external_url", "title", "content_html", "content_text", "summary",
+              "image", "banner_image", "date_published", "date_modified", "authors", "tags",
+              "language", "attachments"}  # fmt: skip
+
+
 def parse_feed(path: Path) -> feedparser.FeedParserDict:
-    check_atom(path)
+    """Parse an Atom feed, checked, and its JSON Feed twin with it: the same entry ids."""
+    root = check_atom(path)
     d = feedparser.parse(path.read_bytes())
     assert not d.bozo, f"{path}: {d.get('bozo_exception')}"
+    twin = path.with_suffix(".json")
+    if path.suffix == ".atom" and twin.exists():
+        items = check_json_feed(twin)["items"]
+        assert [i["id"] for i in items] == [
+            e.find(f"{ATOM}id").text for e in root.iter(f"{ATOM}entry")
+        ]
     return d
 
 

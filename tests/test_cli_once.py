@@ -360,4 +360,4 @@ def test_too_many_tags_are_capped_with_a_warning(empty_site: Site) -> None:
     (empty_site.seeds / "spam.md").write_text(f"---\ntitle: Spam\ntags: {tags}\n---\nBody.\n")
     r = empty_site.once(expect=None)
     assert r.returncode == 0 and "spam.md: 80 tags; only the first 50" in r.stderr
-    assert len(list((empty_site.public / "tags").iterdir())) == 50
+    assert len(list((empty_site.public / "tags").glob("*.atom"))) == 50

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import http.client
+import json
 import os
 import re
 import shutil
@@ -155,6 +157,18 @@ def test_conditional_get_gzip_and_head(daemon: Running) -> None:
     assert status == 200 and hb == b"" and hh["Content-Length"] == str(len(body))
     assert daemon.get("/feeds.opml")[1]["Content-Type"].startswith("text/x-opml")
     assert daemon.get("/")[1]["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.slow
+def test_json_feeds_are_served_as_json_feed_with_etag_and_gzip(daemon: Running) -> None:
+    for path in ("/all.json", "/lang/zh-Hans.json"):
+        status, h, body = daemon.get(path)
+        assert status == 200 and h["Content-Type"] == "application/feed+json; charset=utf-8"
+        assert json.loads(body)["version"] == "https://jsonfeed.org/version/1.1"
+        assert daemon.get(path, {"If-None-Match": h["ETag"]})[0] == 304
+        status, gh, gz = daemon.get(path, {"Accept-Encoding": "gzip"})
+        assert gh["Content-Encoding"] == "gzip" and gzip.decompress(gz) == body
+        assert daemon.get(path, {"If-None-Match": gh["ETag"], "Accept-Encoding": "gzip"})[0] == 304
 
 
 @pytest.mark.parametrize(

@@ -175,10 +175,11 @@ def test_feeds_split_over_processes_come_out_as_from_one(
     n = sitemod.RENDER_IN_WORKERS_FROM + 5  # tag feeds enough to be looked at by worker processes
     for i in range(n):
         seed(site, f"a{i}.md", f"Article {i}", [f"Tag {i}", f"Tag {i + 1}", "Common"])
+    monkeypatch.setattr(sitemod, "PAGES_IN_WORKERS_FROM", 2)  # entry pages too
     once(site, T0)
-    monkeypatch.setattr(
-        sitemod, "RENDER_IN_WORKERS_FROM", 10**9
-    )  # the same database, in one process
+    assert len(list((site.public / "entries").iterdir())) == n  # (the seeds have no url)
+    monkeypatch.setattr(sitemod, "RENDER_IN_WORKERS_FROM", 10**9)  # the same, in one process
+    monkeypatch.setattr(sitemod, "PAGES_IN_WORKERS_FROM", 10**9)
     assert files(site.public) == published_from_scratch(site, T0, tmp_path / "serial")
 
 

@@ -140,7 +140,7 @@ def test_an_older_database_is_migrated_with_its_data(tmp_path: Path) -> None:
     new = Store(path)
     try:
         c = new._conn
-        assert c.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION == 7
+        assert c.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION == 8
         assert c.execute("SELECT id, tags, updated FROM entries ORDER BY id").fetchall() == before
         assert sorted(c.execute(TAG_ROWS)) == tag_rows
         assert c.execute("SELECT DISTINCT source_id FROM entries").fetchall() == [(0,)]

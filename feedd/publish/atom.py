@@ -23,6 +23,7 @@ from ..chars import illegal_utf8, xml_safe
 from ..ids import public_entry_id
 from ..models import Enclosure, Entry
 from ..normalize import media
+from .html import page_of, page_path
 from .info import FeedInfo
 
 
@@ -34,13 +35,18 @@ def assemble(head: bytes, entries: list[bytes]) -> bytes:
 def head_xml(
     info: FeedInfo, *, base_url: str, feed_id: str, author: str, updated: dt.datetime
 ) -> bytes:
-    """The feed element's opening and metadata: a feed up to its first entry."""
+    """The feed element's opening and metadata: a feed up to its first entry; it links the
+    JSON Feed of the same entries as an alternate."""
     fg = FeedGenerator()
     fg.id(feed_id)
     fg.title(xml_safe(info.title))
     fg.author({"name": xml_safe(author)})
     fg.link(href=base_url + _quote_path(info.path), rel="self", type="application/atom+xml")
-    fg.link(href=base_url, rel="alternate", type="text/html")
+    page = page_of(info)  # its page for people (the all-feed's is the front page)
+    page_url = base_url + ("" if page == "index.html" else _quote_path(page))
+    fg.link(href=page_url, rel="alternate", type="text/html")
+    json_url = base_url + _quote_path(info.json_path)
+    fg.link(href=json_url, rel="alternate", type="application/feed+json")
     fg.generator("feedd", __version__, PROJECT_URL)
     if info.lang:
         fg.language(info.lang)
@@ -113,8 +119,9 @@ def _entry_xml(
         body = safe(e.html.decode("utf-8", "replace")).encode()
     body = body.replace(b"&", b"&amp;").replace(b"<", b"&lt;").replace(b">", b"&gt;")
     out = ["</content>\n"]
-    if e.link:
-        out.append(f'  <link{_attr("href", e.link)} rel="alternate" type="text/html"/>\n')
+    # the entry's own link, else its page on this site (see html): every entry leads somewhere
+    link = e.link or base_url + _quote_path(page_path(site_id, e.id))
+    out.append(f'  <link{_attr("href", link)} rel="alternate" type="text/html"/>\n')
     for credit in e.credits:  # the story's other copies (see store.stories)
         lang = _attr("hreflang", credit.hreflang) if credit.hreflang else ""
         out.append(f'  <link{_attr("href", credit.href)} rel="{credit.rel}"{lang}/>\n')
@@ -142,7 +149,7 @@ def _enclosures(enclosures: tuple[Enclosure, ...], base_url: str) -> str:
     for enc in enclosures:
         if not media.stored(enc.url):  # a database edited by others may hold anything
             continue
-        href = html.escape(_absolute(base_url, enc.url))
+        href = html.escape(absolute_url(base_url, enc.url))
         attrs = f' href="{href}"'
         if enc.type:
             attrs += _attr("type", enc.type)
@@ -156,7 +163,7 @@ def _enclosures(enclosures: tuple[Enclosure, ...], base_url: str) -> str:
     return "".join(out)
 
 
-def _absolute(base_url: str, url: str) -> str:
+def absolute_url(base_url: str, url: str) -> str:
     """A seed's image path resolved against the site (a remote one is absolute already)."""
     if url.startswith(("https://", "http://")):
         return url

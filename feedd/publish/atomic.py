@@ -27,12 +27,14 @@ def same_bytes(path: Path, data: bytes) -> bool:
         return False
 
 
-def write(path: Path, data: bytes) -> bool:
-    """Write ``data`` to ``path`` atomically; return False when the file already held it."""
+def write(path: Path, data: bytes, durable: bool = True) -> bool:
+    """Write ``data`` to ``path`` atomically; return False when the file already held it.
+    ``durable``: on disk before it replaces the old file; a caller writing many files may
+    instead make them durable at once (``os.sync``) before it records them as written."""
     if same_bytes(path, data):
         return False
     try:
-        _replace(path, data)
+        _replace(path, data, durable)
     except OSError as e:  # "No space left on device" says which file it was writing
         if e.filename == str(path):
             raise
@@ -40,7 +42,7 @@ def write(path: Path, data: bytes) -> bool:
     return True
 
 
-def _replace(path: Path, data: bytes) -> None:
+def _replace(path: Path, data: bytes, durable: bool = True) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     import tempfile  # only when a file is written: a run that changed nothing never needs it
 
@@ -49,7 +51,8 @@ def _replace(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:

@@ -16,6 +16,11 @@ class FeedInfo:
     lang: str | None = None  # xml:lang of the feed element (language feeds)
 
     @property
+    def json_path(self) -> str:
+        """Where its JSON Feed goes, beside it: ``tags/x.atom`` -> ``tags/x.json``."""
+        return self.path.removesuffix(".atom") + ".json"
+
+    @property
     def scope(self) -> tuple[str, str]:
         """``(kind, key)``: how the store names the entries the feed draws from."""
         return self.kind, self.key or ""

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import html
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -45,49 +46,84 @@ def opml(title: str, base_url: str, feeds: list[Listed]) -> bytes:
     return "\n".join(lines).encode("utf-8")
 
 
-_SECTIONS = (("all", "Everything"), ("lang", "By language"), ("tag", "By tag"))
+JSON = "application/feed+json"
 
 
-def index(title: str, base_url: str, feeds: list[Listed]) -> bytes:
-    """A plain HTML page: every feed, its entry count, and autodiscovery ``<link>`` tags."""
-    esc = html.escape
-    head = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{esc(title)}</title>",
+def index(
+    title: str, base_url: str, feeds: list[Listed], river: list[bytes], updated: str | None
+) -> bytes:
+    """The front page: the newest entries of all (``river``: their list items, see html), the
+    languages by their own names and the tags by entry count, each feed's addresses, the
+    OPML, and when the site was last updated (``updated``: the newest entry's date)."""
+    from . import html as pages_html
+
+    esc = pages_html.esc
+    every = next((f for f in feeds if f.info.kind == "all"), None)
+    advertised = [f for f in feeds if f.info.kind in ("all", "lang")] + [
+        f for f in feeds if f.info.kind == "tag"
     ]
-    for f in feeds:
-        head.append(
-            f'<link rel="alternate" type="application/atom+xml" title="{esc(f.info.title)}" '
-            f'href="{esc(url(base_url, f.info.path))}">'
-        )
-    head += [
-        "<style>body{font:16px/1.5 system-ui,sans-serif;max-width:50rem;margin:2rem auto;"
-        "padding:0 1rem}li{margin:.2rem 0}small{color:#666}</style>",
-        "</head>",
-        "<body>",
-        f"<h1>{esc(title)}</h1>",
-        f'<p>Subscribe to any feed below, or to all of them at once with <a href="feeds.opml">'
-        f"feeds.opml</a> ({len(feeds)} feeds).</p>",
+    links = []
+    for f in advertised:
+        links += [("application/atom+xml", f.info.title, url(base_url, f.info.path)),
+                  (JSON, f.info.title, url(base_url, f.info.json_path))]  # fmt: skip
+    lines = pages_html.head(title, "en", links)
+    lines += [f"<header><h1>{esc(title)}</h1>"]
+    if every is not None:
+        lines.append(pages_html.subscribe(every.info, base_url, ""))
+    lines += [
+        f'<p class="subscribe">Every feed at once: <a href="feeds.opml">feeds.opml</a> '
+        f"<code>{esc(url(base_url, 'feeds.opml'))}</code> "
+        f"({pages_html.plural(len(feeds), 'feed', 'feeds')})</p>",
+        "</header>",
+        "<main>",
+        '<section><h2>Newest</h2><ol class="entries">',
     ]
-    body: list[str] = []
-    for kind, heading in _SECTIONS:
-        group = [f for f in feeds if f.info.kind == kind]
-        if not group:
-            continue
-        body.append(f"<h2>{heading}</h2>")
-        body.append("<ul>")
-        for f in group:
-            count = (
-                f"{f.shown} entries" if f.shown == f.total else f"{f.shown} of {f.total} entries"
-            )
-            body.append(
-                f'<li><a href="{esc(quote(f.info.path, safe="/"))}">{esc(f.info.title)}</a> '
-                f"<small>{count}</small></li>"
-            )
-        body.append("</ul>")
-    tail = ["</body>", "</html>", ""]
-    return "\n".join(head + body + tail).encode("utf-8")
+    head_lines, lines = lines, []
+    langs = [f for f in feeds if f.info.kind == "lang"]
+    langs.sort(key=lambda f: (-f.total, f.info.key or ""))
+    named = [(f, f.info.title.removeprefix(f"{title}: ")) for f in feeds if f.info.kind == "tag"]
+    named.sort(key=lambda fn: (-fn[0].total, _collate(fn[1])))
+    for heading, group in (
+        ("Languages", [(f, pages_html.lang_name(f.info.key or ""), f.info.key) for f in langs]),
+        ("Tags", [(f, name, pages_html.script_lang(name)) for f, name in named]),
+    ):
+        if group:
+            lines += [f"<section><h2>{heading}</h2>", '<ul class="feeds">']
+            lines += [_listed(f, label, lang) for f, label, lang in group]
+            lines.append("</ul></section>")
+    lines.append("</main>")
+    tail = ["</ol>" + ("" if river else "<p>No entries yet.</p>") + "</section>", *lines]
+    if updated:
+        tail.append(f'<footer>Last updated <time datetime="{esc(updated)}">{esc(updated[:10])}'
+                    "</time></footer>")  # fmt: skip
+    tail += ["</body>", "</html>", ""]
+    return b"".join(["\n".join(head_lines).encode() + b"\n", *river, "\n".join(tail).encode()])
+
+
+def _listed(f: Listed, label: str, lang: str | None) -> str:
+    """A feed in the front page's lists: its page, its entry count, its two formats."""
+    from .html import esc, lang_attr, page_of
+
+    attr = lang_attr(lang)
+    return (
+        f'<li><a href="{esc(quote(page_of(f.info)))}"{attr}>{esc(label)}</a> '
+        f'<span class="meta">{_count(f)} · <a href="{esc(quote(f.info.path))}">Atom</a>'
+        f' · <a href="{esc(quote(f.info.json_path))}">JSON</a></span></li>'
+    )
+
+
+def _count(f: Listed) -> str:
+    from .html import plural
+
+    if f.shown == f.total:
+        return plural(f.total, "entry", "entries")
+    return f"newest {f.shown:,} of {plural(f.total, 'entry', 'entries')}"
+
+
+def _collate(name: str) -> tuple[int, str]:
+    """Alphabetical as a reader expects, not by code point: accents and case set aside
+    ("Código Aberto" before "Cybersecurity"), Latin letters before other scripts."""
+    folded = "".join(
+        c for c in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(c)
+    )
+    return (0 if folded[:1].isascii() else 1, folded)

@@ -9,8 +9,10 @@ queries no feed and writes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,18 +22,15 @@ from ..config import Config
 from ..ids import feed_id
 from ..normalize.dates import from_iso, iso
 from ..store import Signed, Store
-from . import atomic, pages
+from . import atomic, html, jsonfeed, pages
 from .info import FeedInfo
 
 EMPTY_FEED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # only an all-feed with no entry
+# What the files look like: bumped when that changes, so that a run after an upgrade writes
+# every feed again (2: a JSON Feed beside each Atom feed, which links it).
+FORMAT = "2"
 RENDER_IN_WORKERS_FROM = 40  # feeds to render; fewer are done in this process
-PAGES = {"feeds.opml": pages.opml, "index.html": pages.index}  # the lists of every feed
-LANG_NAMES = {
-    "zh-Hans": "Chinese (Simplified)", "zh-Hant": "Chinese (Traditional)", "en": "English",
-    "pt": "Portuguese", "es": "Spanish", "fr": "French", "de": "German", "it": "Italian",
-    "ja": "Japanese", "ko": "Korean", "ru": "Russian", "ar": "Arabic", "nl": "Dutch",
-    "pl": "Polish", "tr": "Turkish", "vi": "Vietnamese", "id": "Indonesian", "hi": "Hindi",
-}  # fmt: skip
+PAGES = ("feeds.opml", "index.html")  # the lists of every feed
 
 
 # A feed to look at: what it is, and the `updated` it shows while empty.
@@ -48,7 +47,7 @@ def plan(store: Store, title: str) -> list[Look]:
     """Every feed to publish, with the ``updated`` it shows while empty."""
     feeds = [(FeedInfo("all.atom", "all", None, title), EMPTY_FEED_DATE)]
     for g in store.feeds.lang_groups():
-        name = LANG_NAMES.get(g.code, g.code)
+        name = html.lang_name(g.code)  # by its own name: 中文（简体）, Português
         info = FeedInfo(f"lang/{g.code}.atom", "lang", g.code, f"{title}: {name}", g.code)
         feeds.append((info, from_iso(g.created)))
     for t in store.feeds.tags():
@@ -96,20 +95,28 @@ class _EntryCache:
         }
         self.refs = Counter(r.id for _info, _empty, rows in jobs for r in rows)
         self.xml: dict[tuple[str, bool, str], bytes] = {}
+        self.json: dict[str, bytes] = {}  # by published id and entry: JSON has no xml:lang
+        self.html: dict[str, bytes] = {}  # each entry's item in the pages (all one level down)
+        self.slugs = {t.key: (t.name, t.slug) for t in store.feeds.tags()}
+        self.site_id = config.site_id
         # id -> the entry's language, and the ids it is published under (see store.stories)
         self.seen: dict[str, tuple[str, str, str]] = {}
 
-    def feed(self, info: FeedInfo, ids: list[str]) -> list[bytes]:
-        from . import atom
+    def feed(self, info: FeedInfo, ids: list[str]) -> tuple[list[bytes], list[bytes], list[bytes]]:
+        """The feed's entries as Atom XML, as JSON Feed items and as its page's list items,
+        in order."""
+        from . import atom, jsonfeed
 
         # entries never seen, and seen ones wanted with the other xml:lang: one query for all
         need = [i for i in ids if self._key(i, info) not in self.xml]
         fresh = self.store.feeds.entries(need) if need else {}
-        parts = []
+        parts, items, listed = [], [], []
         for i in ids:
             if i in fresh:
                 e = fresh[i]
                 self.seen[i] = (e.lang, e.story, e.lang_id)
+                if i not in self.html:
+                    self.html[i] = html.item_html(e, self.slugs, site_id=self.site_id, up="../")
             key = self._key(i, info)
             if key not in self.xml:
                 self.xml[key] = atom.entry_xml(
@@ -117,13 +124,23 @@ class _EntryCache:
                     **self.settings,
                 )  # fmt: skip
             parts.append(self.xml[key])
+            item_key = f"{key[2]} {i}"
+            if item_key not in self.json:
+                self.json[item_key] = jsonfeed.item_json(
+                    fresh[i], self.names, published_id=key[2], base_url=self.settings["base_url"],
+                    author=self.settings["author"], site_id=self.settings["site_id"],
+                )  # fmt: skip
+            items.append(self.json[item_key])
+            listed.append(self.html[i])
             self.refs[i] -= 1
             if not self.refs[i]:
+                self.html.pop(i, None)
                 _lang, story, lang_id = self.seen.pop(i)
-                for own_lang in (True, False):
-                    for pid in (story, lang_id):
+                for pid in (story, lang_id):
+                    self.json.pop(f"{pid} {i}", None)
+                    for own_lang in (True, False):
                         self.xml.pop((i, own_lang, pid), None)
-        return parts
+        return parts, items, listed
 
     def _key(self, eid: str, info: FeedInfo) -> tuple[str, bool, str] | None:
         """The cache key of an entry's XML in this feed: its id, whether it needs its own
@@ -137,6 +154,11 @@ class _EntryCache:
         return (eid, lang != info.lang, lang_id if info.scope[0] == "lang" else story)
 
 
+def _written(out: Path, info: FeedInfo) -> bool:
+    """Whether the feed's files are there: Atom, JSON Feed and its page."""
+    return all((out / p).exists() for p in (info.path, info.json_path, html.page_of(info)))
+
+
 def _look(shared: _Shared, feeds: list[Look]) -> tuple[dict[str, str], list[str]]:
     """Sign each feed's window; render and write those whose signature moved (or whose file
     is missing). Returns the new signatures of the feeds written and the paths whose bytes
@@ -148,7 +170,7 @@ def _look(shared: _Shared, feeds: list[Look]) -> tuple[dict[str, str], list[str]
         for info, empty_updated in feeds:
             rows = store.feeds.window(info.scope, shared.now, shared.config.max_entries)
             sig = _signature(shared.signed, info, rows)
-            if shared.old.get(info.path) != sig or not (shared.config.output / info.path).exists():
+            if shared.old.get(info.path) != sig or not _written(shared.config.output, info):
                 jobs.append((info, empty_updated, rows))
                 sigs[info.path] = sig
         return sigs, _render(store, shared.config, jobs) if jobs else []
@@ -164,6 +186,7 @@ def _render(store: Store, config: Config, jobs: list[Job]) -> list[str]:
     written = []
     for info, empty_updated, rows in jobs:
         updated = max((from_iso(r.updated) for r in rows), default=empty_updated)
+        json_path = info.json_path
         head = atom.head_xml(
             info,
             base_url=config.base_url,
@@ -171,9 +194,20 @@ def _render(store: Store, config: Config, jobs: list[Job]) -> list[str]:
             author=config.author,
             updated=updated,
         )
-        data = atom.assemble(head, cache.feed(info, [r.id for r in rows]))
-        if atomic.write(config.output / info.path, data):
-            written.append(info.path)
+        entries, items, listed = cache.feed(info, [r.id for r in rows])
+        json_head = jsonfeed.head(
+            info, base_url=config.base_url, feed_url=pages.url(config.base_url, json_path),
+            author=config.author,
+        )  # fmt: skip
+        files = [(info.path, atom.assemble(head, entries)),
+                 (json_path, jsonfeed.assemble(json_head, items))]  # fmt: skip
+        if info.kind != "all":  # (the all-feed's page is the front page: see pages.index)
+            page = html.feed_page(info, site_title=config.title, base_url=config.base_url,
+                                  updated=updated, items=listed)  # fmt: skip
+            files.append((html.page_of(info), page))
+        for path, data in files:
+            if atomic.write(config.output / path, data):
+                written.append(path)
     return written
 
 
@@ -201,6 +235,77 @@ def _look_all(shared: _Shared, feeds: list[Look]) -> tuple[dict[str, str], list[
     return sigs, sorted(written)
 
 
+PAGES_IN_WORKERS_FROM = 400  # entry pages to write; fewer are written in this process
+_PAGES_A_QUERY = 500
+
+
+def _entry_pages(store: Store, config: Config, now: str, everything: bool) -> list[str]:
+    """Write the page of each entry without a link of its own that changed since its page
+    was written (every one, when the settings moved), and delete those whose entry went;
+    the paths written or deleted."""
+    if everything or not (config.output / "entries").is_dir():
+        store.feeds.forget_pages()
+    due = store.feeds.pages_due(now)
+    gone = store.feeds.pages_gone(now)
+    changed = []
+    for eid in gone:
+        path = html.page_path(config.site_id, eid)
+        with contextlib.suppress(FileNotFoundError):
+            (config.output / path).unlink()
+            changed.append(path)
+    workers = parallel.workers()
+    if len(due) < PAGES_IN_WORKERS_FROM or workers < 2:
+        changed += _write_pages(store, config, [eid for eid, _sig in due])
+    else:
+        parts = [
+            (store.path, config, [eid for eid, _sig in due[i::workers]]) for i in range(workers)
+        ]
+        with parallel.pool(workers, "writing entry pages") as pool:
+            for written in pool.map(_write_pages_at, parts):
+                changed += written
+    store.feeds.pages_written(due, gone)  # once the files are in place
+    return sorted(changed)
+
+
+def _write_pages_at(args: tuple[Path, Config, list[str]]) -> list[str]:
+    database, config, ids = args
+    store = Store(database, readonly=True)
+    try:
+        return _write_pages(store, config, ids)
+    finally:
+        store.close()
+
+
+def _write_pages(store: Store, config: Config, ids: list[str]) -> list[str]:
+    """Write these entries' pages; made durable all at once at the end (one sync, where a
+    sync a file cost a cold start of 10,000 files a second)."""
+    slugs = {t.key: (t.name, t.slug) for t in store.feeds.tags()}
+    written = []
+    for lo in range(0, len(ids), _PAGES_A_QUERY):
+        for e in store.feeds.entries(ids[lo : lo + _PAGES_A_QUERY]).values():
+            page = html.entry_page(e, slugs, site_title=config.title, site_id=config.site_id)
+            path = html.page_path(config.site_id, e.id)
+            if atomic.write(config.output / path, page, durable=False):
+                written.append(path)
+    if written:
+        os.sync()
+    return written
+
+
+def _river(store: Store, config: Config, now: str) -> tuple[list[bytes], str | None]:
+    """The front page's newest entries (the all-feed's window) as list items, and the
+    newest one's date: when the site was last updated."""
+    rows = store.feeds.window(("all", ""), now, config.max_entries)
+    found = store.feeds.entries([r.id for r in rows])
+    slugs = {t.key: (t.name, t.slug) for t in store.feeds.tags()}
+    items = [
+        html.item_html(found[r.id], slugs, site_id=config.site_id, up="")
+        for r in rows
+        if r.id in found
+    ]
+    return items, max((r.updated for r in rows), default=None)
+
+
 def publish(store: Store, config: Config, now: dt.datetime) -> Published:
     """Render every feed whose signature moved, then the OPML and the index.
 
@@ -213,8 +318,9 @@ def publish(store: Store, config: Config, now: dt.datetime) -> Published:
     now_s = iso(now)
     limit = config.max_entries
     settings = "\n".join(
-        [__version__, config.title, config.author, config.base_url, config.site_id, str(limit)]
-    )
+        [__version__, FORMAT, config.title, config.author, config.base_url, config.site_id,
+         str(limit)]
+    )  # fmt: skip
     last = store.feeds.publish_state()
     then = last.get("now")  # the clock of the last publish
     dirty_upto, dirty = store.feeds.dirty()
@@ -226,12 +332,13 @@ def publish(store: Store, config: Config, now: dt.datetime) -> Published:
     look = [
         (info, empty)
         for info, empty in feeds
-        if everything or info.scope in dirty or not (out / info.path).exists()
+        if everything or info.scope in dirty or not _written(out, info)
     ]
     new_sigs: dict[str, str] = {}
     if look:
         shared = _Shared(store.path, config, settings, now_s, store.feeds.feed_signatures())
         new_sigs, result.written = _look_all(shared, look)
+    result.written += _entry_pages(store, config, now_s, everything)
     pages_missing = not all((out / n).exists() for n in PAGES)
     if everything or dirty or pages_missing:
         counts = store.feeds.counts(now_s)
@@ -239,8 +346,12 @@ def publish(store: Store, config: Config, now: dt.datetime) -> Published:
             pages.Listed(info, min(counts.get(info.scope, 0), limit), counts.get(info.scope, 0))
             for info, _ in feeds
         ]
-        for name, render in PAGES.items():
-            if atomic.write(out / name, render(config.title, config.base_url, listed)):
+        river, updated = _river(store, config, now_s)
+        for name, data in (
+            ("feeds.opml", pages.opml(config.title, config.base_url, listed)),
+            ("index.html", pages.index(config.title, config.base_url, listed, river, updated)),
+        ):
+            if atomic.write(out / name, data):
                 result.written.append(name)
     if everything or dirty or new_sigs:
         store.feeds.published(new_sigs, dirty_upto, settings, now_s)  # once every file is in place

@@ -40,6 +40,7 @@ class Signed(NamedTuple):
 _SIGNED = columns(Signed, {"signature": "row_hash || tags || story_sig"})
 _ENTRY_COLS = columns(Entry, {"html": "CAST(html AS BLOB)", "credits": "'[]'"})
 _ENTRY_COLS += ", story_sig != ''"
+_PAGE_SIG = "(e.row_hash || e.tags || e.story_sig)"  # what an entry's page is made from
 
 
 class Feeds:
@@ -157,6 +158,41 @@ class Feeds:
     def came_due(self, after: str, now: str) -> set[Facet]:
         """The facets of entries that came due after ``after``, by ``now``."""
         return facets.came_due(self.conn, after, now)
+
+    def pages_due(self, now: str) -> list[tuple[str, str]]:
+        """``(entry id, signature)`` of each entry page to write: the entries published by
+        ``now`` without a link of their own whose page is missing or was made from another
+        version of them (its row, tags or story)."""
+        return self.conn.execute(
+            f"SELECT e.id, {_PAGE_SIG} FROM entries e LEFT JOIN pages p ON p.entry_id = e.id "
+            f"WHERE e.link IS NULL AND e.published <= ? AND p.signature IS NOT {_PAGE_SIG}",
+            (now,),
+        ).fetchall()
+
+    def pages_gone(self, now: str) -> list[str]:
+        """The entries whose page was written but should be there no more: deleted, given a
+        link of their own, or (after a clock moved back) not published yet."""
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT p.entry_id FROM pages p LEFT JOIN entries e ON e.id = p.entry_id "
+                "WHERE e.id IS NULL OR e.link IS NOT NULL OR e.published > ?",
+                (now,),
+            )
+        ]
+
+    def pages_written(self, written: list[tuple[str, str]], removed: list[str]) -> None:
+        """Record the entry pages written (with their signatures) and those removed."""
+        with self.conn:
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO pages (entry_id, signature) VALUES (?, ?)", written
+            )
+            self.conn.executemany("DELETE FROM pages WHERE entry_id = ?", [(r,) for r in removed])
+
+    def forget_pages(self) -> None:
+        """Every entry page is to be made again (the settings moved)."""
+        with self.conn:
+            self.conn.execute("DELETE FROM pages")
 
     def publish_state(self) -> dict[str, str]:
         """What the last publish recorded: ``settings`` and ``now`` (absent before the first)."""

@@ -248,7 +248,16 @@ def _v7(db: Database) -> None:
             db.conn.execute(statement)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
+def _v8(db: Database) -> None:
+    # pages: each entry page written (see publish.html: an entry without a link of its own
+    # has a page), with what it was made from, so that a publish writes only the pages whose
+    # entry changed and deletes those whose entry went.
+    db.conn.execute(
+        "CREATE TABLE pages (entry_id TEXT PRIMARY KEY, signature TEXT NOT NULL) WITHOUT ROWID"
+    )
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
 VERSION = len(MIGRATIONS)
 
 
