@@ -264,3 +264,21 @@ def test_every_page_is_valid_html(site: Site) -> None:
         parser = html5lib.HTMLParser(strict=True)
         parser.parse(path.read_bytes())
         assert parser.errors == [], (path, parser.errors[:3])
+
+
+def test_a_database_edited_by_others_puts_no_script_link_on_a_page() -> None:
+    import datetime as dt
+
+    from feedd.models import Credit, Entry
+    from feedd.publish import html as pages_html
+
+    t = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    e = Entry("urn:x", "h", "<script>x</script>\ud800", "S\x07", b"<p>b</p>", "en", "en", ("t",),
+              "javascript:alert(1)", None, t, t,
+              credits=(Credit("JavaScript:alert(2)", "via"), Credit("HTTPS://ok.example/", "via")))  # fmt: skip
+    item = pages_html.item_html(e, {}, site_id="s", up="")
+    page = pages_html.entry_page(e, {}, site_title="t", site_id="s")
+    for out in (item, page):
+        assert b"javascript:" not in out.lower() and b"<script>" not in out
+    assert b'href="entries/' in item  # no link of its own that is safe: its page
+    assert b"HTTPS://ok.example/" in page

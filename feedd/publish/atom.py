@@ -14,7 +14,6 @@ import datetime as dt
 import functools
 import html
 from collections.abc import Callable
-from urllib.parse import urljoin, urlsplit
 
 from feedgen.feed import FeedGenerator
 
@@ -24,7 +23,7 @@ from ..ids import public_entry_id
 from ..models import Enclosure, Entry
 from ..normalize import media
 from .html import page_of, page_path
-from .info import FeedInfo
+from .info import FeedInfo, absolute_url
 
 
 def assemble(head: bytes, entries: list[bytes]) -> bytes:
@@ -161,25 +160,6 @@ def _enclosures(enclosures: tuple[Enclosure, ...], base_url: str) -> str:
     if image is not None:
         out.append(f'  <media:thumbnail xmlns:media="{MEDIA_NS}" url="{image}"/>\n')
     return "".join(out)
-
-
-def absolute_url(base_url: str, url: str) -> str:
-    """A seed's image path resolved against the site (a remote one is absolute already)."""
-    if url.startswith(("https://", "http://")):
-        return url
-    if url.startswith("/") and "/." not in url:  # most are: no dot segments to resolve
-        return _origin(base_url) + url
-    try:
-        return urljoin(base_url, url)
-    except ValueError:
-        return base_url
-
-
-@functools.lru_cache(maxsize=8)
-def _origin(base_url: str) -> str:
-    """``https://host:port`` of ``base_url``: what a path starting with ``/`` is joined to."""
-    parts = urlsplit(base_url)
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 @functools.lru_cache(maxsize=4096)  # a tag is in many entries

@@ -80,7 +80,9 @@ def _up(path: str) -> str:
 
 
 def esc(s: str) -> str:
-    return html.escape(xml_safe(s))
+    """Text as HTML. Stored text was cleaned of control characters when it was normalized;
+    one that a database edited by others holds is only a parse error, not a danger."""
+    return html.escape(s)
 
 
 def lang_name(code: str) -> str:
@@ -133,21 +135,22 @@ def item_html(e: Entry, tag_slugs: dict[str, tuple[str, str]], *, site_id: str, 
     """An entry in a page's list: title (to its link, or its own page), date, language,
     tags and summary; ``up`` leads from the page to the root. ``tag_slugs``: key -> (name,
     slug)."""
-    href = e.link or up + page_path(site_id, e.id)
+    link = web_url(e.link)
+    href = link or up + page_path(site_id, e.id)
     tags = _tag_links(e, tag_slugs, up)
     meta = [_time(e.published), f"<span>{esc(lang_name(e.lang_group or e.lang))}</span>"]
     if e.author:
         meta.append(f"<span>{esc(e.author)}</span>")
     if tags:
         meta.append(f"<span>{tags}</span>")
-    if e.link:
-        meta.append(f'<a href="{esc(e.link)}">{esc(_host(e.link))}</a>')
+    if link:
+        meta.append(f'<a href="{esc(link)}">{esc(_host(link))}</a>')
     title = esc(e.title) or "(untitled)"
     return (
         f'<li><article lang="{esc(e.lang)}"><h2><a href="{esc(href)}">{title}</a></h2>'
         f'<p class="meta">{" · ".join(meta)}</p>'
         f'<p class="summary">{esc(e.summary)}</p></article></li>\n'
-    ).encode()
+    ).encode(errors="replace")  # (see utf8)
 
 
 def feed_page(
@@ -179,7 +182,7 @@ def feed_page(
         "</html>",
         "",
     ]
-    return b"".join(["\n".join(lines).encode() + b"\n", *items, "\n".join(tail).encode()])
+    return b"".join([utf8("\n".join(lines)) + b"\n", *items, utf8("\n".join(tail))])
 
 
 def subscribe(info: FeedInfo, base_url: str, up: str) -> str:
@@ -222,12 +225,14 @@ def entry_page(
     if e.credits:
         lines.append('<section lang="en"><h2>Other copies of this story</h2><ul>')
         for c in e.credits:
+            if not web_url(c.href):
+                continue
             lang = f' hreflang="{esc(c.hreflang)}" lang="{esc(c.hreflang)}"' if c.hreflang else ""
             label = lang_name(c.hreflang) if c.hreflang else _host(c.href)
             lines.append(f'<li><a href="{esc(c.href)}"{lang}>{esc(label)}</a></li>')
         lines.append("</ul></section>")
     lines += ["</article></main>", "</body>", "</html>", ""]
-    return "\n".join(lines).encode()
+    return utf8("\n".join(lines))
 
 
 def _tag_links(e: Entry, tag_slugs: dict[str, tuple[str, str]], up: str) -> str:
@@ -241,6 +246,22 @@ def _tag_links(e: Entry, tag_slugs: dict[str, tuple[str, str]], up: str) -> str:
 def _content(e: Entry) -> str:
     body = e.html.decode("utf-8", "replace")
     return xml_safe(body) if body else f"<p>{esc(e.title)}</p>"
+
+
+def web_url(url: str | None) -> str | None:
+    """``url`` if it is an http(s) one: what normalize lets in, checked again because a
+    database edited by others may hold a ``javascript:`` link."""
+    from urllib.parse import urlsplit
+
+    try:
+        return url if url and urlsplit(url).scheme in ("http", "https") else None
+    except ValueError:
+        return None
+
+
+def utf8(text: str) -> bytes:
+    """A page's bytes; a lone surrogate (from a database edited by others) as ``?``."""
+    return text.encode(errors="replace")
 
 
 def plural(n: int, one: str, many: str) -> str:

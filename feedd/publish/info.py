@@ -1,8 +1,11 @@
-"""What a feed of the output is: its path, kind and title (no feedgen needed to know it)."""
+"""What a feed of the output is (its path, kind and title: no feedgen needed to know it), and
+where a URL of the site leads."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
 
 
 @dataclass(frozen=True)
@@ -24,3 +27,22 @@ class FeedInfo:
     def scope(self) -> tuple[str, str]:
         """``(kind, key)``: how the store names the entries the feed draws from."""
         return self.kind, self.key or ""
+
+
+def absolute_url(base_url: str, url: str) -> str:
+    """A seed's image path resolved against the site (a remote one is absolute already)."""
+    if url.startswith(("https://", "http://")):
+        return url
+    if url.startswith("/") and "/." not in url:  # most are: no dot segments to resolve
+        return _origin(base_url) + url
+    try:
+        return urljoin(base_url, url)
+    except ValueError:
+        return base_url
+
+
+@functools.lru_cache(maxsize=8)
+def _origin(base_url: str) -> str:
+    """``https://host:port`` of ``base_url``: what a path starting with ``/`` is joined to."""
+    parts = urlsplit(base_url)
+    return f"{parts.scheme}://{parts.netloc}"

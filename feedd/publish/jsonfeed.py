@@ -21,9 +21,8 @@ from .. import PROJECT_URL
 from ..ids import public_entry_id
 from ..models import Entry
 from ..normalize import media
-from .atom import absolute_url
 from .html import page_path
-from .info import FeedInfo
+from .info import FeedInfo, absolute_url
 
 VERSION = "https://jsonfeed.org/version/1.1"
 EXTENSION = PROJECT_URL + "#json-feed"  # what the ``_feedd`` object is (see the README)

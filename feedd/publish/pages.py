@@ -56,6 +56,7 @@ def index(
     languages by their own names and the tags by entry count, each feed's addresses, the
     OPML, and when the site was last updated (``updated``: the newest entry's date)."""
     from . import html as pages_html
+    from .html import utf8
 
     esc = pages_html.esc
     every = next((f for f in feeds if f.info.kind == "all"), None)
@@ -97,7 +98,7 @@ def index(
         tail.append(f'<footer>Last updated <time datetime="{esc(updated)}">{esc(updated[:10])}'
                     "</time></footer>")  # fmt: skip
     tail += ["</body>", "</html>", ""]
-    return b"".join(["\n".join(head_lines).encode() + b"\n", *river, "\n".join(tail).encode()])
+    return b"".join([utf8("\n".join(head_lines)) + b"\n", *river, utf8("\n".join(tail))])
 
 
 def _listed(f: Listed, label: str, lang: str | None) -> str:

@@ -206,8 +206,10 @@ def _render(store: Store, config: Config, jobs: list[Job]) -> list[str]:
                                   updated=updated, items=listed)  # fmt: skip
             files.append((html.page_of(info), page))
         for path, data in files:
-            if atomic.write(config.output / path, data):
+            if atomic.write(config.output / path, data, durable=False):
                 written.append(path)
+    if written:  # on disk, all at once, before the caller records them (one sync, not 900)
+        os.sync()
     return written
 
 
@@ -338,7 +340,8 @@ def publish(store: Store, config: Config, now: dt.datetime) -> Published:
     if look:
         shared = _Shared(store.path, config, settings, now_s, store.feeds.feed_signatures())
         new_sigs, result.written = _look_all(shared, look)
-    result.written += _entry_pages(store, config, now_s, everything)
+    if everything or dirty or not (out / "entries").is_dir():  # (an entry changed)
+        result.written += _entry_pages(store, config, now_s, everything)
     pages_missing = not all((out / n).exists() for n in PAGES)
     if everything or dirty or pages_missing:
         counts = store.feeds.counts(now_s)
