@@ -22,8 +22,8 @@ from ..chars import illegal_utf8, xml_safe
 from ..ids import public_entry_id
 from ..models import Enclosure, Entry
 from ..normalize import media
-from .html import page_of, page_path
-from .info import FeedInfo, absolute_url
+from .html import entry_url, page_of
+from .info import FeedInfo, absolute_url, url
 
 
 def assemble(head: bytes, entries: list[bytes]) -> bytes:
@@ -40,12 +40,11 @@ def head_xml(
     fg.id(feed_id)
     fg.title(xml_safe(info.title))
     fg.author({"name": xml_safe(author)})
-    fg.link(href=base_url + _quote_path(info.path), rel="self", type="application/atom+xml")
+    fg.link(href=url(base_url, info.path), rel="self", type="application/atom+xml")
     page = page_of(info)  # its page for people (the all-feed's is the front page)
-    page_url = base_url + ("" if page == "index.html" else _quote_path(page))
+    page_url = base_url if page == "index.html" else url(base_url, page)
     fg.link(href=page_url, rel="alternate", type="text/html")
-    json_url = base_url + _quote_path(info.json_path)
-    fg.link(href=json_url, rel="alternate", type="application/feed+json")
+    fg.link(href=url(base_url, info.json_path), rel="alternate", type="application/feed+json")
     fg.generator("feedd", __version__, PROJECT_URL)
     if info.lang:
         fg.language(info.lang)
@@ -118,8 +117,7 @@ def _entry_xml(
         body = safe(e.html.decode("utf-8", "replace")).encode()
     body = body.replace(b"&", b"&amp;").replace(b"<", b"&lt;").replace(b">", b"&gt;")
     out = ["</content>\n"]
-    # the entry's own link, else its page on this site (see html): every entry leads somewhere
-    link = e.link or base_url + _quote_path(page_path(site_id, e.id))
+    link = entry_url(e, base_url, site_id)
     out.append(f'  <link{_attr("href", link)} rel="alternate" type="text/html"/>\n')
     for credit in e.credits:  # the story's other copies (see store.stories)
         lang = _attr("hreflang", credit.hreflang) if credit.hreflang else ""
@@ -175,9 +173,3 @@ def _date(d: dt.datetime) -> str:
     if d.utcoffset() is None:
         raise ValueError(f"a naive datetime cannot go into a feed: {d}")
     return d.isoformat()
-
-
-def _quote_path(path: str) -> str:
-    from urllib.parse import quote
-
-    return quote(path, safe="/")

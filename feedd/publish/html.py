@@ -24,7 +24,7 @@ from urllib.parse import quote
 from ..chars import xml_safe
 from ..ids import public_entry_id
 from ..models import Entry
-from .info import FeedInfo
+from .info import FeedInfo, url
 
 # Languages by their own names, as a reader of each looks for it; "und" is what it is.
 NATIVE_NAMES = {
@@ -67,6 +67,11 @@ def page_path(site_id: str, entry_id: str) -> str:
     if name == public or not name.replace("-", "").isalnum():  # a pinned id of another form
         name = hashlib.sha256(public.encode()).hexdigest()[:32]
     return f"entries/{name}.html"
+
+
+def entry_url(e: Entry, base_url: str, site_id: str) -> str:
+    """Where an entry leads, in every feed: its own link, else its page on this site."""
+    return e.link or url(base_url, page_path(site_id, e.id))
 
 
 def page_of(info: FeedInfo) -> str:
@@ -159,7 +164,7 @@ def feed_page(
     """The page beside a tag or language feed: its entries, and its feeds to subscribe to."""
     path = page_of(info)
     up = _up(path)
-    atom_url, json_url = base_url + quote(info.path), base_url + quote(info.json_path)
+    atom_url, json_url = url(base_url, info.path), url(base_url, info.json_path)
     title_lang = info.lang or script_lang(info.title)
     lines = head(
         info.title,
@@ -187,7 +192,7 @@ def feed_page(
 
 def subscribe(info: FeedInfo, base_url: str, up: str) -> str:
     """The feed's two addresses, each a link and a text to copy."""
-    atom_url, json_url = base_url + quote(info.path), base_url + quote(info.json_path)
+    atom_url, json_url = url(base_url, info.path), url(base_url, info.json_path)
     return (
         f'<p class="subscribe">Subscribe: <a href="{esc(up + quote(info.path))}">Atom</a> '
         f"<code>{esc(atom_url)}</code> · "

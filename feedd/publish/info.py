@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,11 @@ class FeedInfo:
     def scope(self) -> tuple[str, str]:
         """``(kind, key)``: how the store names the entries the feed draws from."""
         return self.kind, self.key or ""
+
+
+def url(base_url: str, path: str) -> str:
+    """The address of a file of the output: ``path`` percent-encoded (a CJK tag slug)."""
+    return base_url + quote(path, safe="/")
 
 
 def absolute_url(base_url: str, url: str) -> str:

@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from urllib.parse import quote
 
 from .. import PROJECT_URL
 from ..ids import public_entry_id
 from ..models import Entry
 from ..normalize import media
-from .html import page_path
+from .html import entry_url
 from .info import FeedInfo, absolute_url
 
 VERSION = "https://jsonfeed.org/version/1.1"
@@ -70,7 +69,7 @@ def item_json(
         "authors": [{"name": _clean(e.author or author)}],
         "language": e.lang,
     }
-    item["url"] = e.link or base_url + quote(page_path(site_id, e.id))  # (see atom.entry_xml)
+    item["url"] = entry_url(e, base_url, site_id)
     if e.tags:
         item["tags"] = [_clean(tag_names.get(k, k)) for k in e.tags]
     attachments = []

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from ..chars import xml_safe
-from .info import FeedInfo
+from .info import FeedInfo, url
 
 
 @dataclass(frozen=True)
@@ -22,10 +22,6 @@ class Listed:
 def quoteattr(value: str) -> str:
     """An XML attribute value, quotes included."""
     return '"' + html.escape(value, quote=True) + '"'
-
-
-def url(base_url: str, path: str) -> str:
-    return base_url + quote(path, safe="/")
 
 
 def opml(title: str, base_url: str, feeds: list[Listed]) -> bytes:

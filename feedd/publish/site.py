@@ -87,7 +87,8 @@ class _EntryCache:
 
     def __init__(self, store: Store, config: Config, jobs: list[Job]) -> None:
         self.store = store
-        self.names = {t.key: t.name for t in store.feeds.tags()}
+        self.slugs = tag_slugs(store)
+        self.names = {key: name for key, (name, _slug) in self.slugs.items()}
         self.settings = {
             "base_url": config.base_url,
             "author": config.author,
@@ -95,9 +96,8 @@ class _EntryCache:
         }
         self.refs = Counter(r.id for _info, _empty, rows in jobs for r in rows)
         self.xml: dict[tuple[str, bool, str], bytes] = {}
-        self.json: dict[str, bytes] = {}  # by published id and entry: JSON has no xml:lang
+        self.json: dict[tuple[str, str], bytes] = {}  # by published id and entry: no xml:lang
         self.html: dict[str, bytes] = {}  # each entry's item in the pages (all one level down)
-        self.slugs = {t.key: (t.name, t.slug) for t in store.feeds.tags()}
         self.site_id = config.site_id
         # id -> the entry's language, and the ids it is published under (see store.stories)
         self.seen: dict[str, tuple[str, str, str]] = {}
@@ -124,12 +124,11 @@ class _EntryCache:
                     **self.settings,
                 )  # fmt: skip
             parts.append(self.xml[key])
-            item_key = f"{key[2]} {i}"
+            item_key = (key[2], i)
             if item_key not in self.json:
                 self.json[item_key] = jsonfeed.item_json(
-                    fresh[i], self.names, published_id=key[2], base_url=self.settings["base_url"],
-                    author=self.settings["author"], site_id=self.settings["site_id"],
-                )  # fmt: skip
+                    fresh[i], self.names, published_id=key[2], **self.settings
+                )
             items.append(self.json[item_key])
             listed.append(self.html[i])
             self.refs[i] -= 1
@@ -137,7 +136,7 @@ class _EntryCache:
                 self.html.pop(i, None)
                 _lang, story, lang_id = self.seen.pop(i)
                 for pid in (story, lang_id):
-                    self.json.pop(f"{pid} {i}", None)
+                    self.json.pop((pid, i), None)
                     for own_lang in (True, False):
                         self.xml.pop((i, own_lang, pid), None)
         return parts, items, listed
@@ -241,11 +240,11 @@ PAGES_IN_WORKERS_FROM = 400  # entry pages to write; fewer are written in this p
 _PAGES_A_QUERY = 500
 
 
-def _entry_pages(store: Store, config: Config, now: str, everything: bool) -> list[str]:
+def _entry_pages(store: Store, config: Config, now: str, anew: bool) -> list[str]:
     """Write the page of each entry without a link of its own that changed since its page
-    was written (every one, when the settings moved), and delete those whose entry went;
-    the paths written or deleted."""
-    if everything or not (config.output / "entries").is_dir():
+    was written (every one, ``anew``: the settings moved or the pages are gone), and delete
+    those whose entry went; the paths written or deleted."""
+    if anew:
         store.feeds.forget_pages()
     due = store.feeds.pages_due(now)
     gone = store.feeds.pages_gone(now)
@@ -281,7 +280,7 @@ def _write_pages_at(args: tuple[Path, Config, list[str]]) -> list[str]:
 def _write_pages(store: Store, config: Config, ids: list[str]) -> list[str]:
     """Write these entries' pages; made durable all at once at the end (one sync, where a
     sync a file cost a cold start of 10,000 files a second)."""
-    slugs = {t.key: (t.name, t.slug) for t in store.feeds.tags()}
+    slugs = tag_slugs(store)
     written = []
     for lo in range(0, len(ids), _PAGES_A_QUERY):
         for e in store.feeds.entries(ids[lo : lo + _PAGES_A_QUERY]).values():
@@ -294,12 +293,17 @@ def _write_pages(store: Store, config: Config, ids: list[str]) -> list[str]:
     return written
 
 
+def tag_slugs(store: Store) -> dict[str, tuple[str, str]]:
+    """Each tag's name and slug, by key: what pages link tags by."""
+    return {t.key: (t.name, t.slug) for t in store.feeds.tags()}
+
+
 def _river(store: Store, config: Config, now: str) -> tuple[list[bytes], str | None]:
     """The front page's newest entries (the all-feed's window) as list items, and the
     newest one's date: when the site was last updated."""
     rows = store.feeds.window(("all", ""), now, config.max_entries)
     found = store.feeds.entries([r.id for r in rows])
-    slugs = {t.key: (t.name, t.slug) for t in store.feeds.tags()}
+    slugs = tag_slugs(store)
     items = [
         html.item_html(found[r.id], slugs, site_id=config.site_id, up="")
         for r in rows
@@ -340,8 +344,9 @@ def publish(store: Store, config: Config, now: dt.datetime) -> Published:
     if look:
         shared = _Shared(store.path, config, settings, now_s, store.feeds.feed_signatures())
         new_sigs, result.written = _look_all(shared, look)
-    if everything or dirty or not (out / "entries").is_dir():  # (an entry changed)
-        result.written += _entry_pages(store, config, now_s, everything)
+    anew = everything or not (out / "entries").is_dir()
+    if anew or dirty:  # (no entry changed without marking a feed dirty)
+        result.written += _entry_pages(store, config, now_s, anew)
     pages_missing = not all((out / n).exists() for n in PAGES)
     if everything or dirty or pages_missing:
         counts = store.feeds.counts(now_s)
