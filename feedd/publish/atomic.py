@@ -27,14 +27,12 @@ def same_bytes(path: Path, data: bytes) -> bool:
         return False
 
 
-def write(path: Path, data: bytes, durable: bool = True) -> bool:
-    """Write ``data`` to ``path`` atomically; return False when the file already held it.
-    ``durable``: on disk before it replaces the old file; a caller writing many files may
-    instead make them durable at once (``os.sync``) before it records them as written."""
+def write(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` atomically; return False when the file already held it."""
     if same_bytes(path, data):
         return False
     try:
-        _replace(path, data, durable)
+        _replace(path, data)
     except OSError as e:  # "No space left on device" says which file it was writing
         if e.filename == str(path):
             raise
@@ -42,7 +40,7 @@ def write(path: Path, data: bytes, durable: bool = True) -> bool:
     return True
 
 
-def _replace(path: Path, data: bytes, durable: bool = True) -> None:
+def _replace(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     import tempfile  # only when a file is written: a run that changed nothing never needs it
 
@@ -51,8 +49,7 @@ def _replace(path: Path, data: bytes, durable: bool = True) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            if durable:
-                os.fsync(fh.fileno())
+            os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:

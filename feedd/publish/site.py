@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -205,10 +204,8 @@ def _render(store: Store, config: Config, jobs: list[Job]) -> list[str]:
                                   updated=updated, items=listed)  # fmt: skip
             files.append((html.page_of(info), page))
         for path, data in files:
-            if atomic.write(config.output / path, data, durable=False):
+            if atomic.write(config.output / path, data):
                 written.append(path)
-    if written:  # on disk, all at once, before the caller records them (one sync, not 900)
-        os.sync()
     return written
 
 
@@ -278,18 +275,15 @@ def _write_pages_at(args: tuple[Path, Config, list[str]]) -> list[str]:
 
 
 def _write_pages(store: Store, config: Config, ids: list[str]) -> list[str]:
-    """Write these entries' pages; made durable all at once at the end (one sync, where a
-    sync a file cost a cold start of 10,000 files a second)."""
+    """Write these entries' pages."""
     slugs = tag_slugs(store)
     written = []
     for lo in range(0, len(ids), _PAGES_A_QUERY):
         for e in store.feeds.entries(ids[lo : lo + _PAGES_A_QUERY]).values():
             page = html.entry_page(e, slugs, site_title=config.title, site_id=config.site_id)
             path = html.page_path(config.site_id, e.id)
-            if atomic.write(config.output / path, page, durable=False):
+            if atomic.write(config.output / path, page):
                 written.append(path)
-    if written:
-        os.sync()
     return written
 
 
