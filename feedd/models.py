@@ -84,6 +84,7 @@ class RawFeed:
     link: str | None
     lang: str | None
     entries: tuple[RawEntry, ...]
+    id: str | None = None  # an Atom feed's own id
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,3 +133,4 @@ class Entry:
     story: str = ""  # the id its story is published under in all and tag feeds
     lang_id: str = ""  # the id it is published under in its language's feed
     credits: tuple[Credit, ...] = ()  # its story's other copies
+    source_id: int = 0  # where the copy it shows comes from: 0 a seed file, else a source

@@ -324,9 +324,11 @@ def apply(
         else:
             out.new, out.updated = ch.new, ch.updated
             changes.add(ch)
-            state.update(
-                etag=res.etag, last_modified=res.last_modified, title=feed.title, last_size=res.size
-            )
+            from ..normalize.remote import feed_about
+
+            title, guid, home = feed_about(feed)
+            state.update(etag=res.etag, last_modified=res.last_modified, last_size=res.size,
+                         title=title, guid=guid, home=home)  # fmt: skip
         res.body = b""  # the next source's body may take its place in memory
     errors = 0 if res.kind in ("body", "not_modified") else src.errors + 1
     state.update(last_status=str(res.status or res.outcome), errors=errors)

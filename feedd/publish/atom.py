@@ -23,7 +23,9 @@ from ..ids import public_entry_id
 from ..models import Enclosure, Entry
 from ..normalize import media
 from .html import entry_url, page_of
-from .info import FeedInfo, absolute_url, url
+from .info import FeedInfo, Origin, absolute_url, url
+
+NO_ORIGINS: dict[int, Origin] = {}
 
 
 def assemble(head: bytes, entries: list[bytes]) -> bytes:
@@ -62,6 +64,7 @@ def entry_xml(
     feed_lang: str | None,
     site_id: str,
     published_id: str | None = None,
+    origins: dict[int, Origin] = NO_ORIGINS,
 ) -> bytes:
     """One ``<entry>`` element, as it appears in any feed whose ``xml:lang`` is ``feed_lang``,
     under ``published_id`` (its story's id, or its language copy's: see store.stories).
@@ -71,16 +74,19 @@ def entry_xml(
     objects and lxml is much slower, and entries are most of a feed. Stored text was
     cleaned of XML-illegal characters when it was normalized, so it goes in as it is (escaped);
     should any slip through anyway, the entry is made again with every string cleaned: never
-    invalid XML, never a crash.
+    invalid XML, never a crash. An entry from a remote source names it (``origins``: by
+    source id) in an Atom ``<source>`` (RFC 4287 4.2.11).
     """
     pid = published_id or e.story or e.id
+    origin = origins.get(e.source_id) if e.source_id else None
+    args = (e, tag_names, base_url, author, feed_lang, site_id, pid, origin)
     try:
-        data = _entry_xml(e, tag_names, base_url, author, feed_lang, site_id, pid, _as_is)
+        data = _entry_xml(*args, _as_is)
         if not illegal_utf8(data):
             return data
     except (UnicodeEncodeError, UnicodeDecodeError):  # a lone surrogate, bytes not UTF-8
         pass
-    return _entry_xml(e, tag_names, base_url, author, feed_lang, site_id, pid, xml_safe)
+    return _entry_xml(*args, xml_safe)
 
 
 def _as_is(s: str) -> str:
@@ -95,6 +101,7 @@ def _entry_xml(
     feed_lang: str | None,
     site_id: str,
     published_id: str,
+    origin: Origin | None,
     safe: Callable[[str], str],
 ) -> bytes:
     def text(s: str) -> str:
@@ -124,12 +131,26 @@ def _entry_xml(
         out.append(f'  <link{_attr("href", credit.href)} rel="{credit.rel}"{lang}/>\n')
     if e.enclosures:
         out.append(_enclosures(e.enclosures, base_url))
+    if origin is not None:
+        out.append(_source(origin))
     out.append(f"  <summary>{text(e.summary) or title}</summary>\n")
     scheme = base_url + "tags/"
     out.extend(_category(tag_names.get(key, key), scheme) for key in e.tags)
     out.append(f"  <published>{_date(e.published)}</published>\n</entry>\n")
     return b"".join(
         [head.encode(), body or text(f"<p>{title}</p>").encode(), "".join(out).encode()]
+    )
+
+
+def _source(o: Origin) -> str:
+    """Where a remote entry came from: its feed's id, title and links."""
+    home = ""
+    if o.home:
+        home = f'    <link{_attr("href", o.home)} rel="alternate" type="text/html"/>\n'
+    return (
+        f"  <source>\n    <id>{html.escape(xml_safe(o.guid or o.url), quote=False)}</id>\n"
+        f"    <title>{html.escape(xml_safe(o.title), quote=False)}</title>\n"
+        f'    <link{_attr("href", o.url)} rel="self"/>\n{home}  </source>\n'
     )
 
 

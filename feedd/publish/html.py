@@ -24,7 +24,7 @@ from urllib.parse import quote
 from ..chars import xml_safe
 from ..ids import public_entry_id
 from ..models import Entry
-from .info import FeedInfo, url
+from .info import FeedInfo, Origin, url
 
 # Languages by their own names, as a reader of each looks for it; "und" is what it is.
 NATIVE_NAMES = {
@@ -136,10 +136,17 @@ def head(
     return out
 
 
-def item_html(e: Entry, tag_slugs: dict[str, tuple[str, str]], *, site_id: str, up: str) -> bytes:
+def item_html(
+    e: Entry,
+    tag_slugs: dict[str, tuple[str, str]],
+    *,
+    site_id: str,
+    up: str,
+    origins: dict[int, Origin] | None = None,
+) -> bytes:
     """An entry in a page's list: title (to its link, or its own page), date, language,
-    tags and summary; ``up`` leads from the page to the root. ``tag_slugs``: key -> (name,
-    slug)."""
+    tags, source and summary; ``up`` leads from the page to the root. ``tag_slugs``: key ->
+    (name, slug); ``origins``: the remote sources by id."""
     link = web_url(e.link)
     href = link or up + page_path(site_id, e.id)
     tags = _tag_links(e, tag_slugs, up)
@@ -148,7 +155,10 @@ def item_html(e: Entry, tag_slugs: dict[str, tuple[str, str]], *, site_id: str, 
         meta.append(f"<span>{esc(e.author)}</span>")
     if tags:
         meta.append(f"<span>{tags}</span>")
-    if link:
+    origin = (origins or {}).get(e.source_id) if e.source_id else None
+    if origin is not None:
+        meta.append(_origin_link(origin, up))
+    elif link:
         meta.append(f'<a href="{esc(link)}">{esc(_host(link))}</a>')
     title = esc(e.title) or "(untitled)"
     return (
@@ -202,7 +212,12 @@ def subscribe(info: FeedInfo, base_url: str, up: str) -> str:
 
 
 def entry_page(
-    e: Entry, tag_slugs: dict[str, tuple[str, str]], *, site_title: str, site_id: str
+    e: Entry,
+    tag_slugs: dict[str, tuple[str, str]],
+    *,
+    site_title: str,
+    site_id: str,
+    origins: dict[int, Origin] | None = None,
 ) -> bytes:
     """An entry's own page: its content, date, tags, language, author, and its story's other
     copies. The content is the stored HTML, sanitized when it was stored (see
@@ -220,6 +235,9 @@ def entry_page(
         meta.append(esc(e.author))
     if tags:
         meta.append(tags)
+    origin = (origins or {}).get(e.source_id) if e.source_id else None
+    if origin is not None:
+        meta.append(_origin_link(origin, up))
     lines += [
         f'<header><p lang="en"><a href="{up}index.html">{esc(site_title)}</a></p></header>',
         '<main><article class="entry">',
@@ -238,6 +256,12 @@ def entry_page(
         lines.append("</ul></section>")
     lines += ["</article></main>", "</body>", "</html>", ""]
     return utf8("\n".join(lines))
+
+
+def _origin_link(o: Origin, up: str) -> str:
+    """A remote entry's source: its feed's page on this site."""
+    attr = lang_attr(script_lang(o.title))
+    return f'<span>via <a href="{esc(up + quote(o.page))}"{attr}>{esc(o.title)}</a></span>'
 
 
 def _tag_links(e: Entry, tag_slugs: dict[str, tuple[str, str]], up: str) -> str:

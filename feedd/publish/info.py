@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import quote, urljoin, urlsplit
 
 
@@ -13,8 +14,8 @@ class FeedInfo:
     """One feed of the output: where it goes and what it is called."""
 
     path: str  # relative to the output folder: "all.atom", "tags/<slug>.atom", "lang/pt.atom"
-    kind: str  # "all", "tag" or "lang"
-    key: str | None  # tag key or language group
+    kind: str  # "all", "tag", "lang" or "source"
+    key: str | None  # tag key, language group or source id
     title: str
     lang: str | None = None  # xml:lang of the feed element (language feeds)
 
@@ -27,6 +28,21 @@ class FeedInfo:
     def scope(self) -> tuple[str, str]:
         """``(kind, key)``: how the store names the entries the feed draws from."""
         return self.kind, self.key or ""
+
+
+class Origin(NamedTuple):
+    """A remote source as the entries it gave name it: its feed on this site (``slug``) and
+    what its own feed says of itself."""
+
+    slug: str
+    title: str  # its name in the config, else its feed's title, else its URL
+    url: str  # where it is fetched from
+    home: str | None  # its feed's home page
+    guid: str | None  # its feed's own id (Atom)
+
+    @property
+    def page(self) -> str:
+        return f"sources/{self.slug}.html"
 
 
 def url(base_url: str, path: str) -> str:

@@ -21,7 +21,7 @@ from ..ids import public_entry_id
 from ..models import Entry
 from ..normalize import media
 from .html import entry_url
-from .info import FeedInfo, absolute_url
+from .info import FeedInfo, Origin, absolute_url
 
 VERSION = "https://jsonfeed.org/version/1.1"
 EXTENSION = PROJECT_URL + "#json-feed"  # what the ``_feedd`` object is (see the README)
@@ -55,8 +55,10 @@ def item_json(
     author: str,
     site_id: str,
     published_id: str | None = None,
+    origins: dict[int, Origin] | None = None,
 ) -> bytes:
-    """One item, as it appears in every feed, under ``published_id`` (see atom.entry_xml)."""
+    """One item, as it appears in every feed, under ``published_id`` (see atom.entry_xml);
+    where a remote entry came from (Atom's ``<source>``) goes in ``_feedd.source``."""
     pid = published_id or e.story or e.id
     title = _clean(e.title) or "(untitled)"
     item: dict = {
@@ -85,14 +87,19 @@ def item_json(
             item["image"] = a["url"]
     if attachments:
         item["attachments"] = attachments
+    extension: dict = {}
     if e.credits:
-        item["_feedd"] = {
-            "about": EXTENSION,
-            "links": [
-                {"url": c.href, "rel": c.rel, **({"hreflang": c.hreflang} if c.hreflang else {})}
-                for c in e.credits
-            ],
-        }
+        extension["links"] = [
+            {"url": c.href, "rel": c.rel, **({"hreflang": c.hreflang} if c.hreflang else {})}
+            for c in e.credits
+        ]
+    origin = (origins or {}).get(e.source_id) if e.source_id else None
+    if origin is not None:
+        extension["source"] = {"title": _clean(origin.title), "feed_url": origin.url}
+        if origin.home:
+            extension["source"]["home_page_url"] = origin.home
+    if extension:
+        item["_feedd"] = {"about": EXTENSION, **extension}
     return _dumps(item).encode()
 
 

@@ -49,15 +49,16 @@ def index(
     title: str, base_url: str, feeds: list[Listed], river: list[bytes], updated: str | None
 ) -> bytes:
     """The front page: the newest entries of all (``river``: their list items, see html), the
-    languages by their own names and the tags by entry count, each feed's addresses, the
-    OPML, and when the site was last updated (``updated``: the newest entry's date)."""
+    languages by their own names, the tags by entry count and the remote sources by name,
+    each feed's addresses, the OPML, and when the site was last updated (``updated``: the
+    newest entry's date)."""
     from . import html as pages_html
     from .html import utf8
 
     esc = pages_html.esc
     every = next((f for f in feeds if f.info.kind == "all"), None)
     advertised = [f for f in feeds if f.info.kind in ("all", "lang")] + [
-        f for f in feeds if f.info.kind == "tag"
+        f for f in feeds if f.info.kind in ("tag", "source")
     ]
     links = []
     for f in advertised:
@@ -80,9 +81,13 @@ def index(
     langs.sort(key=lambda f: (-f.total, f.info.key or ""))
     named = [(f, f.info.title.removeprefix(f"{title}: ")) for f in feeds if f.info.kind == "tag"]
     named.sort(key=lambda fn: (-fn[0].total, _collate(fn[1])))
+    sources = [(f, f.info.title.removeprefix(f"{title}: ")) for f in feeds
+               if f.info.kind == "source"]  # fmt: skip
+    sources.sort(key=lambda fn: _collate(fn[1]))
     for heading, group in (
         ("Languages", [(f, pages_html.lang_name(f.info.key or ""), f.info.key) for f in langs]),
         ("Tags", [(f, name, pages_html.script_lang(name)) for f, name in named]),
+        ("Sources", [(f, name, pages_html.script_lang(name)) for f, name in sources]),
     ):
         if group:
             lines += [f"<section><h2>{heading}</h2>", '<ul class="feeds">']

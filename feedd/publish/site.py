@@ -22,7 +22,7 @@ from ..ids import feed_id
 from ..normalize.dates import from_iso, iso
 from ..store import Signed, Store
 from . import atomic, html, jsonfeed, pages
-from .info import FeedInfo
+from .info import FeedInfo, Origin
 
 EMPTY_FEED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # only an all-feed with no entry
 # What the files look like: bumped when that changes, so that a run after an upgrade writes
@@ -52,7 +52,37 @@ def plan(store: Store, title: str) -> list[Look]:
     for t in store.feeds.tags():
         info = FeedInfo(f"tags/{t.slug}.atom", "tag", t.key, f"{title}: {t.name}")
         feeds.append((info, from_iso(t.created)))
+    for sid, o in origins(store).items():
+        info = FeedInfo(f"sources/{o.slug}.atom", "source", str(sid), f"{title}: {o.title}")
+        feeds.append((info, EMPTY_FEED_DATE))
     return feeds
+
+
+def origins(store: Store) -> dict[int, Origin]:
+    """Every remote source, by id, as its entries name it."""
+    return {
+        s.id: Origin(s.slug, s.label, s.url, s.home, s.guid)
+        for s in store.sources.all()
+        if s.slug  # (every row has one since schema v9)
+    }
+
+
+def _remove_gone_sources(out: Path, feeds: list[Look]) -> list[str]:
+    """Delete the files of sources no longer configured: their feeds are not published."""
+    folder = out / "sources"
+    if not folder.is_dir():
+        return []
+    kept = set()
+    for info, _ in feeds:
+        if info.kind == "source":
+            kept |= {info.path, info.json_path, html.page_of(info)}
+    gone = []
+    for f in sorted(folder.iterdir()):
+        path = f"sources/{f.name}"
+        if f.is_file() and path not in kept and f.suffix in (".atom", ".json", ".html"):
+            f.unlink(missing_ok=True)
+            gone.append(path)
+    return gone
 
 
 def _signature(settings: str, info: FeedInfo, rows: list[Signed]) -> str:
@@ -88,10 +118,12 @@ class _EntryCache:
         self.store = store
         self.slugs = tag_slugs(store)
         self.names = {key: name for key, (name, _slug) in self.slugs.items()}
+        self.origins = origins(store)
         self.settings = {
             "base_url": config.base_url,
             "author": config.author,
             "site_id": config.site_id,
+            "origins": self.origins,
         }
         self.refs = Counter(r.id for _info, _empty, rows in jobs for r in rows)
         self.xml: dict[tuple[str, bool, str], bytes] = {}
@@ -115,7 +147,9 @@ class _EntryCache:
                 e = fresh[i]
                 self.seen[i] = (e.lang, e.story, e.lang_id)
                 if i not in self.html:
-                    self.html[i] = html.item_html(e, self.slugs, site_id=self.site_id, up="../")
+                    self.html[i] = html.item_html(
+                        e, self.slugs, site_id=self.site_id, up="../", origins=self.origins
+                    )
             key = self._key(i, info)
             if key not in self.xml:
                 self.xml[key] = atom.entry_xml(
@@ -134,7 +168,7 @@ class _EntryCache:
             if not self.refs[i]:
                 self.html.pop(i, None)
                 _lang, story, lang_id = self.seen.pop(i)
-                for pid in (story, lang_id):
+                for pid in (story, lang_id, i):
                     self.json.pop((pid, i), None)
                     for own_lang in (True, False):
                         self.xml.pop((i, own_lang, pid), None)
@@ -149,7 +183,10 @@ class _EntryCache:
         if seen is None:
             return None
         lang, story, lang_id = seen
-        return (eid, lang != info.lang, lang_id if info.scope[0] == "lang" else story)
+        kind = info.scope[0]
+        # a source's feed shows each of its copies under the copy's own id (see store.stories)
+        pid = lang_id if kind == "lang" else eid if kind == "source" else story
+        return (eid, lang != info.lang, pid)
 
 
 def _written(out: Path, info: FeedInfo) -> bool:
@@ -277,10 +314,13 @@ def _write_pages_at(args: tuple[Path, Config, list[str]]) -> list[str]:
 def _write_pages(store: Store, config: Config, ids: list[str]) -> list[str]:
     """Write these entries' pages."""
     slugs = tag_slugs(store)
+    sources = origins(store)
     written = []
     for lo in range(0, len(ids), _PAGES_A_QUERY):
         for e in store.feeds.entries(ids[lo : lo + _PAGES_A_QUERY]).values():
-            page = html.entry_page(e, slugs, site_title=config.title, site_id=config.site_id)
+            page = html.entry_page(
+                e, slugs, site_title=config.title, site_id=config.site_id, origins=sources
+            )
             path = html.page_path(config.site_id, e.id)
             if atomic.write(config.output / path, page):
                 written.append(path)
@@ -298,8 +338,9 @@ def _river(store: Store, config: Config, now: str) -> tuple[list[bytes], str | N
     rows = store.feeds.window(("all", ""), now, config.max_entries)
     found = store.feeds.entries([r.id for r in rows])
     slugs = tag_slugs(store)
+    sources = origins(store)
     items = [
-        html.item_html(found[r.id], slugs, site_id=config.site_id, up="")
+        html.item_html(found[r.id], slugs, site_id=config.site_id, up="", origins=sources)
         for r in rows
         if r.id in found
     ]
@@ -317,9 +358,11 @@ def publish(store: Store, config: Config, now: dt.datetime) -> Published:
     atomic.remove_leftovers(out)
     now_s = iso(now)
     limit = config.max_entries
+    # (what the sources say of themselves is in every remote entry: see atom.entry_xml)
+    about = hashlib.sha256(repr(sorted(origins(store).items())).encode()).hexdigest()
     settings = "\n".join(
         [__version__, FORMAT, config.title, config.author, config.base_url, config.site_id,
-         str(limit)]
+         str(limit), about]
     )  # fmt: skip
     last = store.feeds.publish_state()
     then = last.get("now")  # the clock of the last publish
@@ -329,10 +372,15 @@ def publish(store: Store, config: Config, now: dt.datetime) -> Published:
         dirty |= store.feeds.came_due(then, now_s)
     feeds = plan(store, config.title)
     result = Published(feeds=len(feeds))
+    # A source's feed is looked at after any change: few, and the store marks no facet per
+    # source (an entry's copies may come from several); its signature decides the rewrite.
     look = [
         (info, empty)
         for info, empty in feeds
-        if everything or info.scope in dirty or not _written(out, info)
+        if everything
+        or info.scope in dirty
+        or (dirty and info.kind == "source")
+        or not _written(out, info)
     ]
     new_sigs: dict[str, str] = {}
     if look:
@@ -341,6 +389,7 @@ def publish(store: Store, config: Config, now: dt.datetime) -> Published:
     anew = everything or not (out / "entries").is_dir()
     if anew or dirty:  # (no entry changed without marking a feed dirty)
         result.written += _entry_pages(store, config, now_s, anew)
+    result.written += _remove_gone_sources(out, feeds)
     pages_missing = not all((out / n).exists() for n in PAGES)
     if everything or dirty or pages_missing:
         counts = store.feeds.counts(now_s)

@@ -128,7 +128,10 @@ def _xml_feed(body: bytes, headers: dict[str, str], url: str) -> RawFeed:
                 enclosures=_xml_enclosures(e, url),
             )
         )
-    return RawFeed(f.get("title"), _absolute(f.get("link"), url), f.get("language"), tuple(entries))
+    guid = f.get("id") if str(d.get("version", "")).startswith("atom") else None
+    return RawFeed(
+        f.get("title"), _absolute(f.get("link"), url), f.get("language"), tuple(entries), guid
+    )
 
 
 def _xml_enclosures(e: Any, base: str) -> tuple[tuple[object, object, object, bool], ...]:

@@ -141,6 +141,12 @@ class Feeds:
                     "GROUP BY tag_key"),
         ):  # fmt: skip
             found.update(((kind, k), n) for k, n in c.execute(sql, (now,)))
+        sql = (
+            "SELECT i.source_id, count(DISTINCT i.entry_id) FROM items i "
+            "JOIN entries e ON e.id = i.entry_id WHERE i.source_id > 0 AND e.published <= ? "
+            "GROUP BY i.source_id"
+        )
+        found.update((("source", str(k)), n) for k, n in c.execute(sql, (now,)))
         return found
 
     def count_published(self, now: str) -> int:
@@ -260,6 +266,9 @@ def _scope(facet: Facet, now: str) -> tuple[str, str, tuple]:
         return "entries", "role = 2 AND published <= ?", (now,)
     if kind == "lang":  # a story once per language group: its first copy there
         return "entries", "lang_group = ? AND role >= 1 AND published <= ?", (key, now)
+    if kind == "source":  # what the source gave, every copy (folded into a story or not)
+        mine = "SELECT entry_id FROM items WHERE source_id = ? AND entry_id IS NOT NULL"
+        return "entries", f"id IN ({mine}) AND published <= ?", (int(key), now)
     return "entry_tags", "tag_key = ? AND published <= ?", (key, now)
 
 

@@ -257,7 +257,25 @@ def _v8(db: Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
+def _v9(db: Database) -> None:
+    # Per-source feeds (sources/<slug>.atom): each source's slug, recorded once like a tag's
+    # (see store.sources.new_slug); and the remote feed's own id and home page, which the
+    # entries it gave name in their Atom <source> element.
+    from .sources import new_slug
+
+    c = db.conn
+    for col in ("slug", "guid", "home"):
+        c.execute(f"ALTER TABLE sources ADD COLUMN {col} TEXT")
+    taken: set[str] = set()
+    rows = c.execute("SELECT id, config_url, name FROM sources ORDER BY id").fetchall()
+    for sid, url, name in rows:
+        slug = new_slug(url, name, taken)
+        taken.add(slug)
+        c.execute("UPDATE sources SET slug = ? WHERE id = ?", (slug, sid))
+    c.execute("CREATE UNIQUE INDEX idx_sources_slug ON sources (slug)")
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9]
 VERSION = len(MIGRATIONS)
 
 

@@ -11,6 +11,7 @@ import sqlite3
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from ..normalize import tags
 from ..normalize.dates import from_iso, iso
 from .db import columns
 
@@ -38,6 +39,9 @@ class Source:
     moved_to: str | None
     moved_seen: int
     last_size: int | None
+    slug: str  # its feeds' name (sources/<slug>.atom): recorded once, never moved
+    guid: str | None  # the feed's own id (Atom), from its last good fetch
+    home: str | None  # the feed's home page, from its last good fetch
 
     @property
     def label(self) -> str:
@@ -82,14 +86,21 @@ class Sources:
         """
         c = self.conn
         with c:
+            known = {r[0] for r in c.execute("SELECT config_url FROM sources")}
             for url, name in configured:
-                c.execute(
-                    "INSERT INTO sources (config_url, origin, url, name) "
-                    "VALUES (?, 'config', ?, ?) "
-                    "ON CONFLICT (config_url) DO UPDATE SET name = excluded.name "
-                    "WHERE origin = 'config' AND name IS NOT excluded.name",
-                    (url, url, name or None),
-                )
+                if url not in known:
+                    known.add(url)
+                    c.execute(
+                        "INSERT INTO sources (config_url, origin, url, name, slug) "
+                        "VALUES (?, 'config', ?, ?, ?)",
+                        (url, url, name or None, new_slug(url, name, self._slugs())),
+                    )
+                else:  # (a rename keeps the slug: subscribed URLs keep working)
+                    c.execute(
+                        "UPDATE sources SET name = ? WHERE config_url = ? AND origin = 'config' "
+                        "AND name IS NOT ?",
+                        (name or None, url, name or None),
+                    )
             rows = c.execute("SELECT id, config_url, origin FROM sources").fetchall()
         wanted = {url for url, _ in configured}
         removed = [i for i, url, origin in rows if origin == "config" and url not in wanted]
@@ -98,12 +109,17 @@ class Sources:
     def add_imported(self, url: str, name: str | None) -> bool:
         """A subscription from an OPML file; False when the URL is already a source."""
         with self.conn:
-            cur = self.conn.execute(
-                "INSERT OR IGNORE INTO sources (config_url, origin, url, name) "
-                "VALUES (?, 'opml', ?, ?)",
-                (url, url, name),
+            if self.conn.execute("SELECT 1 FROM sources WHERE config_url = ?", (url,)).fetchone():
+                return False
+            self.conn.execute(
+                "INSERT INTO sources (config_url, origin, url, name, slug) "
+                "VALUES (?, 'opml', ?, ?, ?)",
+                (url, url, name, new_slug(url, name, self._slugs())),
             )
-        return cur.rowcount == 1
+        return True
+
+    def _slugs(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT slug FROM sources")}
 
     def find(self, ident: str) -> Source | None:
         """A source by its id (as ``feedd sources list`` shows it) or by a URL it has."""
@@ -132,6 +148,26 @@ class Sources:
     def failing(self) -> int:
         """How many sources failed their last fetch."""
         return self.conn.execute("SELECT count(*) FROM sources WHERE errors > 0").fetchone()[0]
+
+
+def new_slug(url: str, name: str | None, taken: set[str]) -> str:
+    """A new source's slug, by the rule of tags (see normalize.tags.slugify): from its name in
+    the config, else its URL's host and path; ``-2``, ``-3`` ... after one already taken. Made
+    from the config alone, so a rebuilt database gives every source the same slug."""
+    if name and name.strip():
+        base = tags.slugify(name)
+    else:
+        parts = urlsplit(url)
+        path = parts.path.rstrip("/")
+        for tail in (".xml", ".atom", ".rss", ".json", "/feed", "/rss", "/atom", "/index"):
+            path = path.removesuffix(tail)
+        base = tags.slugify(f"{parts.hostname or ''} {path}")
+    base = "source" if base == "tag" else base
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
 
 
 def is_due(src: Source, now: dt.datetime) -> bool:
