@@ -161,6 +161,29 @@ def correctness(site: Path) -> dict[str, object]:
     }  # fmt: skip
 
 
+def pages_cost(site: Path, runs: int) -> dict[str, float]:
+    """Cold and no-change runs with pages on and off, taking turns (issue 14): medians, and
+    the output's size per entry with pages on."""
+    walls: dict[str, list[float]] = {}
+    size = entries = 0
+    for _ in range(runs):
+        for pages in (True, False):
+            conf = 'seeds = "seeds"\n' + ("" if pages else "pages = false\n")
+            (site / "config.toml").write_text(conf)
+            reset(site)
+            on = "on" if pages else "off"
+            walls.setdefault(f"cold {on}", []).append(feedd_once(site)[0])
+            walls.setdefault(f"no-change {on}", []).append(feedd_once(site)[0])
+            if pages and not size:
+                size = sum(f.stat().st_size for f in (site / "public").rglob("*") if f.is_file())
+                db = sqlite3.connect(site / "var" / "feedd.db")
+                entries = db.execute("SELECT count(*) FROM entries").fetchone()[0]
+    (site / "config.toml").write_text('seeds = "seeds"\n')
+    out = {k: statistics.median(v) for k, v in walls.items()}
+    out["KiB per entry"] = size / 1024 / max(entries, 1)
+    return out
+
+
 # --- peers ---------------------------------------------------------------------------------
 
 
@@ -376,6 +399,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--peers", action="store_true", help="also time Pelican and Hugo")
     ap.add_argument("--sources", default="100,1000", help="remote source counts ('' for none)")
     ap.add_argument("--serve", action="store_true", help="requests/s of the server (needs wrk)")
+    ap.add_argument("--pages", action="store_true", help="time pages on against off, only")
     ap.add_argument("--work", type=Path, default=HERE / "work")
     ap.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     args = ap.parse_args(argv)
@@ -391,6 +415,20 @@ def main(argv: list[str] | None = None) -> int:
     peers: dict[int, dict[str, list[tuple[float, float]]]] = {}
 
     for n in sizes:
+        if not args.pages:
+            break
+        fig = pages_cost(corpus(work, n), args.runs)
+        print(f"N={n} pages: " + ", ".join(f"{k} {v:.2f}" for k, v in fig.items()), flush=True)
+        ratio = fig["cold on"] / fig["cold off"]
+        on, off = fig["cold on"], fig["cold off"]
+        targets.append(f"{verdict(ratio <= 1.25)} cold N={n:,} with pages ≤ 1.25× pages off: "
+                       f"{on:.2f}s vs {off:.2f}s ({ratio:.2f}×)")  # fmt: skip
+        targets.append(f"{verdict(fig['no-change on'] <= 1.1 * fig['no-change off'] + 0.02)} "
+                       f"no-change N={n:,} with pages unchanged: {fig['no-change on']:.2f}s vs "
+                       f"{fig['no-change off']:.2f}s; output {fig['KiB per entry']:.1f} KiB "
+                       "an entry")  # fmt: skip
+
+    for n in sizes if not args.pages else ():
         site = corpus(work, n)
         t_cold, t_none, t_edit = Timing(), Timing(), Timing()
         tools = "hugo-atom" + (" pelican" if n <= 10_000 else "")  # Pelican at 50k: ~500 s

@@ -85,6 +85,9 @@ OPTIONS: dict[str, Option] = {
     "max_feed_bytes": Option(10 * 1024 * 1024, int, _range(1024, 1 << 30)),  # body cap
     "max_entry_bytes": Option(MAX_ENTRY_BYTES, int, _range(4096, 64 << 20)),  # HTML; more is cut
     "scan_interval": Option(300, int, _range(1, 86400)),  # seconds between full rescans
+    # false: no HTML page beside each feed and none for linkless entries (feeds and the
+    # front page only)
+    "pages": Option(True, bool),
 }
 
 
@@ -161,6 +164,7 @@ class Config:
     max_feed_bytes: int = 10 * 1024 * 1024
     max_entry_bytes: int = MAX_ENTRY_BYTES
     scan_interval: int = 300
+    pages: bool = True
     listen: str = "127.0.0.1:8080"
     max_age: int = 60
     stories: bool = True

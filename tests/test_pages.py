@@ -282,3 +282,56 @@ def test_a_database_edited_by_others_puts_no_script_link_on_a_page() -> None:
         assert b"javascript:" not in out.lower() and b"<script>" not in out
     assert b'href="entries/' in item  # no link of its own that is safe: its page
     assert b"HTTPS://ok.example/" in page
+
+
+def test_pages_off_writes_feeds_and_a_front_page_whose_links_all_resolve(built: Site) -> None:
+    built.config(base_url=BASE, pages=False)
+    built.once()
+    pages = sorted(p.relative_to(built.public).as_posix() for p in built.public.rglob("*.html"))
+    assert pages == ["index.html"]  # the pages written before went with the switch
+    for atom in built.public.rglob("*.atom"):
+        root = ET.parse(atom).getroot()
+        for ln in root.iter(f"{ATOM}link"):
+            if ln.get("rel") == "enclosure":  # (the seed's image is the site's, not feedd's)
+                continue
+            target = _local(built, atom, ln.get("href"))
+            assert target is None or target.exists(), (atom, ln.get("href"))
+        for e in root.findall(f"{ATOM}entry"):  # a linkless entry has no link at all now
+            alt = [ln for ln in e.findall(f"{ATOM}link") if ln.get("rel") == "alternate"]
+            assert len(alt) <= 1
+    items = check_json_feed(built.public / "all.json")["items"]
+    assert sum("url" not in i for i in items) == 3
+    front = read_page(built.public / "index.html")
+    for a in front.all("a"):
+        target = _local(built, built.public / "index.html", a["href"])
+        assert target is None or target.exists(), a["href"]
+    assert "wrote 0 files" in built.once().stdout
+    built.config(base_url=BASE)  # and back on: every page again, at the same addresses
+    built.once()
+    assert len(list((built.public / "entries").iterdir())) == 3
+    assert (built.public / "lang/pt.html").exists()
+
+
+def test_an_entry_page_lists_its_storys_copies(empty_site: Site) -> None:
+    """A linkless seed file in Simplified script and a copy of it in Traditional with a link:
+    one story; the seed's own page links the copy, in its language."""
+    import opencc
+
+    shipped = Path(__file__).parents[1] / "seeds" / "002_b2d43885ea254e28.txt"
+    body = shipped.read_text("utf-8").split("---", 2)[2]
+    s = empty_site
+    (s.seeds / "hans.md").write_text(f"---\ntitle: 简体原文\n---\n{body}", "utf-8")
+    hant = opencc.OpenCC("s2twp").convert(body)
+    (s.seeds / "hant.md").write_text(
+        f"---\ntitle: 繁體版本\nurl: https://hant.example/copy\n---\n{hant}", "utf-8"
+    )
+    s.config(base_url=BASE)
+    r = s.once()
+    assert "1 near-duplicates folded" in r.stdout, r.stdout
+    own = list((s.public / "entries").iterdir())
+    assert len(own) == 1  # the linkless one's
+    page = read_page(own[0])
+    assert "简体原文" in page.body_text
+    copies = [a for a in page.all("a") if a["href"] == "https://hant.example/copy"]
+    assert copies and copies[0].get("hreflang") == "zh-Hant"
+    assert "Other copies of this story" in page.body_text

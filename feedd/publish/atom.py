@@ -34,16 +34,22 @@ def assemble(head: bytes, entries: list[bytes]) -> bytes:
 
 
 def head_xml(
-    info: FeedInfo, *, base_url: str, feed_id: str, author: str, updated: dt.datetime
+    info: FeedInfo,
+    *,
+    base_url: str,
+    feed_id: str,
+    author: str,
+    updated: dt.datetime,
+    pages: bool = True,
 ) -> bytes:
-    """The feed element's opening and metadata: a feed up to its first entry; it links the
-    JSON Feed of the same entries as an alternate."""
+    """The feed element's opening and metadata: a feed up to its first entry; it links its
+    page (the front page, with pages off) and the JSON Feed of the same entries."""
     fg = FeedGenerator()
     fg.id(feed_id)
     fg.title(xml_safe(info.title))
     fg.author({"name": xml_safe(author)})
     fg.link(href=url(base_url, info.path), rel="self", type="application/atom+xml")
-    page = page_of(info)  # its page for people (the all-feed's is the front page)
+    page = page_of(info, pages)  # its page for people (the all-feed's is the front page)
     page_url = base_url if page == "index.html" else url(base_url, page)
     fg.link(href=page_url, rel="alternate", type="text/html")
     fg.link(href=url(base_url, info.json_path), rel="alternate", type="application/feed+json")
@@ -65,6 +71,7 @@ def entry_xml(
     site_id: str,
     published_id: str | None = None,
     origins: dict[int, Origin] = NO_ORIGINS,
+    pages: bool = True,
 ) -> bytes:
     """One ``<entry>`` element, as it appears in any feed whose ``xml:lang`` is ``feed_lang``,
     under ``published_id`` (its story's id, or its language copy's: see store.stories).
@@ -79,7 +86,8 @@ def entry_xml(
     """
     pid = published_id or e.story or e.id
     origin = origins.get(e.source_id) if e.source_id else None
-    args = (e, tag_names, base_url, author, feed_lang, site_id, pid, origin)
+    link = entry_url(e, base_url, site_id, pages)
+    args = (e, tag_names, base_url, author, feed_lang, site_id, pid, origin, link)
     try:
         data = _entry_xml(*args, _as_is)
         if not illegal_utf8(data):
@@ -102,6 +110,7 @@ def _entry_xml(
     site_id: str,
     published_id: str,
     origin: Origin | None,
+    link: str | None,
     safe: Callable[[str], str],
 ) -> bytes:
     def text(s: str) -> str:
@@ -124,8 +133,8 @@ def _entry_xml(
         body = safe(e.html.decode("utf-8", "replace")).encode()
     body = body.replace(b"&", b"&amp;").replace(b"<", b"&lt;").replace(b">", b"&gt;")
     out = ["</content>\n"]
-    link = entry_url(e, base_url, site_id)
-    out.append(f'  <link{_attr("href", link)} rel="alternate" type="text/html"/>\n')
+    if link:
+        out.append(f'  <link{_attr("href", link)} rel="alternate" type="text/html"/>\n')
     for credit in e.credits:  # the story's other copies (see store.stories)
         lang = _attr("hreflang", credit.hreflang) if credit.hreflang else ""
         out.append(f'  <link{_attr("href", credit.href)} rel="{credit.rel}"{lang}/>\n')

@@ -69,14 +69,18 @@ def page_path(site_id: str, entry_id: str) -> str:
     return f"entries/{name}.html"
 
 
-def entry_url(e: Entry, base_url: str, site_id: str) -> str:
-    """Where an entry leads, in every feed: its own link, else its page on this site."""
-    return e.link or url(base_url, page_path(site_id, e.id))
+def entry_url(e: Entry, base_url: str, site_id: str, pages: bool = True) -> str | None:
+    """Where an entry leads, in every feed: its own link, else its page on this site (none
+    with pages off)."""
+    return e.link or (url(base_url, page_path(site_id, e.id)) if pages else None)
 
 
-def page_of(info: FeedInfo) -> str:
-    """A feed's page: ``index.html`` for the all-feed (the river), else beside the feed."""
-    return "index.html" if info.kind == "all" else info.path.removesuffix(".atom") + ".html"
+def page_of(info: FeedInfo, pages: bool = True) -> str:
+    """A feed's page: ``index.html`` for the all-feed (the river), else beside the feed;
+    with pages off, the front page for every feed."""
+    if info.kind == "all" or not pages:
+        return "index.html"
+    return info.path.removesuffix(".atom") + ".html"
 
 
 def _up(path: str) -> str:
@@ -143,13 +147,16 @@ def item_html(
     site_id: str,
     up: str,
     origins: dict[int, Origin] | None = None,
+    pages: bool = True,
 ) -> bytes:
     """An entry in a page's list: title (to its link, or its own page), date, language,
     tags, source and summary; ``up`` leads from the page to the root. ``tag_slugs``: key ->
-    (name, slug); ``origins``: the remote sources by id."""
+    (name, slug); ``origins``: the remote sources by id; with ``pages`` off, tags and
+    sources lead to their feeds."""
     link = web_url(e.link)
-    href = link or up + page_path(site_id, e.id)
-    tags = _tag_links(e, tag_slugs, up)
+    href = link or (up + page_path(site_id, e.id) if pages else None)
+    ext = ".html" if pages else ".atom"
+    tags = _tag_links(e, tag_slugs, up, ext)
     meta = [_time(e.published), f"<span>{esc(lang_name(e.lang_group or e.lang))}</span>"]
     if e.author:
         meta.append(f"<span>{esc(e.author)}</span>")
@@ -157,12 +164,14 @@ def item_html(
         meta.append(f"<span>{tags}</span>")
     origin = (origins or {}).get(e.source_id) if e.source_id else None
     if origin is not None:
-        meta.append(_origin_link(origin, up))
+        meta.append(_origin_link(origin, up, ext))
     elif link:
         meta.append(f'<a href="{esc(link)}">{esc(_host(link))}</a>')
     title = esc(e.title) or "(untitled)"
+    if href:
+        title = f'<a href="{esc(href)}">{title}</a>'
     return (
-        f'<li><article lang="{esc(e.lang)}"><h2><a href="{esc(href)}">{title}</a></h2>'
+        f'<li><article lang="{esc(e.lang)}"><h2>{title}</h2>'
         f'<p class="meta">{" · ".join(meta)}</p>'
         f'<p class="summary">{esc(e.summary)}</p></article></li>\n'
     ).encode(errors="replace")  # (see utf8)
@@ -258,15 +267,16 @@ def entry_page(
     return utf8("\n".join(lines))
 
 
-def _origin_link(o: Origin, up: str) -> str:
-    """A remote entry's source: its feed's page on this site."""
+def _origin_link(o: Origin, up: str, ext: str = ".html") -> str:
+    """A remote entry's source: its feed's page on this site (or its feed: ``ext``)."""
     attr = lang_attr(script_lang(o.title))
-    return f'<span>via <a href="{esc(up + quote(o.page))}"{attr}>{esc(o.title)}</a></span>'
+    href = up + quote(o.page.removesuffix(".html") + ext)
+    return f'<span>via <a href="{esc(href)}"{attr}>{esc(o.title)}</a></span>'
 
 
-def _tag_links(e: Entry, tag_slugs: dict[str, tuple[str, str]], up: str) -> str:
+def _tag_links(e: Entry, tag_slugs: dict[str, tuple[str, str]], up: str, ext: str = ".html") -> str:
     return ", ".join(
-        f'<a href="{esc(up + "tags/" + quote(slug) + ".html")}"{lang_attr(script_lang(name))}>'
+        f'<a href="{esc(up + "tags/" + quote(slug) + ext)}"{lang_attr(script_lang(name))}>'
         f"{esc(name)}</a>"
         for name, slug in (tag_slugs.get(k, (k, k)) for k in e.tags)
     )

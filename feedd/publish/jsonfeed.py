@@ -56,6 +56,7 @@ def item_json(
     site_id: str,
     published_id: str | None = None,
     origins: dict[int, Origin] | None = None,
+    pages: bool = True,
 ) -> bytes:
     """One item, as it appears in every feed, under ``published_id`` (see atom.entry_xml);
     where a remote entry came from (Atom's ``<source>``) goes in ``_feedd.source``."""
@@ -71,7 +72,8 @@ def item_json(
         "authors": [{"name": _clean(e.author or author)}],
         "language": e.lang,
     }
-    item["url"] = entry_url(e, base_url, site_id)
+    if link := entry_url(e, base_url, site_id, pages):
+        item["url"] = link
     if e.tags:
         item["tags"] = [_clean(tag_names.get(k, k)) for k in e.tags]
     attachments = []

@@ -46,7 +46,12 @@ JSON = "application/feed+json"
 
 
 def index(
-    title: str, base_url: str, feeds: list[Listed], river: list[bytes], updated: str | None
+    title: str,
+    base_url: str,
+    feeds: list[Listed],
+    river: list[bytes],
+    updated: str | None,
+    pages: bool = True,
 ) -> bytes:
     """The front page: the newest entries of all (``river``: their list items, see html), the
     languages by their own names, the tags by entry count and the remote sources by name,
@@ -91,7 +96,7 @@ def index(
     ):
         if group:
             lines += [f"<section><h2>{heading}</h2>", '<ul class="feeds">']
-            lines += [_listed(f, label, lang) for f, label, lang in group]
+            lines += [_listed(f, label, lang, pages) for f, label, lang in group]
             lines.append("</ul></section>")
     lines.append("</main>")
     tail = ["</ol>" + ("" if river else "<p>No entries yet.</p>") + "</section>", *lines]
@@ -102,13 +107,15 @@ def index(
     return b"".join([utf8("\n".join(head_lines)) + b"\n", *river, utf8("\n".join(tail))])
 
 
-def _listed(f: Listed, label: str, lang: str | None) -> str:
-    """A feed in the front page's lists: its page, its entry count, its two formats."""
+def _listed(f: Listed, label: str, lang: str | None, pages: bool) -> str:
+    """A feed in the front page's lists: its page (its Atom feed, with pages off), its entry
+    count, its two formats."""
     from .html import esc, lang_attr, page_of
 
     attr = lang_attr(lang)
+    href = page_of(f.info) if pages else f.info.path
     return (
-        f'<li><a href="{esc(quote(page_of(f.info)))}"{attr}>{esc(label)}</a> '
+        f'<li><a href="{esc(quote(href))}"{attr}>{esc(label)}</a> '
         f'<span class="meta">{_count(f)} · <a href="{esc(quote(f.info.path))}">Atom</a>'
         f' · <a href="{esc(quote(f.info.json_path))}">JSON</a></span></li>'
     )

@@ -75,7 +75,7 @@ def _remove_gone_sources(out: Path, feeds: list[Look]) -> list[str]:
     kept = set()
     for info, _ in feeds:
         if info.kind == "source":
-            kept |= {info.path, info.json_path, html.page_of(info)}
+            kept |= {info.path, info.json_path, info.path.removesuffix(".atom") + ".html"}
     gone = []
     for f in sorted(folder.iterdir()):
         path = f"sources/{f.name}"
@@ -124,7 +124,9 @@ class _EntryCache:
             "author": config.author,
             "site_id": config.site_id,
             "origins": self.origins,
+            "pages": config.pages,
         }
+        self.pages = config.pages
         self.refs = Counter(r.id for _info, _empty, rows in jobs for r in rows)
         self.xml: dict[tuple[str, bool, str], bytes] = {}
         self.json: dict[tuple[str, str], bytes] = {}  # by published id and entry: no xml:lang
@@ -148,8 +150,9 @@ class _EntryCache:
                 self.seen[i] = (e.lang, e.story, e.lang_id)
                 if i not in self.html:
                     self.html[i] = html.item_html(
-                        e, self.slugs, site_id=self.site_id, up="../", origins=self.origins
-                    )
+                        e, self.slugs, site_id=self.site_id, up="../", origins=self.origins,
+                        pages=self.pages,
+                    )  # fmt: skip
             key = self._key(i, info)
             if key not in self.xml:
                 self.xml[key] = atom.entry_xml(
@@ -189,9 +192,10 @@ class _EntryCache:
         return (eid, lang != info.lang, pid)
 
 
-def _written(out: Path, info: FeedInfo) -> bool:
+def _written(config: Config, info: FeedInfo) -> bool:
     """Whether the feed's files are there: Atom, JSON Feed and its page."""
-    return all((out / p).exists() for p in (info.path, info.json_path, html.page_of(info)))
+    paths = (info.path, info.json_path) + ((html.page_of(info),) if config.pages else ())
+    return all((config.output / p).exists() for p in paths)
 
 
 def _look(shared: _Shared, feeds: list[Look]) -> tuple[dict[str, str], list[str]]:
@@ -205,7 +209,7 @@ def _look(shared: _Shared, feeds: list[Look]) -> tuple[dict[str, str], list[str]
         for info, empty_updated in feeds:
             rows = store.feeds.window(info.scope, shared.now, shared.config.max_entries)
             sig = _signature(shared.signed, info, rows)
-            if shared.old.get(info.path) != sig or not _written(shared.config.output, info):
+            if shared.old.get(info.path) != sig or not _written(shared.config, info):
                 jobs.append((info, empty_updated, rows))
                 sigs[info.path] = sig
         return sigs, _render(store, shared.config, jobs) if jobs else []
@@ -228,6 +232,7 @@ def _render(store: Store, config: Config, jobs: list[Job]) -> list[str]:
             feed_id=feed_id(config.site_id, info.path),
             author=config.author,
             updated=updated,
+            pages=config.pages,
         )
         entries, items, listed = cache.feed(info, [r.id for r in rows])
         json_head = jsonfeed.head(
@@ -236,7 +241,7 @@ def _render(store: Store, config: Config, jobs: list[Job]) -> list[str]:
         )  # fmt: skip
         files = [(info.path, atom.assemble(head, entries)),
                  (json_path, jsonfeed.assemble(json_head, items))]  # fmt: skip
-        if info.kind != "all":  # (the all-feed's page is the front page: see pages.index)
+        if info.kind != "all" and config.pages:  # (the all-feed's: the front page)
             page = html.feed_page(info, site_title=config.title, base_url=config.base_url,
                                   updated=updated, items=listed)  # fmt: skip
             files.append((html.page_of(info), page))
@@ -327,6 +332,19 @@ def _write_pages(store: Store, config: Config, ids: list[str]) -> list[str]:
     return written
 
 
+def _remove_pages(store: Store, out: Path) -> list[str]:
+    """With pages turned off, the pages written before go: the feeds' pages and the entries'
+    (the front page stays, listing the feeds)."""
+    gone = []
+    for folder in ("tags", "lang", "sources", "entries"):
+        if (out / folder).is_dir():
+            for f in sorted((out / folder).glob("*.html")):
+                f.unlink(missing_ok=True)
+                gone.append(f"{folder}/{f.name}")
+    store.feeds.forget_pages()
+    return gone
+
+
 def tag_slugs(store: Store) -> dict[str, tuple[str, str]]:
     """Each tag's name and slug, by key: what pages link tags by."""
     return {t.key: (t.name, t.slug) for t in store.feeds.tags()}
@@ -340,7 +358,9 @@ def _river(store: Store, config: Config, now: str) -> tuple[list[bytes], str | N
     slugs = tag_slugs(store)
     sources = origins(store)
     items = [
-        html.item_html(found[r.id], slugs, site_id=config.site_id, up="", origins=sources)
+        html.item_html(
+            found[r.id], slugs, site_id=config.site_id, up="", origins=sources, pages=config.pages
+        )  # fmt: skip
         for r in rows
         if r.id in found
     ]
@@ -362,7 +382,7 @@ def publish(store: Store, config: Config, now: dt.datetime) -> Published:
     about = hashlib.sha256(repr(sorted(origins(store).items())).encode()).hexdigest()
     settings = "\n".join(
         [__version__, FORMAT, config.title, config.author, config.base_url, config.site_id,
-         str(limit), about]
+         str(limit), about, str(config.pages)]
     )  # fmt: skip
     last = store.feeds.publish_state()
     then = last.get("now")  # the clock of the last publish
@@ -380,14 +400,17 @@ def publish(store: Store, config: Config, now: dt.datetime) -> Published:
         if everything
         or info.scope in dirty
         or (dirty and info.kind == "source")
-        or not _written(out, info)
+        or not _written(config, info)
     ]
     new_sigs: dict[str, str] = {}
     if look:
         shared = _Shared(store.path, config, settings, now_s, store.feeds.feed_signatures())
         new_sigs, result.written = _look_all(shared, look)
-    anew = everything or not (out / "entries").is_dir()
-    if anew or dirty:  # (no entry changed without marking a feed dirty)
+    if not config.pages:
+        if everything:
+            result.written += _remove_pages(store, out)
+    elif (anew := everything or not (out / "entries").is_dir()) or dirty:
+        # (no entry changed without marking a feed dirty)
         result.written += _entry_pages(store, config, now_s, anew)
     result.written += _remove_gone_sources(out, feeds)
     pages_missing = not all((out / n).exists() for n in PAGES)
@@ -400,7 +423,10 @@ def publish(store: Store, config: Config, now: dt.datetime) -> Published:
         river, updated = _river(store, config, now_s)
         for name, data in (
             ("feeds.opml", pages.opml(config.title, config.base_url, listed)),
-            ("index.html", pages.index(config.title, config.base_url, listed, river, updated)),
+            (
+                "index.html",
+                pages.index(config.title, config.base_url, listed, river, updated, config.pages),
+            ),  # fmt: skip
         ):
             if atomic.write(out / name, data):
                 result.written.append(name)
