@@ -103,6 +103,19 @@ def cmd_once(args: argparse.Namespace) -> int:
                 + f"; {r.changes.new} new, {r.changes.updated} updated, {r.changes.removed} removed"
                 f", {r.changes.folded} duplicates folded, {r.changes.near} near-duplicates folded"
             )
+        if (m := report.matched) is not None and cfg.rules:
+            print(
+                f"rules: {m.blocked} entries blocked ({m.newly_blocked} newly, "
+                f"{m.let_through} let through again); {m.entries} entries matched again"
+            )
+        if (w := report.websub) is not None and w.failed:
+            _err(f"warning: websub: {w.failed} hub notifications failed (the feeds are "
+                 "published; subscribers hear of them on their next poll)")  # fmt: skip
+        if (w := report.websub) is not None and (w.sent or w.failed or w.pending):
+            print(
+                f"websub: told {_plural(len(cfg.websub_hubs), 'hub')}: {w.sent} notifications "
+                f"sent, {w.failed} failed, {w.pending} not done in time"
+            )
         print(
             f"{report.entries} entries; wrote {len(pub.written)} files, "
             f"{pub.feeds} feeds in {cfg.output} ({report.seconds:.2f}s)"
@@ -112,6 +125,10 @@ def cmd_once(args: argparse.Namespace) -> int:
             f"(subscribe to {cfg.base_url}all.atom)"
         )
     return EXIT_INPUT if report.errors or report.remote.failed else EXIT_OK
+
+
+def _plural(n: int, one: str) -> str:
+    return f"{n} {one}" if n == 1 else f"{n} {one}s"
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -129,6 +146,15 @@ def cmd_check(args: argparse.Namespace) -> int:
         f"config {cfg.source} is valid; {n} seed files, {len(errors)} with errors, "
         f"{len(warnings)} warnings"
     )
+    if (cfg.feeds or cfg.rules) and cfg.database.exists():
+        shown = pipeline.preview(cfg)
+        for name, count in shown.feeds:
+            print(f"feed {name!r} would hold {count} entries (stored now)")
+        for i, (rule, count, titles) in enumerate(shown.rules):
+            some = "; ".join(titles) + ("; ..." if count > len(titles) else "")
+            print(f"rules[{i}] {rule}: blocks {count} entries" + (f": {some}" if some else ""))
+    elif cfg.feeds or cfg.rules:
+        print("no database yet: run 'feedd once' to see what the feeds and rules match")
     if args.threshold is not None:
         now = _by_story(pipeline.stories(cfg))
         then = _by_story(pipeline.stories(cfg, args.threshold))
@@ -196,6 +222,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
     print(f"{'entries':>8} {'in feed':>8}  feed")
     for f in st.feeds:
         print(f"{f.entries:>8} {f.shown:>8}  {f.path}")
+    if st.blocked:
+        print(f"{'blocked':>8}  rule")
+        for i, (rule, n) in enumerate(st.blocked):
+            print(f"{n:>8}  rules[{i}]: {rule}")
     return EXIT_OK
 
 

@@ -16,10 +16,12 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .errors import ConfigError
+from .errors import ConfigError, QueryError
+from .query import Query, parse
 
 DEFAULT_PATH = "config.toml"
 MAX_ENTRY_BYTES = 1024 * 1024  # an entry's HTML, after sanitizing: longer is cut
+_SLUG = re.compile(r"^[^\W_][\w-]{0,59}$")  # as normalize.tags.slugify makes them
 _LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")  # BCP 47, loosely
 
 
@@ -145,6 +147,35 @@ class SourceConfig:
 
 
 @dataclass(frozen=True)
+class FeedDef:
+    """A ``[[feeds]]`` table: a feed of the entries a query matches."""
+
+    name: str
+    query: Query
+    slug: str = ""  # as asked for; "" from the name (the store records it once)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A ``[[rules]]`` table: ``block`` keeps what ``query`` matches out of every feed and
+    page, ``keep`` lets only that through; either only among what ``scope`` matches."""
+
+    action: str  # "block" or "keep"
+    query: Query
+    scope: Query | None = None
+
+    def blocks(self, facts: object) -> bool:
+        if self.scope is not None and not self.scope.match(facts):
+            return False
+        return self.query.match(facts) == (self.action == "block")
+
+    @property
+    def text(self) -> str:
+        scope = f" (scope: {self.scope.text})" if self.scope else ""
+        return f"{self.action} {self.query.text}{scope}"
+
+
+@dataclass(frozen=True)
 class Config:
     seeds: Path
     database: Path
@@ -172,6 +203,9 @@ class Config:
     shingle_chars: int = 5
     shingle_words: int = 4
     sources: tuple[SourceConfig, ...] = ()
+    feeds: tuple[FeedDef, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    websub_hubs: tuple[str, ...] = ()
     source: Path | None = None  # the file this was read from
 
 
@@ -188,6 +222,9 @@ def from_dict(data: dict[str, Any], base: Path, source: Path | None = None) -> C
     where = str(source) if source else None
     data = dict(data)
     raw_sources = data.pop("sources", [])
+    defined = _feeds(data.pop("feeds", []), where)
+    rules = _rules(data.pop("rules", []), where)
+    hubs = _hubs(data.pop("websub_hubs", []), where)
     server = data.pop("server", {})
     if not isinstance(server, dict):
         raise ConfigError("server", "must be a [server] table", where)
@@ -221,7 +258,82 @@ def from_dict(data: dict[str, Any], base: Path, source: Path | None = None) -> C
         seen.add(sv["url"])
         sv["tags"] = tuple(sv["tags"])
         sources.append(SourceConfig(**sv))
-    return Config(**values, sources=tuple(sources), source=source)
+    return Config(**values, sources=tuple(sources), feeds=defined, rules=rules, websub_hubs=hubs,
+                  source=source)  # fmt: skip
+
+
+def _query(value: object, key: str, where: str | None) -> Query:
+    if not isinstance(value, str):
+        raise ConfigError(key, f"must be a query string, not {type(value).__name__}", where)
+    try:
+        return parse(value)
+    except QueryError as e:
+        raise ConfigError(key, f"{e} in {value!r}", where) from None
+
+
+def _tables(raw: object, name: str, where: str | None) -> list[dict[str, Any]]:
+    if not isinstance(raw, list) or not all(isinstance(t, dict) for t in raw):
+        raise ConfigError(name, f"must be [[{name}]] tables", where)
+    return raw
+
+
+def _feeds(raw: object, where: str | None) -> tuple[FeedDef, ...]:
+    """The ``[[feeds]]`` tables: each a name, a query, and a slug if one is asked for."""
+    out: list[FeedDef] = []
+    names: set[str] = set()
+    slugs: set[str] = set()
+    for i, t in enumerate(_tables(raw, "feeds", where)):
+        key = f"feeds[{i}]"
+        unknown = sorted(set(t) - {"name", "slug", "query"})
+        if unknown:
+            raise ConfigError(f"{key}.{unknown[0]}", "unknown key (known: name, slug, query)",
+                              where)  # fmt: skip
+        for k in ("name", "query"):
+            if k not in t:
+                raise ConfigError(f"{key}.{k}", "missing: every defined feed needs one", where)
+        name, slug = t["name"], t.get("slug", "")
+        if not isinstance(name, str) or not name.strip():
+            raise ConfigError(f"{key}.name", "must be a non-empty string", where)
+        if not isinstance(slug, str) or (slug and not _SLUG.match(slug)):
+            raise ConfigError(f"{key}.slug", "must be letters, digits, '-' and '_', not "
+                              "starting with either", where)  # fmt: skip
+        if name.strip().casefold() in names:
+            raise ConfigError(f"{key}.name", f"{name!r} names another feed too", where)
+        if slug and slug.casefold() in slugs:
+            raise ConfigError(f"{key}.slug", f"{slug!r} is another feed's slug too", where)
+        names.add(name.strip().casefold())
+        slugs.add(slug.casefold())
+        out.append(FeedDef(name.strip(), _query(t["query"], f"{key}.query", where), slug))
+    return tuple(out)
+
+
+def _rules(raw: object, where: str | None) -> tuple[Rule, ...]:
+    """The ``[[rules]]`` tables, in order: each ``block`` or ``keep``, and maybe ``scope``."""
+    out: list[Rule] = []
+    for i, t in enumerate(_tables(raw, "rules", where)):
+        key = f"rules[{i}]"
+        unknown = sorted(set(t) - {"block", "keep", "scope"})
+        if unknown:
+            raise ConfigError(f"{key}.{unknown[0]}", "unknown key (known: block, keep, scope)",
+                              where)  # fmt: skip
+        actions = [a for a in ("block", "keep") if a in t]
+        if len(actions) != 1:
+            raise ConfigError(key, "needs either block = '<query>' or keep = '<query>'", where)
+        action = actions[0]
+        scope = _query(t["scope"], f"{key}.scope", where) if "scope" in t else None
+        out.append(Rule(action, _query(t[action], f"{key}.{action}", where), scope))
+    return tuple(out)
+
+
+def _hubs(raw: object, where: str | None) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not all(isinstance(h, str) for h in raw):
+        raise ConfigError("websub_hubs", "must be a list of hub URLs", where)
+    for i, hub in enumerate(raw):
+        if problem := _http_url(hub) or (
+            "may not hold spaces, quotes or angle brackets" if re.search(r'[\s<>"]', hub) else None
+        ):
+            raise ConfigError(f"websub_hubs[{i}]", problem, where)
+    return tuple(dict.fromkeys(raw))
 
 
 def _check_table(
@@ -231,7 +343,7 @@ def _check_table(
     if unknown:
         known = ", ".join(options)
         if not prefix:
-            known += ", server, stories, sources"
+            known += ", websub_hubs, server, stories, sources, feeds, rules"
         raise ConfigError(prefix + unknown[0], f"unknown key (known: {known})", where)
     values: dict[str, Any] = {}
     for key, opt in options.items():

@@ -35,6 +35,7 @@ from .metrics import Metrics
 LOCK_WAIT = 300.0  # a job waits this long for a `feedd once` (or another job) to finish
 DEBOUNCE = 1.0  # seconds of quiet after a change before publishing
 HEARTBEAT = 2.0
+WEBSUB_GRACE = 2.0  # seconds a stop waits for the hubs to be told of the last publish
 STOP_GRACE = 8.0  # SIGTERM: how long to wait for an in-flight write before leaving anyway
 RETRY_MAX = 10.0  # seconds: a failed publish is retried after 1, 2, 4, 8, then every 10 s
 
@@ -85,6 +86,7 @@ class Daemon:
         self.publish_failures = 0  # in a row, for the retry's backoff
         self.failing: set[str] = set()  # the seed errors of the last scan, already logged
         self.slots = pipeline.HostSlots(self.config)
+        self.notifier = pipeline.Notifier(self.config.websub_hubs)
         self.server: serve.Server | None = None
         self.status = "STATUS=Starting"  # then what the last publish served
         self.watcher: threading.Thread | None = None
@@ -198,6 +200,7 @@ class Daemon:
         self.metrics.health.last_publish_error = None
         self.metrics.timed("publish", time.monotonic() - started)
         result, entries = done.published, done.entries
+        self.notifier.notify(pipeline.feed_urls(self.config, result))  # never waited for
         if result.written:
             log.event("published", feeds=result.feeds, written=len(result.written), entries=entries)
         self.status = (
@@ -318,7 +321,9 @@ class Daemon:
 
     def metrics_text(self) -> str:
         s = pipeline.source_states(self.config)
-        return self.metrics.render(s.entries, s.states, s.failing)
+        n = self.notifier.counts
+        websub = {"sent": n.sent, "retried": n.retried, "failed": n.failed}
+        return self.metrics.render(s.entries, s.states, s.failing, websub, n.pending)
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -341,8 +346,12 @@ class Daemon:
                 logging.WARNING,
                 detail="server.listen changed: restart feedd to move the server",
             )
+        if new.websub_hubs != old.websub_hubs:  # what is queued for the old ones is dropped
+            self.notifier.close()
+            self.notifier = pipeline.Notifier(new.websub_hubs)
         if self.server:
             self.server.set_root(new.output, new.max_age)
+            self.server.hubs, self.server.base_url = new.websub_hubs, new.base_url
         if new.scan_interval != old.scan_interval:
             for job in ("scan", "sources"):
                 self.scheduler.reschedule_job(
@@ -373,6 +382,8 @@ class Daemon:
                     self.config.max_age,
                     self.health,
                     self.metrics_text,
+                    self.config.websub_hubs,
+                    self.config.base_url,
                 )
             except OSError as e:
                 log.event("server_failed", logging.ERROR, listen=self.config.listen, error=e)
@@ -405,6 +416,7 @@ class Daemon:
         log.event("stopping")
         self.scheduler.shutdown(wait=False)
         self.watch_stop.set()
+        self.notifier.close(WEBSUB_GRACE)  # what is queued gets a moment, not the stop's time
         if self.server:
             self.server.close()
         # Let an in-flight transaction or feed write finish (it holds the lock), then leave

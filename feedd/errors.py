@@ -9,7 +9,8 @@
     │   ├── FrontMatterError   front matter that does not parse
     │   ├── DateError          a value that is no date
     │   ├── FeedParseError     a body that is no feed feedd can read
-    │   └── OpmlError          a file that is no OPML
+    │   ├── OpmlError          a file that is no OPML
+    │   └── QueryError         a query of a defined feed or rule that does not parse (column)
     ├── NotFoundError      a source asked for by id or URL that there is none of (ident)
     ├── DatabaseError      the database file is no feedd database this feedd can open (path)
     ├── BusyError          another feedd run holds the database (lock path)
@@ -100,6 +101,16 @@ class DateError(FormatError):
 
 class FeedParseError(FormatError):
     pass
+
+
+class QueryError(FormatError):
+    """A query that does not parse: where (1-based column), and what was expected there."""
+
+    def __init__(self, column: int, reason: str) -> None:
+        self._args = (column, reason)
+        self.column = column
+        self.reason = reason
+        super().__init__(f"at column {column}: {reason}")
 
 
 class OpmlError(FormatError):

@@ -69,6 +69,8 @@ class Metrics:
         entries: int,
         sources: dict[str, int],
         failing: Sequence[tuple[str, int, str]] = (),
+        websub: dict[str, int] | None = None,
+        websub_pending: int = 0,
     ) -> str:
         """Prometheus text exposition format 0.0.4. ``failing``: ``(url, consecutive errors,
         last error)`` of each source whose last fetch failed."""
@@ -114,6 +116,19 @@ class Metrics:
                 "Body bytes not transferred thanks to 304 Not Modified.",
                 [("", self.bytes_saved)],
             )
+            if websub is not None:
+                metric(
+                    "websub_notifications_total",
+                    "counter",
+                    "WebSub hub notifications: sent, retried after a failure, given up on.",
+                    [(f'{{result="{k}"}}', v) for k, v in websub.items()],
+                )
+                metric(
+                    "websub_pending",
+                    "gauge",
+                    "WebSub hub notifications queued or in flight.",
+                    [("", websub_pending)],
+                )
             for name, (count, total) in sorted(self.durations.items()):
                 metric(
                     f"{name}_seconds",

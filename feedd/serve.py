@@ -30,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from . import __version__, log
 
@@ -106,9 +106,12 @@ RESOLVED_FOR = 1.0  # seconds a request path's resolved file is trusted
 
 
 class FileCache:
-    def __init__(self) -> None:
+    """``links``: the ``Link`` header lines of a file (a feed's WebSub hubs and self)."""
+
+    def __init__(self, links: Callable[[Path], str] = lambda path: "") -> None:
         self.lock = threading.Lock()  # for writers: a lookup is one atomic dict read
         self.files: dict[Path, tuple[Cached, float]] = {}  # path -> (entry, when last stat'ed)
+        self.links = links
 
     def get(self, path: Path, max_age: int) -> Cached | None:
         now = time.monotonic()
@@ -133,7 +136,7 @@ class FileCache:
         common = (
             f"Last-Modified: {formatdate(st.st_mtime, usegmt=True)}\r\n"
             f"Cache-Control: max-age={max_age}\r\nVary: Accept-Encoding\r\n"
-            f"Content-Type: {ctype}\r\n"
+            f"Content-Type: {ctype}\r\n{self.links(path)}"
         )
         plain = f'ETag: "{digest}"\r\n{common}'.encode()
         gzipped = f'ETag: "{digest}-gz"\r\n{common}'.encode()
@@ -179,19 +182,38 @@ class _Clock:
         return line
 
 
+FEEDS = (".atom", ".json")  # what a WebSub subscriber subscribes to
+
+
+def link_header(hubs: tuple[str, ...], self_url: str) -> str:
+    """A feed's ``Link`` header (WebSub 4: its hubs and its own URL), CRLF-terminated."""
+    links = [f'<{h}>; rel="hub"' for h in hubs] + [f'<{self_url}>; rel="self"']
+    return "Link: " + ", ".join(links) + "\r\n"
+
+
 NOWHERE = Path("/")  # what a request path resolves to when no file can have that name
 
 
 class Server:
     """The HTTP server of ``feedd run``; its own event loop runs in its own thread."""
 
-    def __init__(self, listen: str, root: Path, max_age: int, health: Status, metrics: Metrics):
+    def __init__(
+        self,
+        listen: str,
+        root: Path,
+        max_age: int,
+        health: Status,
+        metrics: Metrics,
+        hubs: tuple[str, ...] = (),
+        base_url: str = "",
+    ):
         host, _, port = listen.rpartition(":")
         self.root = root.resolve()
         self.max_age = max_age
         self.health = health
         self.metrics = metrics
-        self.cache = FileCache()
+        self.hubs, self.base_url = hubs, base_url
+        self.cache = FileCache(self.links)
         self.resolved: dict[str, tuple[Path | None, float]] = {}  # path -> (file, when)
         self.clock = _Clock()
         self.connections: dict[_Connection, None] = {}  # open ones, oldest first
@@ -211,6 +233,16 @@ class Server:
         )
         self.thread: threading.Thread | None = None
         self.loop.call_soon(self._sweep)
+
+    def links(self, path: Path) -> str:
+        """A feed's WebSub ``Link`` header lines, when hubs are configured."""
+        if not self.hubs or path.suffix not in FEEDS:
+            return ""
+        try:
+            rel = path.relative_to(self.root).as_posix()
+        except ValueError:
+            return ""
+        return link_header(self.hubs, self.base_url + quote(rel, safe="/"))
 
     def admit(self, conn: _Connection) -> None:
         """Count a new connection in; when that makes too many, close the idlest one."""

@@ -87,7 +87,7 @@ def test_header_parsers() -> None:
 
 def _src(url: str, moved_to: str | None = None, seen: int = 0) -> Source:
     return Source(1, url, "config", url, None, None, None, None, None, None, None, 0, None, None,
-                  moved_to, seen, None)  # fmt: skip
+                  moved_to, seen, None, "example", None, None)  # fmt: skip
 
 
 def test_moves() -> None:

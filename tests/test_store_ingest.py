@@ -140,7 +140,7 @@ def test_an_older_database_is_migrated_with_its_data(tmp_path: Path) -> None:
     new = Store(path)
     try:
         c = new._conn
-        assert c.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION == 8
+        assert c.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION == 10
         assert c.execute("SELECT id, tags, updated FROM entries ORDER BY id").fetchall() == before
         assert sorted(c.execute(TAG_ROWS)) == tag_rows
         assert c.execute("SELECT DISTINCT source_id FROM entries").fetchall() == [(0,)]
@@ -149,6 +149,34 @@ def test_an_older_database_is_migrated_with_its_data(tmp_path: Path) -> None:
         assert c.execute("SELECT DISTINCT mtime_ns FROM items").fetchall() == [(-1,)]
         assert len(new.items.notices("http://127.0.0.1:8080/")) == 1  # said once ...
         assert new.items.notices("http://127.0.0.1:8080/") == []  # ... and only once
+    finally:
+        new.close()
+
+
+def test_sources_get_their_slugs_by_migration_in_the_order_they_came(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from feedd.store import schema
+
+    path = tmp_path / "feedd.db"
+    monkeypatch.setattr(schema, "VERSION", 8)
+    Store(path).close()
+    monkeypatch.undo()
+    con = sqlite3.connect(path)
+    with con:
+        con.executemany(
+            "INSERT INTO sources (config_url, origin, url, name) VALUES (?, 'config', ?, ?)",
+            [("https://a.example/feed.xml", "https://a.example/feed.xml", "Planet"),
+             ("https://b.example/rss", "https://b.example/rss", "planet"),
+             ("https://c.example/blog/atom.xml", "https://c.example/blog/atom.xml", None)],
+        )  # fmt: skip
+    con.close()
+    new = Store(path)
+    try:
+        assert [s.slug for s in new.sources.all()] == ["planet", "planet-2", "c-example-blog"]
+        assert (
+            new._conn.execute("SELECT count(*) FROM entries WHERE blocked != 0").fetchone()[0] == 0
+        )
     finally:
         new.close()
 

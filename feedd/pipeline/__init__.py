@@ -26,17 +26,32 @@ from zoneinfo import ZoneInfo
 from ..config import Config
 from ..errors import NotFoundError
 from ..normalize.dates import iso
+from ..publish.info import url
 from ..publish.site import Published, plan
 from ..publish.site import publish as publish_site
-from ..store import Breakdown, Changes, Copy, Rules, Source, Store, describe
+from ..store import (
+    Breakdown,
+    Changes,
+    Copy,
+    FeedQuery,
+    Matched,
+    Preview,
+    RuleQuery,
+    Rules,
+    Source,
+    Store,
+    describe,
+)  # fmt: skip
 from . import remote
 from .lock import run_lock
 from .remote import HostSlots, Outcome, RemoteReport
 from .seeds import Progress, Report, check, first_read, ingest_seeds
+from .websub import ONCE_WAIT, Notifier
 
 __all__ = [
     "Changes",
     "HostSlots",
+    "Notifier",
     "Outcome",
     "Published",
     "RemoteReport",
@@ -45,10 +60,12 @@ __all__ = [
     "describe",
     "ensure_database",
     "export_opml",
+    "feed_urls",
     "failing_sources",
     "fetch_source",
     "import_opml",
     "list_sources",
+    "preview",
     "publish",
     "remove_source",
     "run_lock",
@@ -94,10 +111,25 @@ def run_once(
             first_reads.close()
             report.remote = remote.refresh(store, config, now, fetch_all=fetch_all)
             report.notices = store.items.notices(config.site_id)
-            report.published = publish_site(store, config, now)
+            report.matched, report.published = _publish(store, config, now)
             report.entries = store.feeds.totals().entries
+    if config.websub_hubs:  # told after the lock is let go: a slow hub holds up no other run
+        notifier = Notifier(config.websub_hubs)
+        notifier.notify(feed_urls(config, report.published))
+        notifier.close(ONCE_WAIT)
+        report.websub = notifier.counts
     report.seconds = time.perf_counter() - started
     return report
+
+
+def feed_urls(config: Config, published: Published) -> list[str]:
+    """The URLs of the feeds a publish changed (those it deleted left out): what WebSub
+    hubs are told of."""
+    return [
+        url(config.base_url, p)
+        for p in published.written
+        if p.endswith((".atom", ".json")) and (config.output / p).exists()
+    ]
 
 
 def scan(config: Config, wait: float) -> Report:
@@ -112,14 +144,35 @@ def scan(config: Config, wait: float) -> Report:
 class PublishResult(NamedTuple):
     published: Published
     entries: int  # published by now
+    matched: Matched | None = None
 
 
 def publish(config: Config, wait: float) -> PublishResult:
     """Publish the feeds whose entries changed since the last publish."""
     with run_lock(config.database, wait), Store(config.database, rules=rules(config)) as store:
         now = _now()
-        result = publish_site(store, config, now)
-        return PublishResult(result, store.feeds.count_published(iso(now)))
+        matched, result = _publish(store, config, now)
+        return PublishResult(result, store.feeds.count_published(iso(now)), matched)
+
+
+def _queries(config: Config) -> tuple[list[RuleQuery], list[FeedQuery]]:
+    return (
+        [RuleQuery(r.text, r.blocks) for r in config.rules],
+        [FeedQuery(f.name, f.slug, f.query) for f in config.feeds],
+    )
+
+
+def _publish(store: Store, config: Config, now: dt.datetime) -> tuple[Matched | None, Published]:
+    """Match what changed against the rules and the defined feeds, then publish."""
+    matched = store.matching.apply(*_queries(config), iso(now))
+    return matched, publish_site(store, config, now)
+
+
+def preview(config: Config) -> Preview:
+    """What the config's rules block and its defined feeds hold, over the entries stored
+    (read-only): ``feedd check``."""
+    with Store(config.database, readonly=True) as store:
+        return store.matching.preview(*_queries(config), iso(_now()))
 
 
 class Scheduled(NamedTuple):
@@ -184,6 +237,7 @@ class FeedCount(NamedTuple):
 class Stats(NamedTuple):
     breakdown: Breakdown
     feeds: list[FeedCount]
+    blocked: list[tuple[str, int]]  # (rule, entries it blocks), in the config's order
 
 
 def stats(config: Config) -> Stats:
@@ -194,7 +248,9 @@ def stats(config: Config) -> Stats:
         for info, _ in plan(store, config.title):
             total = counts.get(info.scope, 0)
             feeds.append(FeedCount(info.path, total, min(total, config.max_entries)))
-        return Stats(store.feeds.breakdown(), feeds)
+        by_rule = store.matching.blocked_counts()
+        blocked = [(r.text, by_rule.get(i, 0)) for i, r in enumerate(config.rules)]
+        return Stats(store.feeds.breakdown(), feeds, blocked)
 
 
 def _open(config: Config) -> Store:

@@ -23,7 +23,7 @@ from ..models import Item, SeedFile
 from ..normalize.similar import Shingling
 from ..publish.site import Published
 from ..sources.files import read_bytes, scan
-from ..store import Changes, Failure, Store
+from ..store import Changes, Failure, Matched, Store
 from .remote import RemoteReport
 
 READ_IN_WORKERS_FROM = 200  # changed files; below this a worker pool costs more than it saves
@@ -41,6 +41,8 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)  # to say once: ids changed, ...
     published: Published = field(default_factory=Published)
+    matched: Matched | None = None  # what the rules and defined feeds matched (None: nothing)
+    websub: object = None  # websub.Counts: what the hubs were told (None: no hub)
     remote: RemoteReport = field(default_factory=RemoteReport)
     entries: int = 0
     seconds: float = 0.0

@@ -41,6 +41,7 @@ def head_xml(
     author: str,
     updated: dt.datetime,
     pages: bool = True,
+    hubs: tuple[str, ...] = (),
 ) -> bytes:
     """The feed element's opening and metadata: a feed up to its first entry; it links its
     page (the front page, with pages off) and the JSON Feed of the same entries."""
@@ -49,6 +50,8 @@ def head_xml(
     fg.title(xml_safe(info.title))
     fg.author({"name": xml_safe(author)})
     fg.link(href=url(base_url, info.path), rel="self", type="application/atom+xml")
+    for hub in hubs:  # WebSub: where to subscribe to be told of changes at once
+        fg.link(href=hub, rel="hub")
     page = page_of(info, pages)  # its page for people (the all-feed's is the front page)
     page_url = base_url if page == "index.html" else url(base_url, page)
     fg.link(href=page_url, rel="alternate", type="text/html")

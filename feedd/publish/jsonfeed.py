@@ -27,8 +27,10 @@ VERSION = "https://jsonfeed.org/version/1.1"
 EXTENSION = PROJECT_URL + "#json-feed"  # what the ``_feedd`` object is (see the README)
 
 
-def head(info: FeedInfo, *, base_url: str, feed_url: str, author: str) -> dict:
-    """The feed object without its items."""
+def head(
+    info: FeedInfo, *, base_url: str, feed_url: str, author: str, hubs: tuple[str, ...] = ()
+) -> dict:
+    """The feed object without its items; ``hubs``: its WebSub hubs."""
     out = {
         "version": VERSION,
         "title": _clean(info.title),
@@ -38,6 +40,8 @@ def head(info: FeedInfo, *, base_url: str, feed_url: str, author: str) -> dict:
     }
     if info.lang:
         out["language"] = info.lang
+    if hubs:
+        out["hubs"] = [{"type": "WebSub", "url": h} for h in hubs]
     return out
 
 

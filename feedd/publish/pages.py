@@ -62,7 +62,7 @@ def index(
 
     esc = pages_html.esc
     every = next((f for f in feeds if f.info.kind == "all"), None)
-    advertised = [f for f in feeds if f.info.kind in ("all", "lang")] + [
+    advertised = [f for f in feeds if f.info.kind in ("all", "feed", "lang")] + [
         f for f in feeds if f.info.kind in ("tag", "source")
     ]
     links = []
@@ -89,7 +89,11 @@ def index(
     sources = [(f, f.info.title.removeprefix(f"{title}: ")) for f in feeds
                if f.info.kind == "source"]  # fmt: skip
     sources.sort(key=lambda fn: _collate(fn[1]))
+    defined = [(f, f.info.title.removeprefix(f"{title}: ")) for f in feeds
+               if f.info.kind == "feed"]  # fmt: skip
+    defined.sort(key=lambda fn: _collate(fn[1]))
     for heading, group in (
+        ("Feeds", [(f, name, pages_html.script_lang(name)) for f, name in defined]),
         ("Languages", [(f, pages_html.lang_name(f.info.key or ""), f.info.key) for f in langs]),
         ("Tags", [(f, name, pages_html.script_lang(name)) for f, name in named]),
         ("Sources", [(f, name, pages_html.script_lang(name)) for f, name in sources]),

@@ -45,6 +45,9 @@ class Published:
 def plan(store: Store, title: str) -> list[Look]:
     """Every feed to publish, with the ``updated`` it shows while empty."""
     feeds = [(FeedInfo("all.atom", "all", None, title), EMPTY_FEED_DATE)]
+    for d in store.matching.defined():  # the config's [[feeds]]
+        info = FeedInfo(f"feeds/{d.slug}.atom", "feed", d.slug, f"{title}: {d.name}")
+        feeds.append((info, from_iso(d.created)))
     for g in store.feeds.lang_groups():
         name = html.lang_name(g.code)  # by its own name: 中文（简体）, Português
         info = FeedInfo(f"lang/{g.code}.atom", "lang", g.code, f"{title}: {name}", g.code)
@@ -67,21 +70,21 @@ def origins(store: Store) -> dict[int, Origin]:
     }
 
 
-def _remove_gone_sources(out: Path, feeds: list[Look]) -> list[str]:
-    """Delete the files of sources no longer configured: their feeds are not published."""
-    folder = out / "sources"
-    if not folder.is_dir():
-        return []
+def _remove_gone(out: Path, feeds: list[Look]) -> list[str]:
+    """Delete the files of sources and defined feeds no longer in the config."""
     kept = set()
     for info, _ in feeds:
-        if info.kind == "source":
+        if info.kind in ("source", "feed"):
             kept |= {info.path, info.json_path, info.path.removesuffix(".atom") + ".html"}
     gone = []
-    for f in sorted(folder.iterdir()):
-        path = f"sources/{f.name}"
-        if f.is_file() and path not in kept and f.suffix in (".atom", ".json", ".html"):
-            f.unlink(missing_ok=True)
-            gone.append(path)
+    for name in ("sources", "feeds"):
+        if not (out / name).is_dir():
+            continue
+        for f in sorted((out / name).iterdir()):
+            path = f"{name}/{f.name}"
+            if f.is_file() and path not in kept and f.suffix in (".atom", ".json", ".html"):
+                f.unlink(missing_ok=True)
+                gone.append(path)
     return gone
 
 
@@ -188,7 +191,8 @@ class _EntryCache:
         lang, story, lang_id = seen
         kind = info.scope[0]
         # a source's feed shows each of its copies under the copy's own id (see store.stories)
-        pid = lang_id if kind == "lang" else eid if kind == "source" else story
+        # and a defined feed a story's first copy that matches it (see store.matching)
+        pid = lang_id if kind in ("lang", "feed") else eid if kind == "source" else story
         return (eid, lang != info.lang, pid)
 
 
@@ -233,11 +237,12 @@ def _render(store: Store, config: Config, jobs: list[Job]) -> list[str]:
             author=config.author,
             updated=updated,
             pages=config.pages,
+            hubs=config.websub_hubs,
         )
         entries, items, listed = cache.feed(info, [r.id for r in rows])
         json_head = jsonfeed.head(
             info, base_url=config.base_url, feed_url=pages.url(config.base_url, json_path),
-            author=config.author,
+            author=config.author, hubs=config.websub_hubs,
         )  # fmt: skip
         files = [(info.path, atom.assemble(head, entries)),
                  (json_path, jsonfeed.assemble(json_head, items))]  # fmt: skip
@@ -382,7 +387,7 @@ def publish(store: Store, config: Config, now: dt.datetime) -> Published:
     about = hashlib.sha256(repr(sorted(origins(store).items())).encode()).hexdigest()
     settings = "\n".join(
         [__version__, FORMAT, config.title, config.author, config.base_url, config.site_id,
-         str(limit), about, str(config.pages)]
+         str(limit), about, str(config.pages), *config.websub_hubs]
     )  # fmt: skip
     last = store.feeds.publish_state()
     then = last.get("now")  # the clock of the last publish
@@ -412,7 +417,7 @@ def publish(store: Store, config: Config, now: dt.datetime) -> Published:
     elif (anew := everything or not (out / "entries").is_dir()) or dirty:
         # (no entry changed without marking a feed dirty)
         result.written += _entry_pages(store, config, now_s, anew)
-    result.written += _remove_gone_sources(out, feeds)
+    result.written += _remove_gone(out, feeds)
     pages_missing = not all((out / n).exists() for n in PAGES)
     if everything or dirty or pages_missing:
         counts = store.feeds.counts(now_s)

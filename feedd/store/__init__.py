@@ -5,7 +5,8 @@
     │                               what vanished goes out, retention, the failures cache
     ├── .feeds    queries.Feeds     what publish reads (facets, their windows, entries,
     │                               counts) and what it records (signatures, its clock)
-    └── .sources  sources.Sources   the remote sources and their HTTP state
+    ├── .sources  sources.Sources   the remote sources and their HTTP state
+    └── .matching matching.Matching the rules and the defined feeds, matched on what changed
 
     db        the connection, its journal for a first load, rows mapped onto row types
     facets    what an entry can be found by, and which facets changed since the last publish
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING
 from .db import connect
 from .facets import Facet
 from .ingest import Changes, Failure, Items
+from .matching import Defined, FeedQuery, Matched, Matching, Preview, RuleQuery
 from .queries import Breakdown, Feeds, LangGroup, Signed, Tag, Totals
 from .schema import describe, migrate
 from .sources import Source, Sources, is_due, moved, when
@@ -33,8 +35,9 @@ if TYPE_CHECKING:
     from ..normalize.similar import Compared, Verdict
 
 __all__ = [
-    "Breakdown", "Changes", "Copy", "Facet", "Failure", "LangGroup", "Rules", "Signed", "Source",
-    "Store", "Tag", "Totals", "describe", "is_due", "moved", "when",
+    "Breakdown", "Changes", "Copy", "Defined", "Facet", "Failure", "FeedQuery", "LangGroup",
+    "Matched", "Preview", "RuleQuery", "Rules", "Signed", "Source", "Store", "Tag", "Totals",
+    "describe", "is_due", "moved", "when",
 ]  # fmt: skip
 
 
@@ -54,6 +57,7 @@ class Store:
         self.items = Items(self._conn, rules)
         self.feeds = Feeds(self._conn)
         self.sources = Sources(self._conn)
+        self.matching = Matching(self._conn)
 
     def stories(self) -> list[Copy]:
         """Every copy of every story with more than one (see stories)."""

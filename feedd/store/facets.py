@@ -1,7 +1,8 @@
 """Facets, and which of them changed since the last publish.
 
 An entry's facets are what it can be found by: every entry is in ``("all", "")``, its
-language group in ``("lang", group)``, each of its tags in ``("tag", key)``. The store knows
+language group in ``("lang", group)``, each of its tags in ``("tag", key)``, each defined feed
+that shows it in ``("feed", slug)`` (see matching). The store knows
 these of its entries; which feeds draw on which facets (and their paths and titles) is
 publish's to say. Every write records the facets of the entries it touched, before and after,
 in the same commit (table ``dirty``); the publisher reads them, looks at the feeds of those
@@ -49,4 +50,6 @@ def came_due(conn: sqlite3.Connection, after: str, now: str) -> set[Facet]:
         (after, now),
     ):
         found |= of(lang_group, json.loads(tags))
+    sql = "SELECT DISTINCT feed FROM entry_feeds WHERE published > ? AND published <= ?"
+    found |= {("feed", f) for (f,) in conn.execute(sql, (after, now))}
     return found

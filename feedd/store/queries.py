@@ -121,9 +121,9 @@ class Feeds:
         order = "ORDER BY published DESC, id ASC LIMIT ?"
         if table == "entries":
             sql = f"SELECT {cols} FROM entries WHERE {where} {order}"
-        else:  # the tag's newest ids first, from the index on (tag_key, published, entry_id)
+        else:  # the newest ids first, from the index on (tag or feed, published, entry_id)
             sql = (
-                f"SELECT {cols} FROM entries WHERE id IN (SELECT entry_id FROM entry_tags "
+                f"SELECT {cols} FROM entries WHERE id IN (SELECT entry_id FROM {table} "
                 f"WHERE {where} ORDER BY published DESC, entry_id ASC LIMIT ?) {order}"
             )
             args = (*args, limit)
@@ -136,14 +136,17 @@ class Feeds:
         found = {("all", ""): self.count_published(now)}
         for kind, sql in (
             ("lang", "SELECT lang_group, count(*) FROM entries WHERE published <= ? "
-                     "AND role >= 1 GROUP BY lang_group"),
-            ("tag", "SELECT tag_key, count(*) FROM entry_tags WHERE published <= ? "
-                    "GROUP BY tag_key"),
+                     "AND role >= 1 AND blocked = 0 GROUP BY lang_group"),
+            ("tag", f"SELECT tag_key, count(*) FROM entry_tags WHERE published <= ? "
+                    f"AND {_UNBLOCKED} GROUP BY tag_key"),
+            ("feed", f"SELECT feed, count(*) FROM entry_feeds WHERE published <= ? "
+                     f"AND {_FIRST_OF_STORY} GROUP BY feed"),
         ):  # fmt: skip
             found.update(((kind, k), n) for k, n in c.execute(sql, (now,)))
         sql = (
             "SELECT i.source_id, count(DISTINCT i.entry_id) FROM items i "
             "JOIN entries e ON e.id = i.entry_id WHERE i.source_id > 0 AND e.published <= ? "
+            "AND e.blocked = 0 "
             "GROUP BY i.source_id"
         )
         found.update((("source", str(k)), n) for k, n in c.execute(sql, (now,)))
@@ -151,7 +154,7 @@ class Feeds:
 
     def count_published(self, now: str) -> int:
         """Entries published by ``now``: none held back for its date."""
-        sql = "SELECT count(*) FROM entries WHERE role = 2 AND published <= ?"
+        sql = "SELECT count(*) FROM entries WHERE role = 2 AND published <= ? AND blocked = 0"
         return self.conn.execute(sql, (now,)).fetchone()[0]
 
     def feed_signatures(self) -> dict[str, str]:
@@ -171,7 +174,8 @@ class Feeds:
         version of them (its row, tags or story)."""
         return self.conn.execute(
             f"SELECT e.id, {_PAGE_SIG} FROM entries e LEFT JOIN pages p ON p.entry_id = e.id "
-            f"WHERE e.link IS NULL AND e.published <= ? AND p.signature IS NOT {_PAGE_SIG}",
+            f"WHERE e.link IS NULL AND e.published <= ? AND e.blocked = 0 "
+            f"AND p.signature IS NOT {_PAGE_SIG}",
             (now,),
         ).fetchall()
 
@@ -182,7 +186,7 @@ class Feeds:
             r[0]
             for r in self.conn.execute(
                 "SELECT p.entry_id FROM pages p LEFT JOIN entries e ON e.id = p.entry_id "
-                "WHERE e.id IS NULL OR e.link IS NOT NULL OR e.published > ?",
+                "WHERE e.id IS NULL OR e.link IS NOT NULL OR e.published > ? OR e.blocked != 0",
                 (now,),
             )
         ]
@@ -263,13 +267,27 @@ def _scope(facet: Facet, now: str) -> tuple[str, str, tuple]:
     """``(table, condition, arguments)`` of the entries of one facet."""
     kind, key = facet
     if kind == "all":  # a story once: its representative
-        return "entries", "role = 2 AND published <= ?", (now,)
+        return "entries", "role = 2 AND published <= ? AND blocked = 0", (now,)
     if kind == "lang":  # a story once per language group: its first copy there
-        return "entries", "lang_group = ? AND role >= 1 AND published <= ?", (key, now)
+        return (
+            "entries", "lang_group = ? AND role >= 1 AND published <= ? AND blocked = 0",
+            (key, now),
+        )  # fmt: skip
     if kind == "source":  # what the source gave, every copy (folded into a story or not)
         mine = "SELECT entry_id FROM items WHERE source_id = ? AND entry_id IS NOT NULL"
-        return "entries", f"id IN ({mine}) AND published <= ?", (int(key), now)
-    return "entry_tags", "tag_key = ? AND published <= ?", (key, now)
+        return "entries", f"id IN ({mine}) AND published <= ? AND blocked = 0", (int(key), now)
+    if kind == "feed":  # a defined feed: a story once (see store.matching)
+        return "entry_feeds", f"feed = ? AND published <= ? AND {_FIRST_OF_STORY}", (key, now)
+    return "entry_tags", f"tag_key = ? AND published <= ? AND {_UNBLOCKED}", (key, now)
+
+
+# no entry a rule blocks (see store.matching): a few at most, found by a partial index
+_UNBLOCKED = "entry_id NOT IN (SELECT id FROM entries WHERE blocked != 0)"
+# of a story's copies in a defined feed, the first by rank
+_FIRST_OF_STORY = (
+    "NOT EXISTS (SELECT 1 FROM entry_feeds g WHERE g.feed = entry_feeds.feed "
+    "AND g.story = entry_feeds.story AND g.rank < entry_feeds.rank)"
+)
 
 
 _entry = reader(Entry)

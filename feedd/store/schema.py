@@ -275,7 +275,35 @@ def _v9(db: Database) -> None:
     c.execute("CREATE UNIQUE INDEX idx_sources_slug ON sources (slug)")
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9]
+_V10 = """
+    ALTER TABLE entries ADD COLUMN blocked INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX idx_entries_blocked ON entries (id) WHERE blocked != 0;
+    CREATE TABLE defined (key TEXT PRIMARY KEY, slug TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
+        created TEXT NOT NULL) WITHOUT ROWID;
+    CREATE TABLE entry_feeds (feed TEXT NOT NULL, entry_id TEXT NOT NULL,
+        published TEXT NOT NULL, story TEXT NOT NULL, rank TEXT NOT NULL,
+        PRIMARY KEY (feed, entry_id)) WITHOUT ROWID;
+    CREATE INDEX idx_entry_feeds_window ON entry_feeds (feed, published, entry_id);
+    CREATE INDEX idx_entry_feeds_story ON entry_feeds (feed, story, rank);
+    CREATE INDEX idx_entry_feeds_entry ON entry_feeds (entry_id);
+    CREATE TABLE matched (entry_id TEXT PRIMARY KEY, signature TEXT NOT NULL) WITHOUT ROWID
+"""
+
+
+def _v10(db: Database) -> None:
+    # Defined feeds and rules (see store.matching). entries.blocked: 0, or 1 + the index of
+    # the rule that keeps the entry out of every feed and page. defined: each [[feeds]] table
+    # by its name, with its slug, recorded once. entry_feeds: the entries each defined feed
+    # may show (a story's copies that match; the feed shows the first by rank). matched: what
+    # each entry was last matched as (its signature), so only changed ones are matched again.
+    for statement in _V10.split(";"):
+        if statement.strip():
+            db.conn.execute(statement)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [
+    _v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10,
+]  # fmt: skip
 VERSION = len(MIGRATIONS)
 
 

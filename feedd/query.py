@@ -1,0 +1,251 @@
+"""The query language of defined feeds and rules: parsed once (lark), matched on entries; pure.
+
+    query   := or
+    or      := and ("or" and)*
+    and     := not ("and" not)*
+    not     := "not" not | "(" query ")" | term
+    term    := "seeds" | FIELD ":" value
+    FIELD   := tag | lang | source | title | text
+    value   := word | "quoted phrase" | /regular expression/   (a regex: title and text only)
+
+- ``tag:X`` an entry with that tag (case-insensitive, as tags are compared);
+- ``lang:X`` its language or language group, or one under it (``lang:zh`` takes zh-Hans
+  and zh-Hant, ``lang:pt`` takes pt-BR);
+- ``source:X`` a copy from the remote source named X (its name or its slug); ``seeds`` a copy
+  from the seeds folder;
+- ``title:`` and ``text:`` (the body) match a word or a phrase case- and accent-insensitively:
+  Latin text by whole words in order, CJK text as a substring; ``/…/`` is a regular expression,
+  run by RE2, which takes time linear in the text whatever the pattern, so no pattern can hang
+  a run. Keywords (``and``, ``or``, ``not``, ``seeds``) are lower case; quote a value that is
+  one of them or holds a space, a parenthesis or a quote (``\\"`` inside quotes).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .errors import QueryError
+
+GRAMMAR = r"""
+?start: or_
+?or_: and_ ("or" and_)*
+?and_: not_ ("and" not_)*
+?not_: "not" not_ -> neg
+     | "(" or_ ")"
+     | term
+term: FIELD VALUE -> field
+    | "seeds" -> seeds
+FIELD.2: /(tag|lang|source|title|text):/
+VALUE: ESCAPED | REGEX | WORD
+ESCAPED: /"(?:[^"\\]|\\.)*"/
+REGEX: /\/(?:[^\/\\]|\\.)+\//
+WORD: /[^\s()"]+/
+%ignore /\s+/
+"""
+
+VERSION = "1"  # of what a query matches: stored entries are matched again when it moves
+MAX_QUERY_CHARS = 2000
+_NAMES = {
+    "FIELD": "a field (tag:, lang:, source:, title:, text:)",
+    "VALUE": "a value",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "NOT": "'not'",
+    "AND": "'and'",
+    "OR": "'or'",
+    "SEEDS": "'seeds'",
+    "$END": "the end of the query",
+}
+
+
+@dataclass
+class Facts:
+    """What a query looks at of one entry. ``body`` is called at most once, when a
+    ``text:`` term first needs it (making a body's text costs more than the rest)."""
+
+    title: str
+    tags: frozenset[str]  # tag keys (see normalize.tags.key)
+    langs: tuple[str, ...]  # its language and its language group
+    sources: frozenset[str]  # names and slugs of the remote sources of its copies, folded
+    seeds: bool  # a copy of it is a seed file
+    body: Callable[[], str] = field(default=lambda: "", repr=False)
+    _folded: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
+
+    def text(self, name: str) -> str:
+        return self.title if name == "title" else self._body_text()
+
+    def folded(self, name: str) -> tuple[str, str]:
+        """``(words, chars)`` of the title or body: its folded words, space-separated and
+        padded, for Latin terms; its folded characters without spaces, for CJK ones."""
+        if name not in self._folded:
+            f = fold(self.text(name))
+            self._folded[name] = (" " + " ".join(_WORD.findall(f)) + " ", _SPACE.sub("", f))
+        return self._folded[name]
+
+    def _body_text(self) -> str:
+        if "_body" not in self._folded:
+            self._folded["_body"] = (self.body(), "")
+        return self._folded["_body"][0]
+
+
+Match = Callable[[Facts], bool]
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed query: its text, and what matches an entry. Pickled as its text (a worker
+    process parses it again): what matches is made of closures."""
+
+    text: str
+    match: Match = field(compare=False, repr=False)
+    needs_body: bool = field(compare=False)
+
+    def __reduce__(self) -> tuple:
+        return parse, (self.text,)
+
+
+# a word: letters and digits, but no CJK character (those run on with no space between words)
+_WORD = re.compile(r"[^\W\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f]+")
+_SPACE = re.compile(r"\s+")
+_CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f]")
+
+
+def fold(text: str) -> str:
+    """Case and accents set aside: ``Código`` and ``codigo`` compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def tag_key(tag: str) -> str:
+    """As normalize.tags.key (which this layer cannot import): NFKC, case-folded, collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", tag).split()).casefold()
+
+
+@functools.lru_cache(maxsize=1)
+def _parser():  # noqa: ANN202 - lark's type
+    from lark import Lark
+
+    return Lark(GRAMMAR, parser="lalr", maybe_placeholders=False)
+
+
+def parse(text: str) -> Query:
+    """Parse a query; a QueryError says where it is wrong and what was expected there."""
+    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+
+    if not isinstance(text, str) or not text.strip():
+        raise QueryError(1, "empty: expected a term such as tag:news")
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(MAX_QUERY_CHARS + 1, f"longer than {MAX_QUERY_CHARS} characters")
+    try:
+        tree = _parser().parse(text)
+    except UnexpectedEOF as e:
+        reason = f"unexpected end of the query; expected {_expected(e.expected)}"
+        raise QueryError(len(text) + 1, reason) from None
+    except UnexpectedToken as e:
+        end = e.token.type == "$END"
+        got = "end of the query" if end else repr(str(e.token))
+        column = len(text) + 1 if end else e.column
+        hint = ""
+        if not end and str(e.token)[:1] in '"/':
+            hint = ' (a value needs a field before it, as in title:"…")'
+        elif not end:
+            hint = _hint(str(e.token), "")
+        reason = f"unexpected {got}; expected {_expected(e.expected)}{hint}"
+        raise QueryError(column, reason) from None
+    except UnexpectedCharacters as e:
+        hint = _hint(text[e.pos_in_stream :])
+        raise QueryError(e.column, f"unexpected {text[e.pos_in_stream]!r}{hint}") from None
+    needs_body = [False]
+    return Query(text, _compile(tree, needs_body), needs_body[0])
+
+
+def _hint(
+    rest: str, otherwise: str = "; expected a field such as tag:news, 'seeds', 'not' or '('"
+) -> str:
+    m = re.match(r"(\w+):", rest)
+    if m and m.group(1) not in ("tag", "lang", "source", "title", "text"):
+        return f" ({m.group(1)}: is no field)"
+    if rest[:1] == '"':
+        return "; a quoted value needs its closing quote"
+    if m is None and rest.split(" ", 1)[0] in ("and", "or", "not", "seeds"):
+        return ""
+    return otherwise
+
+
+def _expected(names: set[str]) -> str:
+    shown = sorted({_NAMES.get(n, n) for n in names})
+    return " or ".join(shown) if len(shown) < 3 else ", ".join(shown[:-1]) + " or " + shown[-1]
+
+
+def _compile(tree, needs_body: list[bool]) -> Match:  # noqa: ANN001 - a lark Tree
+    kind = tree.data
+    if kind == "or_":
+        parts = [_compile(c, needs_body) for c in tree.children]
+        return lambda f: any(p(f) for p in parts)
+    if kind == "and_":
+        parts = [_compile(c, needs_body) for c in tree.children]
+        return lambda f: all(p(f) for p in parts)
+    if kind == "neg":
+        inner = _compile(tree.children[0], needs_body)
+        return lambda f: not inner(f)
+    if kind == "seeds":
+        return lambda f: f.seeds
+    name_token, value_token = tree.children
+    name = str(name_token)[:-1]
+    raw = str(value_token)
+    if raw.startswith("/") and len(raw) > 1:
+        if name not in ("title", "text"):
+            raise QueryError(value_token.column, f"a regular expression is for title: and "
+                             f"text: only, not {name}:")  # fmt: skip
+        needs_body[0] |= name == "text"
+        return _regex(name, raw[1:-1].replace("\\/", "/"), value_token.column)
+    value = _unquote(raw) if raw.startswith('"') else raw
+    if not value.strip():
+        raise QueryError(value_token.column, f"{name}: needs a value")
+    if name == "tag":
+        key = tag_key(value)
+        return lambda f: key in f.tags
+    if name == "lang":
+        want = value.casefold().replace("_", "-")
+        return lambda f: any(
+            (c := lang.casefold()) == want or c.startswith(want + "-") for lang in f.langs
+        )
+    if name == "source":
+        want = fold(value.strip())
+        return lambda f: want in f.sources
+    needs_body[0] |= name == "text"
+    return _words(name, value)
+
+
+def _unquote(raw: str) -> str:
+    return re.sub(r"\\(.)", r"\1", raw[1:-1])
+
+
+def _words(name: str, value: str) -> Match:
+    folded = fold(value)
+    if _CJK.search(folded):  # CJK has no spaces between words: a substring
+        chars = _SPACE.sub("", folded)
+        return lambda f: chars in f.folded(name)[1]
+    words = _WORD.findall(folded)
+    if not words:  # punctuation only: as written
+        chars = _SPACE.sub("", folded)
+        return lambda f: chars in f.folded(name)[1]
+    phrase = " " + " ".join(words) + " "
+    return lambda f: phrase in f.folded(name)[0]
+
+
+def _regex(name: str, pattern: str, column: int) -> Match:
+    import re2
+
+    options = re2.Options()
+    options.log_errors = False  # the reason goes in the QueryError, not to stderr
+    try:
+        compiled = re2.compile(pattern, options)
+    except re2.error as e:
+        reason = e.args[0].decode(errors="replace") if isinstance(e.args[0], bytes) else str(e)
+        raise QueryError(column, f"not a regular expression RE2 reads: {reason}") from None
+    return lambda f: compiled.search(f.text(name)) is not None

@@ -1,0 +1,319 @@
+"""Defined feeds and rules on the stored entries (the query language: see feedd.query).
+
+After each write and before each publish, every entry that changed since it was last matched
+(its row, tags, dates, story, role or sources: its signature) is matched again, and only
+those: against the rules, in order (the first that blocks it is recorded in
+``entries.blocked``, and every feed and page leaves it out), and against each defined feed's
+query (``entry_feeds``). A change of the rules, the defined feeds or the sources' names
+matches every entry again. Each match marks, in the same commit, the facets whose feeds it
+moved: the feeds an entry left or joined, and all of an entry's feeds when it is blocked or
+let through again. A blocked entry stays stored under its id, so when the rules let it
+through again it comes back as it was, never as a new entry.
+
+A defined feed shows a story once: of the story's published copies (its representative, the
+first copy of each other language group) that match, the representative if it does, else the
+first copy that does; under the id its language feed shows it by (see store.stories).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+from ..normalize import tags as tagmod
+from ..normalize.html import to_text
+from ..query import VERSION, Facts, Query, fold
+from . import facets
+from .facets import Facet
+
+_CHUNK = 500  # entries matched at a time: their bodies, when a query reads them, in memory
+# What an entry is matched on, besides its bodies and its sources' names (in the signature of
+# the definitions): when this changes, the entry is matched again.
+_SIG = (
+    "e.row_hash || '|' || e.tags || '|' || e.published || '|' || e.role || '|' || e.story || "
+    "'|' || coalesce((SELECT group_concat(source_id) FROM (SELECT DISTINCT source_id "
+    "FROM items i WHERE i.entry_id = e.id ORDER BY source_id)), '')"
+)
+_DUE = (
+    "SELECT e.id, e.title, e.tags, e.lang, e.lang_group, e.role, e.story, e.published, "
+    f"e.blocked, {_SIG} FROM entries e LEFT JOIN matched m ON m.entry_id = e.id "
+    f"WHERE m.signature IS NOT {_SIG} ORDER BY e.id"
+)
+
+
+class Defined(NamedTuple):
+    slug: str
+    name: str
+    created: str
+
+
+class FeedQuery(NamedTuple):
+    """A defined feed as matching needs it."""
+
+    name: str
+    slug: str  # asked for in the config; "" from the name
+    query: Query
+
+
+class RuleQuery(NamedTuple):
+    """A rule as matching needs it (see config.Rule)."""
+
+    text: str
+    blocks: object  # Callable[[Facts], bool]
+
+
+class Matched(NamedTuple):
+    entries: int  # matched again
+    blocked: int  # blocked by a rule now, in all
+    newly_blocked: int
+    let_through: int  # blocked before, no more
+
+
+class Preview(NamedTuple):
+    """What a config's queries match in the store as it is (``feedd check``)."""
+
+    feeds: list[tuple[str, int]]  # (name, entries the feed would hold)
+    rules: list[tuple[str, int, list[str]]]  # (rule, entries it blocks, a few of their titles)
+
+
+class Matching:
+    """Defined feeds and rules of one connection."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def defined(self) -> list[Defined]:
+        """Every defined feed of the config, by slug."""
+        sql = "SELECT slug, name, created FROM defined ORDER BY slug"
+        return [Defined._make(r) for r in self.conn.execute(sql)]
+
+    def blocked_counts(self) -> dict[int, int]:
+        """Entries blocked, by the index of the rule that blocks them."""
+        rows = self.conn.execute(
+            "SELECT blocked - 1, count(*) FROM entries WHERE blocked > 0 GROUP BY blocked"
+        )
+        return dict(rows)
+
+    def apply(
+        self, rules: Sequence[RuleQuery], feeds: Sequence[FeedQuery], now: str
+    ) -> Matched | None:
+        """Match what changed (everything, when the definitions did); None when there was
+        nothing to match: no rule and no defined feed, now or before, or no change since."""
+        c = self.conn
+        sig = self._signature(rules, feeds)
+        row = c.execute("SELECT value FROM meta WHERE name = 'matching'").fetchone()
+        before = row[0] if row else None
+        if not rules and not feeds and before is None:
+            return None  # (the common case: nothing is defined, nothing to undo)
+        moved = before != sig
+        if not moved and not facets.pending(c).facets:
+            return None
+        dirty: set[Facet] = set()
+        with c:
+            slugs = self._sync(feeds, now, dirty)
+            if moved:
+                dirty |= {
+                    ("feed", s) for (s,) in c.execute("SELECT DISTINCT feed FROM entry_feeds")
+                }
+                c.execute("DELETE FROM matched")
+                c.execute("DELETE FROM entry_feeds")
+            self._forget_gone(dirty)
+            found = self._match(rules, [(slugs[f.name.casefold()], f.query) for f in feeds], dirty)
+            if moved:
+                c.execute(
+                    "INSERT OR REPLACE INTO meta (name, value) VALUES ('matching', ?)", (sig,)
+                )
+            facets.mark(c, dirty)
+        return found
+
+    def preview(
+        self, rules: Sequence[RuleQuery], feeds: Sequence[FeedQuery], now: str, titles: int = 3
+    ) -> Preview:
+        """What ``rules`` would block and how many entries ``feeds`` would hold, over the
+        entries stored now, written nowhere."""
+        blocked = [0] * len(rules)
+        shown: list[list[str]] = [[] for _ in rules]
+        best: list[dict[str, str]] = [{} for _ in feeds]  # per feed: story -> best rank
+        for rows, sources, bodies in self._chunks(
+            self.conn.execute(
+                _DUE.replace(
+                    f"LEFT JOIN matched m ON m.entry_id = e.id WHERE m.signature IS NOT {_SIG} ", ""
+                )
+            ),  # fmt: skip
+            any(f.query.needs_body for f in feeds) or bool(rules),
+        ):
+            for r in rows:
+                f = self._facts(r, sources, bodies)
+                hit = next((i for i, rule in enumerate(rules) if rule.blocks(f)), None)
+                if hit is not None:
+                    blocked[hit] += 1
+                    if len(shown[hit]) < titles:
+                        shown[hit].append(r[1])
+                    continue
+                if r[5] < 1 or r[7] > now:
+                    continue
+                for i, fq in enumerate(feeds):
+                    if fq.query.match(f):
+                        rank = f"{2 - r[5]}{r[0]}"
+                        if rank < best[i].get(r[6], "\uffff"):
+                            best[i][r[6]] = rank
+        return Preview(
+            [(fq.name, len(best[i])) for i, fq in enumerate(feeds)],
+            [(rule.text, blocked[i], shown[i]) for i, rule in enumerate(rules)],
+        )
+
+    # --- the parts ---------------------------------------------------------------------------
+
+    def _signature(self, rules: Sequence[RuleQuery], feeds: Sequence[FeedQuery]) -> str:
+        names = self.conn.execute("SELECT id, name, slug FROM sources ORDER BY id").fetchall()
+        text = json.dumps(
+            [
+                VERSION,
+                [r.text for r in rules],
+                [[f.name, f.slug, f.query.text] for f in feeds],
+                names,
+            ],  # fmt: skip
+            ensure_ascii=False,
+        )
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def _sync(self, feeds: Sequence[FeedQuery], now: str, dirty: set[Facet]) -> dict[str, str]:
+        """Record each defined feed's slug, once: the one the config asks for, else the one
+        recorded for its name, else one made from its name (the rule of tags); forget the
+        feeds no longer defined. ``{name, case-folded: slug}``."""
+        c = self.conn
+        known = dict(c.execute("SELECT key, slug FROM defined"))
+        wanted = {f.name.casefold(): f for f in feeds}
+        for key in set(known) - set(wanted):
+            c.execute("DELETE FROM defined WHERE key = ?", (key,))
+            c.execute("DELETE FROM entry_feeds WHERE feed = ?", (known[key],))
+            dirty.add(("feed", known.pop(key)))
+        asked = {key: f.slug for key, f in wanted.items() if f.slug}
+        slugs: dict[str, str] = dict(asked)
+        taken = set(asked.values())
+        for key in wanted:  # then the slugs recorded, then new ones
+            if key not in slugs and known.get(key) not in (None, *taken):
+                slugs[key] = known[key]
+                taken.add(known[key])
+        for key, f in wanted.items():
+            if key in slugs:
+                continue
+            base = tagmod.slugify(f.name)
+            base = "feed" if base == "tag" and tagmod.key(f.name) != "tag" else base
+            slug, n = base, 1
+            while slug in taken:
+                n += 1
+                slug = f"{base}-{n}"
+            slugs[key] = slug
+            taken.add(slug)
+        moved = {key: slug for key, slug in slugs.items() if known.get(key) != slug}
+        if moved:  # (a slug freed first: two feeds may trade theirs)
+            c.executemany("DELETE FROM defined WHERE key = ?", [(k,) for k in moved])
+        for key, slug in moved.items():
+            old = known.get(key)
+            if old is not None:
+                c.execute("UPDATE entry_feeds SET feed = ? WHERE feed = ?", (f"/{slug}", old))
+                dirty.add(("feed", old))
+            dirty.add(("feed", slug))
+            c.execute(
+                "INSERT INTO defined (key, slug, name, created) VALUES (?, ?, ?, ?)",
+                (key, slug, wanted[key].name, now),
+            )
+        if moved:  # ("/" is in no slug)
+            c.execute("UPDATE entry_feeds SET feed = substr(feed, 2) WHERE feed LIKE '/%'")
+        c.executemany(
+            "UPDATE defined SET name = ? WHERE key = ? AND name != ?",
+            [(f.name, key, f.name) for key, f in wanted.items()],
+        )
+        return slugs
+
+    def _forget_gone(self, dirty: set[Facet]) -> None:
+        """Entries deleted since they were matched leave their defined feeds."""
+        c = self.conn
+        gone = [r[0] for r in c.execute(
+            "SELECT m.entry_id FROM matched m LEFT JOIN entries e ON e.id = m.entry_id "
+            "WHERE e.id IS NULL"
+        )]  # fmt: skip
+        for eid in gone:
+            dirty |= {("feed", f) for (f,) in c.execute(
+                "SELECT feed FROM entry_feeds WHERE entry_id = ?", (eid,))}  # fmt: skip
+            c.execute("DELETE FROM entry_feeds WHERE entry_id = ?", (eid,))
+            c.execute("DELETE FROM matched WHERE entry_id = ?", (eid,))
+
+    def _match(
+        self, rules: Sequence[RuleQuery], feeds: list[tuple[str, Query]], dirty: set[Facet]
+    ) -> Matched:
+        c = self.conn
+        needs_body = any(q.needs_body for _s, q in feeds) or bool(rules)
+        entries = newly = through = 0
+        for rows, sources, bodies in self._chunks(c.execute(_DUE).fetchall(), needs_body):
+            for r in rows:
+                eid, _title, tags_json, _lang, group, role, story, published, was, sig = r
+                entries += 1
+                f = self._facts(r, sources, bodies)
+                blocked = next((i + 1 for i, rule in enumerate(rules) if rule.blocks(f)), 0)
+                if blocked != was:
+                    c.execute("UPDATE entries SET blocked = ? WHERE id = ?", (blocked, eid))
+                    dirty |= facets.of(group, json.loads(tags_json))
+                    newly += bool(blocked and not was)
+                    through += bool(was and not blocked)
+                now_in = [] if blocked or role < 1 else [s for s, q in feeds if q.match(f)]
+                old_in = [x for (x,) in c.execute(
+                    "SELECT feed FROM entry_feeds WHERE entry_id = ?", (eid,))]  # fmt: skip
+                if old_in:
+                    c.execute("DELETE FROM entry_feeds WHERE entry_id = ?", (eid,))
+                rank = f"{2 - role}{eid}"  # the representative first, then by id
+                c.executemany(
+                    "INSERT INTO entry_feeds (feed, entry_id, published, story, rank) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [(s, eid, published, story, rank) for s in now_in],
+                )
+                dirty |= {("feed", s) for s in (*old_in, *now_in)}
+                c.execute(
+                    "INSERT OR REPLACE INTO matched (entry_id, signature) VALUES (?, ?)", (eid, sig)
+                )
+        total = c.execute("SELECT count(*) FROM entries WHERE blocked > 0").fetchone()[0]
+        return Matched(entries, total, newly, through)
+
+    def _chunks(
+        self, rows: Iterable[tuple], needs_body: bool
+    ) -> Iterable[tuple[list[tuple], dict[str, frozenset[str]], dict[str, str]]]:
+        """The rows a chunk at a time, with the chunk's entries' sources (names and slugs,
+        folded; "" for the seeds folder) and, if a query reads bodies, their HTML."""
+        names = {
+            sid: {fold(n) for n in (name, slug, title) if n}
+            for sid, name, slug, title in self.conn.execute(
+                "SELECT id, name, slug, title FROM sources"
+            )
+        }
+        rows = iter(rows)
+        while chunk := [r for _, r in zip(range(_CHUNK), rows, strict=False)]:
+            ids = [r[0] for r in chunk]
+            marks = ",".join("?" * len(ids))
+            sources: dict[str, set[str]] = {}
+            for eid, sid in self.conn.execute(
+                f"SELECT entry_id, source_id FROM items WHERE entry_id IN ({marks})", ids
+            ):
+                sources.setdefault(eid, set()).update(names.get(sid, ()) if sid else {""})
+            bodies = {}
+            if needs_body:
+                sql = f"SELECT id, CAST(html AS TEXT) FROM entries WHERE id IN ({marks})"
+                bodies = dict(self.conn.execute(sql, ids))
+            yield chunk, {k: frozenset(v) for k, v in sources.items()}, bodies
+
+    @staticmethod
+    def _facts(r: tuple, sources: dict[str, frozenset[str]], bodies: dict[str, str]) -> Facts:
+        eid, title, tags_json, lang, group = r[:5]
+        mine = sources.get(eid, frozenset())
+        body = bodies.get(eid) or ""
+        return Facts(
+            title=title,
+            tags=frozenset(json.loads(tags_json)),
+            langs=(lang, group),
+            sources=mine - {""},
+            seeds="" in mine,
+            body=lambda: to_text(body),
+        )
