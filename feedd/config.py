@@ -170,6 +170,10 @@ class Rule:
         return self.query.match(facts) == (self.action == "block")
 
     @property
+    def needs_body(self) -> bool:
+        return self.query.needs_body or (self.scope is not None and self.scope.needs_body)
+
+    @property
     def text(self) -> str:
         scope = f" (scope: {self.scope.text})" if self.scope else ""
         return f"{self.action} {self.query.text}{scope}"

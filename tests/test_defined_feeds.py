@@ -240,3 +240,24 @@ def test_the_json_twin_of_a_defined_feed_has_the_same_entries(defined: Site) -> 
     for atom in (defined.public / "feeds").glob("*.atom"):
         doc = json.loads(atom.with_suffix(".json").read_text("utf-8"))
         assert [i["id"] for i in doc["items"]] == list(ids_titles(atom))
+
+
+def test_the_daemon_applies_new_rules_and_feeds_on_sighup(site: Site) -> None:
+    import signal
+
+    from test_daemon import Running, wait_for
+
+    d = Running(site)
+    try:
+        wait_for(lambda: DEEPSEEK in d.titles(), what="the first publish")
+        d.write_config(extra="[[rules]]\nblock = 'title:deepseek'\n"
+                             "[[feeds]]\nname = 'Português'\nquery = 'lang:pt'\n")  # fmt: skip
+        d.proc.send_signal(signal.SIGHUP)
+        wait_for(lambda: DEEPSEEK not in d.titles() and d.titles(), what="the rule to apply")
+        path = "/feeds/portugu%C3%AAs.atom"  # the slug keeps its letters: português
+        wait_for(lambda: d.get(path)[0] == 200, what="the defined feed")
+        body = d.get(path)[2].decode()
+        assert body.count("<entry") == 1 and "Xangai" in body
+        assert d.stop() == 0
+    finally:
+        d.kill()

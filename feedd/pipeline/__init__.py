@@ -157,7 +157,7 @@ def publish(config: Config, wait: float) -> PublishResult:
 
 def _queries(config: Config) -> tuple[list[RuleQuery], list[FeedQuery]]:
     return (
-        [RuleQuery(r.text, r.blocks) for r in config.rules],
+        [RuleQuery(r.text, r.blocks, r.needs_body) for r in config.rules],
         [FeedQuery(f.name, f.slug, f.query) for f in config.feeds],
     )
 

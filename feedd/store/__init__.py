@@ -27,7 +27,7 @@ from .facets import Facet
 from .ingest import Changes, Failure, Items
 from .matching import Defined, FeedQuery, Matched, Matching, Preview, RuleQuery
 from .queries import Breakdown, Feeds, LangGroup, Signed, Tag, Totals
-from .schema import describe, migrate
+from .schema import describe, migrate, readable
 from .sources import Source, Sources, is_due, moved, when
 from .stories import Copy, Rules, find, folded
 
@@ -48,7 +48,13 @@ class Store:
     def __init__(self, path: Path, readonly: bool = False, rules: Rules | None = None) -> None:
         self.path = path
         self._conn = connect(path, readonly)
-        if not readonly:
+        if readonly:
+            try:
+                readable(self._conn, str(path))
+            except BaseException:
+                self._conn.close()
+                raise
+        else:
             try:
                 migrate(self._conn, str(path))
             except BaseException:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
 from ..normalize import tags as tagmod
@@ -37,11 +37,12 @@ _SIG = (
     "'|' || coalesce((SELECT group_concat(source_id) FROM (SELECT DISTINCT source_id "
     "FROM items i WHERE i.entry_id = e.id ORDER BY source_id)), '')"
 )
+_COLS = "e.id, e.title, e.tags, e.lang, e.lang_group, e.role, e.story, e.published, e.blocked"
 _DUE = (
-    "SELECT e.id, e.title, e.tags, e.lang, e.lang_group, e.role, e.story, e.published, "
-    f"e.blocked, {_SIG} FROM entries e LEFT JOIN matched m ON m.entry_id = e.id "
-    f"WHERE m.signature IS NOT {_SIG} ORDER BY e.id"
+    f"SELECT {_COLS}, {_SIG}, m.entry_id IS NOT NULL FROM entries e "
+    f"LEFT JOIN matched m ON m.entry_id = e.id WHERE m.signature IS NOT {_SIG} ORDER BY e.id"
 )
+_ALL = f"SELECT {_COLS} FROM entries e ORDER BY e.id"
 
 
 class Defined(NamedTuple):
@@ -62,7 +63,8 @@ class RuleQuery(NamedTuple):
     """A rule as matching needs it (see config.Rule)."""
 
     text: str
-    blocks: object  # Callable[[Facts], bool]
+    blocks: Callable[[Facts], bool]
+    needs_body: bool = True  # whether it reads an entry's text
 
 
 class Matched(NamedTuple):
@@ -77,6 +79,10 @@ class Preview(NamedTuple):
 
     feeds: list[tuple[str, int]]  # (name, entries the feed would hold)
     rules: list[tuple[str, int, list[str]]]  # (rule, entries it blocks, a few of their titles)
+
+
+def _need_bodies(rules: Sequence[RuleQuery], queries: Sequence[Query]) -> bool:
+    return any(r.needs_body for r in rules) or any(q.needs_body for q in queries)
 
 
 class Matching:
@@ -138,12 +144,8 @@ class Matching:
         shown: list[list[str]] = [[] for _ in rules]
         best: list[dict[str, str]] = [{} for _ in feeds]  # per feed: story -> best rank
         for rows, sources, bodies in self._chunks(
-            self.conn.execute(
-                _DUE.replace(
-                    f"LEFT JOIN matched m ON m.entry_id = e.id WHERE m.signature IS NOT {_SIG} ", ""
-                )
-            ),  # fmt: skip
-            any(f.query.needs_body for f in feeds) or bool(rules),
+            self.conn.execute(_ALL),
+            _need_bodies(rules, [f.query for f in feeds]),
         ):
             for r in rows:
                 f = self._facts(r, sources, bodies)
@@ -247,11 +249,13 @@ class Matching:
         self, rules: Sequence[RuleQuery], feeds: list[tuple[str, Query]], dirty: set[Facet]
     ) -> Matched:
         c = self.conn
-        needs_body = any(q.needs_body for _s, q in feeds) or bool(rules)
+        needs_body = _need_bodies(rules, [q for _s, q in feeds])
         entries = newly = through = 0
         for rows, sources, bodies in self._chunks(c.execute(_DUE).fetchall(), needs_body):
+            joined: list[tuple] = []
+            done: list[tuple[str, str]] = []
             for r in rows:
-                eid, _title, tags_json, _lang, group, role, story, published, was, sig = r
+                eid, _title, tags_json, _lang, group, role, story, published, was, sig, seen = r
                 entries += 1
                 f = self._facts(r, sources, bodies)
                 blocked = next((i + 1 for i, rule in enumerate(rules) if rule.blocks(f)), 0)
@@ -261,20 +265,24 @@ class Matching:
                     newly += bool(blocked and not was)
                     through += bool(was and not blocked)
                 now_in = [] if blocked or role < 1 else [s for s, q in feeds if q.match(f)]
-                old_in = [x for (x,) in c.execute(
-                    "SELECT feed FROM entry_feeds WHERE entry_id = ?", (eid,))]  # fmt: skip
+                old_in = []
+                if seen:  # (an entry never matched is in no defined feed yet)
+                    sql = "SELECT feed FROM entry_feeds WHERE entry_id = ?"
+                    old_in = [x for (x,) in c.execute(sql, (eid,))]
                 if old_in:
                     c.execute("DELETE FROM entry_feeds WHERE entry_id = ?", (eid,))
                 rank = f"{2 - role}{eid}"  # the representative first, then by id
-                c.executemany(
-                    "INSERT INTO entry_feeds (feed, entry_id, published, story, rank) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    [(s, eid, published, story, rank) for s in now_in],
-                )
+                joined += [(s, eid, published, story, rank) for s in now_in]
                 dirty |= {("feed", s) for s in (*old_in, *now_in)}
-                c.execute(
-                    "INSERT OR REPLACE INTO matched (entry_id, signature) VALUES (?, ?)", (eid, sig)
-                )
+                done.append((eid, sig))
+            c.executemany(
+                "INSERT INTO entry_feeds (feed, entry_id, published, story, rank) "
+                "VALUES (?, ?, ?, ?, ?)",
+                joined,
+            )
+            c.executemany(
+                "INSERT OR REPLACE INTO matched (entry_id, signature) VALUES (?, ?)", done
+            )
         total = c.execute("SELECT count(*) FROM entries WHERE blocked > 0").fetchone()[0]
         return Matched(entries, total, newly, through)
 

@@ -340,6 +340,19 @@ def migrate_check(version: int, path: str) -> None:
         )
 
 
+def readable(conn: sqlite3.Connection, path: str = "") -> None:
+    """Refuse to read a database of another schema than this feedd's: a newer feedd's, or
+    an older one's, which a run (that may write) brings up to date first."""
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    migrate_check(current, path)
+    if 0 < current < VERSION:
+        raise DatabaseError(
+            path,
+            f"written by an older feedd (schema version {current}; this feedd reads "
+            f"{VERSION}): run `feedd once` (or start `feedd run`) to bring it up to date",
+        )
+
+
 def migrate(conn: sqlite3.Connection, path: str = "") -> None:
     """Bring the database to VERSION; refuse one written by a newer feedd."""
     current = conn.execute("PRAGMA user_version").fetchone()[0]
