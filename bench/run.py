@@ -184,6 +184,54 @@ def pages_cost(site: Path, runs: int) -> dict[str, float]:
     return out
 
 
+def defined_queries(site: Path, n: int) -> list[str]:
+    """``n`` defined feeds as people write them, over the corpus's own tags and words: one
+    tag, a tag in one language, several tags, a word of the titles, a phrase of the text,
+    a tag but not another."""
+    db = sqlite3.connect(site / "var" / "feedd.db")
+    tags = [r[0] for r in db.execute("SELECT name FROM tags ORDER BY created, key LIMIT 200")]
+    titles = [t for (t,) in db.execute("SELECT title FROM entries LIMIT 2000")]
+    words = sorted({w for t in titles for w in t.split() if w.isascii() and w.isalpha()
+                    and len(w) > 5})  # fmt: skip
+    langs = ["zh-Hans", "zh-Hant", "pt", "en"]
+
+    def q(t: str) -> str:
+        return '"' + t.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    out = []
+    for i in range(n):
+        a, b = q(tags[i % len(tags)]), q(tags[(7 * i + 3) % len(tags)])
+        c = q(tags[(3 * i + 1) % len(tags)])
+        w = q(words[i % len(words)] if words else "report")
+        out.append([
+            f"tag:{a}", f"tag:{a} and lang:{langs[i % 4]}", f"tag:{a} or tag:{b} or tag:{c}",
+            f"title:{w}", f"text:{w} or tag:{b}", f"tag:{a} and not tag:{b}",
+        ][i % 6])  # fmt: skip
+    return out
+
+
+def defined_cost(site: Path, runs: int, n: int) -> dict[str, float]:
+    """Cold and no-change runs with ``n`` defined feeds and with none, taking turns
+    (issue 15)."""
+    (site / "config.toml").write_text('seeds = "seeds"\n')
+    reset(site)
+    feedd_once(site)
+    tables = "".join(
+        f"[[feeds]]\nname = 'Defined {i}'\nquery = {json.dumps(query, ensure_ascii=False)}\n"
+        for i, query in enumerate(defined_queries(site, n))
+    )  # (a JSON string is a TOML basic string)
+    walls: dict[str, list[float]] = {}
+    for _ in range(runs):
+        for on in (True, False):
+            (site / "config.toml").write_text('seeds = "seeds"\n' + (tables if on else ""))
+            reset(site)
+            label = "on" if on else "off"
+            walls.setdefault(f"cold {label}", []).append(feedd_once(site)[0])
+            walls.setdefault(f"no-change {label}", []).append(feedd_once(site)[0])
+    (site / "config.toml").write_text('seeds = "seeds"\n')
+    return {k: statistics.median(v) for k, v in walls.items()}
+
+
 # --- peers ---------------------------------------------------------------------------------
 
 
@@ -400,6 +448,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sources", default="100,1000", help="remote source counts ('' for none)")
     ap.add_argument("--serve", action="store_true", help="requests/s of the server (needs wrk)")
     ap.add_argument("--pages", action="store_true", help="time pages on against off, only")
+    ap.add_argument("--defined", type=int, default=0,
+                    help="time this many defined feeds against none, only")  # fmt: skip
     ap.add_argument("--work", type=Path, default=HERE / "work")
     ap.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     args = ap.parse_args(argv)
@@ -428,7 +478,21 @@ def main(argv: list[str] | None = None) -> int:
                        f"{fig['no-change off']:.2f}s; output {fig['KiB per entry']:.1f} KiB "
                        "an entry")  # fmt: skip
 
-    for n in sizes if not args.pages else ():
+    for n in sizes:
+        if not args.defined:
+            break
+        fig = defined_cost(corpus(work, n), args.runs, args.defined)
+        print(f"N={n} {args.defined} defined feeds: "
+              + ", ".join(f"{k} {v:.2f}" for k, v in fig.items()), flush=True)  # fmt: skip
+        on, off = fig["cold on"], fig["cold off"]
+        targets.append(f"{verdict(on <= 1.2 * off)} cold N={n:,} with {args.defined} defined "
+                       f"feeds ≤ 1.2× none: {on:.2f}s vs {off:.2f}s ({on / off:.2f}×)")  # fmt: skip
+        on, off = fig["no-change on"], fig["no-change off"]
+        ok = on <= 1.1 * off + 0.02
+        targets.append(f"{verdict(ok)} no-change N={n:,} with {args.defined} defined feeds "
+                       f"unchanged: {on:.2f}s vs {off:.2f}s")  # fmt: skip
+
+    for n in sizes if not (args.pages or args.defined) else ():
         site = corpus(work, n)
         t_cold, t_none, t_edit = Timing(), Timing(), Timing()
         tools = "hugo-atom" + (" pelican" if n <= 10_000 else "")  # Pelican at 50k: ~500 s

@@ -7,6 +7,10 @@ silent no-op: a typo must not quietly fall back to a default.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
+import os
 import re
 import tomllib
 from collections.abc import Callable
@@ -17,7 +21,8 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ConfigError, QueryError
-from .query import Query, parse
+from .query import VERSION as QUERY_VERSION
+from .query import Query, known
 
 DEFAULT_PATH = "config.toml"
 MAX_ENTRY_BYTES = 1024 * 1024  # an entry's HTML, after sanitizing: longer is cut
@@ -226,8 +231,7 @@ def from_dict(data: dict[str, Any], base: Path, source: Path | None = None) -> C
     where = str(source) if source else None
     data = dict(data)
     raw_sources = data.pop("sources", [])
-    defined = _feeds(data.pop("feeds", []), where)
-    rules = _rules(data.pop("rules", []), where)
+    raw_feeds, raw_rules = data.pop("feeds", []), data.pop("rules", [])
     hubs = _hubs(data.pop("websub_hubs", []), where)
     server = data.pop("server", {})
     if not isinstance(server, dict):
@@ -236,6 +240,10 @@ def from_dict(data: dict[str, Any], base: Path, source: Path | None = None) -> C
     if not isinstance(stories_table, dict):
         raise ConfigError("stories", "must be a [stories] table", where)
     values = _check_table(data, OPTIONS, "", base, where)
+    queries: list[tuple[str, Query]] = []  # every query, by its key: checked below
+    defined = _feeds(raw_feeds, where, queries)
+    rules = _rules(raw_rules, where, queries)
+    _check_queries(queries, values["database"], where)
     values.update(_check_table(server, SERVER_OPTIONS, "server.", base, where))
     story = _check_table(stories_table, STORIES_OPTIONS, "stories.", base, where)
     values["stories"] = story.pop("enabled")
@@ -266,13 +274,37 @@ def from_dict(data: dict[str, Any], base: Path, source: Path | None = None) -> C
                   source=source)  # fmt: skip
 
 
-def _query(value: object, key: str, where: str | None) -> Query:
+def _query(value: object, key: str, where: str | None, queries: list[tuple[str, Query]]) -> Query:
     if not isinstance(value, str):
         raise ConfigError(key, f"must be a query string, not {type(value).__name__}", where)
-    try:
-        return parse(value)
-    except QueryError as e:
-        raise ConfigError(key, f"{e} in {value!r}", where) from None
+    q = known(value)
+    queries.append((key, q))
+    return q
+
+
+def _check_queries(queries: list[tuple[str, Query]], database: Path, where: str | None) -> None:
+    """Parse every query, refusing a bad one by its key; unless these very queries parsed
+    before, as a stamp beside the database says: then each is parsed when first matched,
+    and a run that matches nothing (nothing changed) never loads the parser (lark's import
+    and tables cost 0.2 s)."""
+    if not queries:
+        return
+    texts = json.dumps([QUERY_VERSION, [q.text for _, q in queries]], ensure_ascii=False)
+    stamp = hashlib.sha256(texts.encode()).hexdigest()
+    marker = database.with_name(database.name + "-queries")
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        if marker.read_text("ascii").strip() == stamp:
+            return
+    for key, q in queries:
+        try:
+            q.needs_body  # noqa: B018 - parsed now
+        except QueryError as e:
+            raise ConfigError(key, f"{e} in {q.text!r}", where) from None
+    if marker.parent.is_dir():  # (written by the first run that made the folder)
+        with contextlib.suppress(OSError):
+            tmp = marker.with_name(f".{marker.name}.{os.getpid()}")
+            tmp.write_text(stamp + "\n", "ascii")
+            os.replace(tmp, marker)
 
 
 def _tables(raw: object, name: str, where: str | None) -> list[dict[str, Any]]:
@@ -281,7 +313,7 @@ def _tables(raw: object, name: str, where: str | None) -> list[dict[str, Any]]:
     return raw
 
 
-def _feeds(raw: object, where: str | None) -> tuple[FeedDef, ...]:
+def _feeds(raw: object, where: str | None, queries: list[tuple[str, Query]]) -> tuple[FeedDef, ...]:
     """The ``[[feeds]]`` tables: each a name, a query, and a slug if one is asked for."""
     out: list[FeedDef] = []
     names: set[str] = set()
@@ -307,11 +339,12 @@ def _feeds(raw: object, where: str | None) -> tuple[FeedDef, ...]:
             raise ConfigError(f"{key}.slug", f"{slug!r} is another feed's slug too", where)
         names.add(name.strip().casefold())
         slugs.add(slug.casefold())
-        out.append(FeedDef(name.strip(), _query(t["query"], f"{key}.query", where), slug))
+        query = _query(t["query"], f"{key}.query", where, queries)
+        out.append(FeedDef(name.strip(), query, slug))
     return tuple(out)
 
 
-def _rules(raw: object, where: str | None) -> tuple[Rule, ...]:
+def _rules(raw: object, where: str | None, queries: list[tuple[str, Query]]) -> tuple[Rule, ...]:
     """The ``[[rules]]`` tables, in order: each ``block`` or ``keep``, and maybe ``scope``."""
     out: list[Rule] = []
     for i, t in enumerate(_tables(raw, "rules", where)):
@@ -324,8 +357,9 @@ def _rules(raw: object, where: str | None) -> tuple[Rule, ...]:
         if len(actions) != 1:
             raise ConfigError(key, "needs either block = '<query>' or keep = '<query>'", where)
         action = actions[0]
-        scope = _query(t["scope"], f"{key}.scope", where) if "scope" in t else None
-        out.append(Rule(action, _query(t[action], f"{key}.{action}", where), scope))
+        query = _query(t[action], f"{key}.{action}", where, queries)
+        scope = _query(t["scope"], f"{key}.scope", where, queries) if "scope" in t else None
+        out.append(Rule(action, query, scope))
     return tuple(out)
 
 

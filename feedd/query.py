@@ -79,11 +79,12 @@ class Facts:
         return self.title if name == "title" else self._body_text()
 
     def folded(self, name: str) -> tuple[str, str]:
-        """``(words, chars)`` of the title or body: its folded words, space-separated and
-        padded, for Latin terms; its folded characters without spaces, for CJK ones."""
+        """``(spaced, chars)`` of the title or body, folded: with each run of whitespace one
+        space, for Latin terms; with none, for CJK ones. (String methods, not regular
+        expressions: a body is thousands of characters, and every entry's is folded.)"""
         if name not in self._folded:
-            f = fold(self.text(name))
-            self._folded[name] = (" " + " ".join(_WORD.findall(f)) + " ", _SPACE.sub("", f))
+            spaced = " ".join(fold(self.text(name)).split())
+            self._folded[name] = (spaced, spaced.replace(" ", ""))
         return self._folded[name]
 
     def _body_text(self) -> str:
@@ -97,27 +98,58 @@ Match = Callable[[Facts], bool]
 
 @dataclass(frozen=True)
 class Query:
-    """A parsed query: its text, and what matches an entry. Pickled as its text (a worker
-    process parses it again): what matches is made of closures."""
+    """A query: its text, and what matches an entry, made when first needed (see
+    ``parse``, ``known``). Pickled as its text: what matches is made of closures."""
 
     text: str
-    match: Match = field(compare=False, repr=False)
-    needs_body: bool = field(compare=False)
+
+    def match(self, facts: Facts) -> bool:
+        return self._compiled[0](facts)
+
+    @property
+    def needs_body(self) -> bool:
+        """Whether it reads an entry's text (``text:``), which costs more than the rest."""
+        return self._compiled[1]
+
+    @functools.cached_property
+    def _compiled(self) -> tuple[Match, bool]:
+        return _compile_text(self.text)
 
     def __reduce__(self) -> tuple:
-        return parse, (self.text,)
+        return Query, (self.text,)
+
+
+def parse(text: str) -> Query:
+    """Parse a query now; a QueryError says where it is wrong and what was expected there."""
+    q = Query(text)
+    q._compiled  # noqa: B018 - parsed here, so that it raises here
+    return q
+
+
+def known(text: str) -> Query:
+    """A query that parsed before (see config): parsed only when first matched, so that a
+    run with nothing to match never loads the parser."""
+    return Query(text)
 
 
 # a word: letters and digits, but no CJK character (those run on with no space between words)
 _WORD = re.compile(r"[^\W\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f]+")
-_SPACE = re.compile(r"\s+")
 _CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f]")
 
 
+# combining marks (accents), as NFKD leaves them after their letters: dropped by fold
+_MARKS = re.compile("[\u0300-\u036f]+")  # (one block, the accents of Latin, Greek, Cyrillic)
+
+
 def fold(text: str) -> str:
-    """Case and accents set aside: ``Código`` and ``codigo`` compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    """Case and accents set aside: ``Código`` and ``codigo`` compare equal. (A regular
+    expression, not a loop over characters: an article's text is thousands of them.)"""
+    if text.isascii():
+        return text.lower()
+    folded = text.casefold()
+    decomposed = unicodedata.normalize("NFKD", folded)
+    # a letter that sheds its accent grows by a character: none grew, no mark to drop
+    return decomposed if len(decomposed) == len(folded) else _MARKS.sub("", decomposed)
 
 
 def tag_key(tag: str) -> str:
@@ -129,11 +161,11 @@ def tag_key(tag: str) -> str:
 def _parser():  # noqa: ANN202 - lark's type
     from lark import Lark
 
+    # (no cache=True: lark would unpickle its tables from a shared temporary folder)
     return Lark(GRAMMAR, parser="lalr", maybe_placeholders=False)
 
 
-def parse(text: str) -> Query:
-    """Parse a query; a QueryError says where it is wrong and what was expected there."""
+def _compile_text(text: str) -> tuple[Match, bool]:
     from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 
     if not isinstance(text, str) or not text.strip():
@@ -160,7 +192,7 @@ def parse(text: str) -> Query:
         hint = _hint(text[e.pos_in_stream :])
         raise QueryError(e.column, f"unexpected {text[e.pos_in_stream]!r}{hint}") from None
     needs_body = [False]
-    return Query(text, _compile(tree, needs_body), needs_body[0])
+    return _compile(tree, needs_body), needs_body[0]
 
 
 def _hint(
@@ -226,16 +258,30 @@ def _unquote(raw: str) -> str:
 
 
 def _words(name: str, value: str) -> Match:
-    folded = fold(value)
-    if _CJK.search(folded):  # CJK has no spaces between words: a substring
-        chars = _SPACE.sub("", folded)
+    phrase = " ".join(fold(value).split())
+    if _CJK.search(phrase) or not _WORD.search(phrase):  # CJK: a substring, spaces aside
+        chars = phrase.replace(" ", "")
         return lambda f: chars in f.folded(name)[1]
-    words = _WORD.findall(folded)
-    if not words:  # punctuation only: as written
-        chars = _SPACE.sub("", folded)
-        return lambda f: chars in f.folded(name)[1]
-    phrase = " " + " ".join(words) + " "
-    return lambda f: phrase in f.folded(name)[0]
+    return lambda f: _has_words(f.folded(name)[0], phrase)
+
+
+def _has_words(text: str, phrase: str) -> bool:
+    """Whether ``phrase`` is in ``text`` as whole words: where it begins and ends with a
+    letter or digit, no letter or digit of a spaced script touches it (a CJK one may)."""
+    n, start = len(phrase), text.find(phrase)
+    check_head, check_tail = _word_char(phrase[0]), _word_char(phrase[-1])
+    while start != -1:
+        end = start + n
+        head_ok = not check_head or start == 0 or not _word_char(text[start - 1])
+        tail_ok = not check_tail or end == len(text) or not _word_char(text[end])
+        if head_ok and tail_ok:
+            return True
+        start = text.find(phrase, start + 1)
+    return False
+
+
+def _word_char(c: str) -> bool:
+    return c.isalnum() and not _CJK.match(c)
 
 
 def _regex(name: str, pattern: str, column: int) -> Match:
@@ -248,4 +294,12 @@ def _regex(name: str, pattern: str, column: int) -> Match:
     except re2.error as e:
         reason = e.args[0].decode(errors="replace") if isinstance(e.args[0], bytes) else str(e)
         raise QueryError(column, f"not a regular expression RE2 reads: {reason}") from None
-    return lambda f: compiled.search(f.text(name)) is not None
+
+    def match(f: Facts) -> bool:
+        text = f.text(name)
+        try:
+            return compiled.search(text) is not None
+        except UnicodeEncodeError:  # a lone surrogate (a database edited by others)
+            return compiled.search(text.encode(errors="replace").decode()) is not None
+
+    return match

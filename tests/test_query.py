@@ -37,6 +37,13 @@ def matches(query: str, f: Facts) -> bool:
     ('title:"人工 智能"', "人工智能大会", True),  # CJK spaces do not count
     ("title:人工智能", "人工 智能", True),
     ("title:ﬁle", "A FILE here", True),  # compatibility forms fold (NFKD)
+    ("title:aberto", "Código aberto, hoje", True),  # punctuation is no part of a word
+    ('title:"e-mail"', "Send an E-mail now", True),  # a query's own punctuation counts
+    ("title:mail", "Send an e-mail now", True),
+    ("title:mail", "mailing lists", False),
+    ("title:ai", "AI治理的新进展", True),  # a CJK character ends a Latin word
+    ("title:2025", "WAIC 2025：智能", True),
+    ("title:！", "好！", True),  # punctuation only: a substring
     ("title:a", "", False),
 ])  # fmt: skip
 def test_title_words_and_cjk_substrings(query: str, title: str, expected: bool) -> None:
@@ -183,3 +190,24 @@ def test_a_good_config_reads_its_feeds_rules_and_hubs() -> None:
     assert block.blocks(facts(title="广告", sources={"portal-x"}))
     assert not block.blocks(facts(title="广告"))  # out of its scope
     assert keep.blocks(facts(tags={"spam"})) and not keep.blocks(facts())
+
+
+def test_queries_that_parsed_before_are_parsed_only_when_matched(tmp_path: Path) -> None:
+    """A run with nothing to match must not pay for the parser: once a config's queries
+    parsed, a stamp beside the database lets the next read leave them for later."""
+    from feedd.config import load
+
+    (tmp_path / "var").mkdir()
+    path = tmp_path / "config.toml"
+    path.write_text("seeds = 'seeds'\n[[feeds]]\nname = 'A'\nquery = 'tag:a or lang:pt'\n")
+    first = load(path).feeds[0].query
+    assert "_compiled" in vars(first)  # parsed as the config was read
+    assert (tmp_path / "var" / "feedd.db-queries").exists()
+    second = load(path).feeds[0].query
+    assert "_compiled" not in vars(second)  # the same texts: not parsed yet
+    assert second.match(facts(langs=("pt", "pt"))) and not second.needs_body
+    # other texts are parsed again, and a bad one is refused however the stamp reads
+    path.write_text("seeds = 'seeds'\n[[feeds]]\nname = 'A'\nquery = 'tag:a or'\n")
+    with pytest.raises(ConfigError) as e:
+        load(path)
+    assert e.value.key == "feeds[0].query"

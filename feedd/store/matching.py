@@ -308,8 +308,10 @@ class Matching:
                 sources.setdefault(eid, set()).update(names.get(sid, ()) if sid else {""})
             bodies = {}
             if needs_body:
-                sql = f"SELECT id, CAST(html AS TEXT) FROM entries WHERE id IN ({marks})"
-                bodies = dict(self.conn.execute(sql, ids))
+                sql = f"SELECT id, CAST(html AS BLOB) FROM entries WHERE id IN ({marks})"
+                bodies = {
+                    i: (h or b"").decode(errors="replace") for i, h in self.conn.execute(sql, ids)
+                }
             yield chunk, {k: frozenset(v) for k, v in sources.items()}, bodies
 
     @staticmethod
