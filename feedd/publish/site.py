@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -223,37 +224,42 @@ def _look(shared: _Shared, feeds: list[Look]) -> tuple[dict[str, str], list[str]
 
 def _render(store: Store, config: Config, jobs: list[Job]) -> list[str]:
     """Render and write the given feeds; the paths whose bytes changed."""
+    cache = _EntryCache(store, config, jobs)
+    with atomic.Writes() as writes:
+        for job in jobs:
+            for path, data in _files(config, cache, job):
+                writes.add(config.output / path, data, path)
+    return writes.changed
+
+
+def _files(config: Config, cache: _EntryCache, job: Job) -> list[tuple[str, bytes]]:
+    """A feed's files: its Atom feed, its JSON Feed and its page (relative path, bytes)."""
     from . import atom  # feedgen and lxml: only loaded when a feed is rendered
 
-    cache = _EntryCache(store, config, jobs)
-    written = []
-    for info, empty_updated, rows in jobs:
-        updated = max((from_iso(r.updated) for r in rows), default=empty_updated)
-        json_path = info.json_path
-        head = atom.head_xml(
-            info,
-            base_url=config.base_url,
-            feed_id=feed_id(config.site_id, info.path),
-            author=config.author,
-            updated=updated,
-            pages=config.pages,
-            hubs=config.websub_hubs,
-        )
-        entries, items, listed = cache.feed(info, [r.id for r in rows])
-        json_head = jsonfeed.head(
-            info, base_url=config.base_url, feed_url=pages.url(config.base_url, json_path),
-            author=config.author, hubs=config.websub_hubs,
-        )  # fmt: skip
-        files = [(info.path, atom.assemble(head, entries)),
-                 (json_path, jsonfeed.assemble(json_head, items))]  # fmt: skip
-        if info.kind != "all" and config.pages:  # (the all-feed's: the front page)
-            page = html.feed_page(info, site_title=config.title, base_url=config.base_url,
-                                  updated=updated, items=listed)  # fmt: skip
-            files.append((html.page_of(info), page))
-        for path, data in files:
-            if atomic.write(config.output / path, data):
-                written.append(path)
-    return written
+    info, empty_updated, rows = job
+    updated = max((from_iso(r.updated) for r in rows), default=empty_updated)
+    json_path = info.json_path
+    head = atom.head_xml(
+        info,
+        base_url=config.base_url,
+        feed_id=feed_id(config.site_id, info.path),
+        author=config.author,
+        updated=updated,
+        pages=config.pages,
+        hubs=config.websub_hubs,
+    )
+    entries, items, listed = cache.feed(info, [r.id for r in rows])
+    json_head = jsonfeed.head(
+        info, base_url=config.base_url, feed_url=pages.url(config.base_url, json_path),
+        author=config.author, hubs=config.websub_hubs,
+    )  # fmt: skip
+    files = [(info.path, atom.assemble(head, entries)),
+             (json_path, jsonfeed.assemble(json_head, items))]  # fmt: skip
+    if info.kind != "all" and config.pages:  # (the all-feed's: the front page)
+        page = html.feed_page(info, site_title=config.title, base_url=config.base_url,
+                              updated=updated, items=listed)  # fmt: skip
+        files.append((html.page_of(info), page))
+    return files
 
 
 def _look_at(args: tuple[_Shared, list[Look]]) -> tuple[dict[str, str], list[str]]:
@@ -325,16 +331,15 @@ def _write_pages(store: Store, config: Config, ids: list[str]) -> list[str]:
     """Write these entries' pages."""
     slugs = tag_slugs(store)
     sources = origins(store)
-    written = []
-    for lo in range(0, len(ids), _PAGES_A_QUERY):
-        for e in store.feeds.entries(ids[lo : lo + _PAGES_A_QUERY]).values():
-            page = html.entry_page(
-                e, slugs, site_title=config.title, site_id=config.site_id, origins=sources
-            )
-            path = html.page_path(config.site_id, e.id)
-            if atomic.write(config.output / path, page):
-                written.append(path)
-    return written
+    with atomic.Writes() as writes:
+        for lo in range(0, len(ids), _PAGES_A_QUERY):
+            for e in store.feeds.entries(ids[lo : lo + _PAGES_A_QUERY]).values():
+                page = html.entry_page(
+                    e, slugs, site_title=config.title, site_id=config.site_id, origins=sources
+                )
+                path = html.page_path(config.site_id, e.id)
+                writes.add(config.output / path, page, path)
+    return writes.changed
 
 
 def _remove_pages(store: Store, out: Path) -> list[str]:
@@ -383,11 +388,9 @@ def publish(store: Store, config: Config, now: dt.datetime) -> Published:
     atomic.remove_leftovers(out)
     now_s = iso(now)
     limit = config.max_entries
-    # (what the sources say of themselves is in every remote entry: see atom.entry_xml)
-    about = hashlib.sha256(repr(sorted(origins(store).items())).encode()).hexdigest()
     settings = "\n".join(
         [__version__, FORMAT, config.title, config.author, config.base_url, config.site_id,
-         str(limit), about, str(config.pages), *config.websub_hubs]
+         str(limit), str(config.pages), *config.websub_hubs]
     )  # fmt: skip
     last = store.feeds.publish_state()
     then = last.get("now")  # the clock of the last publish
@@ -395,6 +398,12 @@ def publish(store: Store, config: Config, now: dt.datetime) -> Published:
     everything = then is None or last.get("settings") != settings or now_s < then
     if not everything and then < now_s:
         dirty |= store.feeds.came_due(then, now_s)
+    # a source renamed or retitled: the feeds of its entries (each names it: atom's <source>)
+    about = {str(i): list(o) for i, o in origins(store).items()}
+    before = json.loads(last.get("origins") or "{}")
+    moved = {int(i) for i in about.keys() | before.keys() if about.get(i) != before.get(i)}
+    if moved and not everything:
+        dirty |= store.feeds.of_sources(moved) | {("source", str(i)) for i in moved}
     feeds = plan(store, config.title)
     result = Published(feeds=len(feeds))
     # A source's feed is looked at after any change: few, and the store marks no facet per
@@ -435,6 +444,7 @@ def publish(store: Store, config: Config, now: dt.datetime) -> Published:
         ):
             if atomic.write(out / name, data):
                 result.written.append(name)
-    if everything or dirty or new_sigs:
-        store.feeds.published(new_sigs, dirty_upto, settings, now_s)  # once every file is in place
+    if everything or dirty or new_sigs or moved:  # (recorded once every file is in place)
+        origins_json = json.dumps(about, ensure_ascii=False, sort_keys=True)
+        store.feeds.published(new_sigs, dirty_upto, settings, now_s, origins_json)
     return result

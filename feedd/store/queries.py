@@ -7,6 +7,7 @@ them, their paths and titles are publish's to decide.
 from __future__ import annotations
 
 import dataclasses
+import json
 import sqlite3
 from typing import NamedTuple
 
@@ -37,10 +38,17 @@ class Signed(NamedTuple):
     updated: str
 
 
-_SIGNED = columns(Signed, {"signature": "row_hash || tags || story_sig"})
+# What a remote entry shows of its source (see publish.atom's <source>): part of what its
+# feeds and page are made from, so a source retitled rewrites the feeds it is in, no others.
+_ORIGIN = (
+    "coalesce((SELECT s.slug || '|' || coalesce(s.name, '') || '|' || coalesce(s.title, '') "
+    "|| '|' || s.url || '|' || coalesce(s.home, '') || '|' || coalesce(s.guid, '') "
+    "FROM sources s WHERE s.id = {0}source_id), '')"
+)
+_SIGNED = columns(Signed, {"signature": f"row_hash || tags || story_sig || {_ORIGIN.format('')}"})
 _ENTRY_COLS = columns(Entry, {"html": "CAST(html AS BLOB)", "credits": "'[]'"})
 _ENTRY_COLS += ", story_sig != ''"
-_PAGE_SIG = "(e.row_hash || e.tags || e.story_sig)"  # what an entry's page is made from
+_PAGE_SIG = f"(e.row_hash || e.tags || e.story_sig || {_ORIGIN.format('e.')})"  # its page's
 
 
 class Feeds:
@@ -164,6 +172,19 @@ class Feeds:
         """The facets changes touched since the last publish."""
         return facets.pending(self.conn)
 
+    def of_sources(self, ids: set[int]) -> set[Facet]:
+        """The facets of the entries these sources' copies give: what a source retitled
+        touches."""
+        found: set[Facet] = set()
+        for i in ids:
+            for lang_group, tags in self.conn.execute(
+                "SELECT lang_group, tags FROM entries WHERE id IN "
+                "(SELECT entry_id FROM items WHERE source_id = ? AND entry_id IS NOT NULL)",
+                (i,),
+            ):
+                found |= facets.of(lang_group, json.loads(tags))
+        return found
+
     def came_due(self, after: str, now: str) -> set[Facet]:
         """The facets of entries that came due after ``after``, by ``now``."""
         return facets.came_due(self.conn, after, now)
@@ -208,9 +229,12 @@ class Feeds:
         """What the last publish recorded: ``settings`` and ``now`` (absent before the first)."""
         return dict(self.conn.execute("SELECT name, value FROM published"))
 
-    def published(self, sigs: dict[str, str], dirty_upto: int, settings: str, now: str) -> None:
+    def published(
+        self, sigs: dict[str, str], dirty_upto: int, settings: str, now: str, origins: str = "{}"
+    ) -> None:
         """Record a publish, once its files are in place: the signatures of the feeds it wrote,
-        the dirty marks it looked at gone, and its settings and clock."""
+        the dirty marks it looked at gone, its settings and clock, and what the sources said
+        of themselves (``origins``, JSON)."""
         with self.conn:
             c = self.conn
             c.executemany(
@@ -219,7 +243,7 @@ class Feeds:
             c.execute("DELETE FROM dirty WHERE id <= ?", (dirty_upto,))
             c.executemany(
                 "INSERT OR REPLACE INTO published (name, value) VALUES (?, ?)",
-                [("settings", settings), ("now", now)],
+                [("settings", settings), ("now", now), ("origins", origins)],
             )
 
     def breakdown(self) -> Breakdown:
