@@ -61,8 +61,8 @@ class _Progress:
             print("\r\033[K", end="", file=sys.stderr, flush=True)
 
 
-def _load(args: argparse.Namespace) -> configmod.Config:
-    cfg = configmod.load(args.config)
+def _load(args: argparse.Namespace, remember: bool = True) -> configmod.Config:
+    cfg = configmod.load(args.config, remember)
     args.database = cfg.database  # for the message, should the database fail
     return cfg
 
@@ -103,7 +103,7 @@ def cmd_once(args: argparse.Namespace) -> int:
                 + f"; {r.changes.new} new, {r.changes.updated} updated, {r.changes.removed} removed"
                 f", {r.changes.folded} duplicates folded, {r.changes.near} near-duplicates folded"
             )
-        if (m := report.matched) is not None and cfg.rules:
+        if (m := report.matched) is not None and (cfg.rules or m.let_through):
             print(
                 f"rules: {m.blocked} entries blocked ({m.newly_blocked} newly, "
                 f"{m.let_through} let through again); {m.entries} entries matched again"
@@ -116,8 +116,9 @@ def cmd_once(args: argparse.Namespace) -> int:
                 f"websub: told {_plural(len(cfg.websub_hubs), 'hub')}: {w.sent} notifications "
                 f"sent, {w.failed} failed, {w.pending} not done in time"
             )
+        blocked = f" ({report.blocked} blocked by rules)" if report.blocked else ""
         print(
-            f"{report.entries} entries; wrote {len(pub.written)} files, "
+            f"{report.entries} entries{blocked}; wrote {len(pub.written)} files, "
             f"{pub.feeds} feeds in {cfg.output} ({report.seconds:.2f}s)"
         )
         print(
@@ -132,7 +133,7 @@ def _plural(n: int, one: str) -> str:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    cfg = _load(args)
+    cfg = _load(args, remember=False)  # check writes nothing
     progress = _Progress("checking", sys.stderr.isatty())
     try:
         n, errors, warnings = pipeline.check(cfg, progress)

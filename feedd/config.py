@@ -16,16 +16,18 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ConfigError, QueryError
-from .query import VERSION as QUERY_VERSION
-from .query import Query, known
+
+if TYPE_CHECKING:
+    from .query import Query
 
 DEFAULT_PATH = "config.toml"
 MAX_ENTRY_BYTES = 1024 * 1024  # an entry's HTML, after sanitizing: longer is cut
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SLUG = re.compile(r"^[^\W_][\w-]{0,59}$")  # as normalize.tags.slugify makes them
 _LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")  # BCP 47, loosely
 
@@ -226,8 +228,11 @@ def _type_name(t: type) -> str:
     return names.get(t, t.__name__)
 
 
-def from_dict(data: dict[str, Any], base: Path, source: Path | None = None) -> Config:
-    """Check ``data`` against OPTIONS and build a Config; paths resolve against ``base``."""
+def from_dict(
+    data: dict[str, Any], base: Path, source: Path | None = None, remember: bool = True
+) -> Config:
+    """Check ``data`` against OPTIONS and build a Config; paths resolve against ``base``.
+    ``remember``: leave the stamp that these queries parse (see _check_queries)."""
     where = str(source) if source else None
     data = dict(data)
     raw_sources = data.pop("sources", [])
@@ -243,7 +248,7 @@ def from_dict(data: dict[str, Any], base: Path, source: Path | None = None) -> C
     queries: list[tuple[str, Query]] = []  # every query, by its key: checked below
     defined = _feeds(raw_feeds, where, queries)
     rules = _rules(raw_rules, where, queries)
-    _check_queries(queries, values["database"], where)
+    _check_queries(queries, values["database"], where, remember)
     values.update(_check_table(server, SERVER_OPTIONS, "server.", base, where))
     story = _check_table(stories_table, STORIES_OPTIONS, "stories.", base, where)
     values["stories"] = story.pop("enabled")
@@ -277,19 +282,25 @@ def from_dict(data: dict[str, Any], base: Path, source: Path | None = None) -> C
 def _query(value: object, key: str, where: str | None, queries: list[tuple[str, Query]]) -> Query:
     if not isinstance(value, str):
         raise ConfigError(key, f"must be a query string, not {type(value).__name__}", where)
+    from .query import known  # (only a config with queries needs it)
+
     q = known(value)
     queries.append((key, q))
     return q
 
 
-def _check_queries(queries: list[tuple[str, Query]], database: Path, where: str | None) -> None:
+def _check_queries(
+    queries: list[tuple[str, Query]], database: Path, where: str | None, remember: bool = True
+) -> None:
     """Parse every query, refusing a bad one by its key; unless these very queries parsed
     before, as a stamp beside the database says: then each is parsed when first matched,
     and a run that matches nothing (nothing changed) never loads the parser (lark's import
     and tables cost 0.2 s)."""
     if not queries:
         return
-    texts = json.dumps([QUERY_VERSION, [q.text for _, q in queries]], ensure_ascii=False)
+    from .query import VERSION
+
+    texts = json.dumps([VERSION, [q.text for _, q in queries]], ensure_ascii=False)
     stamp = hashlib.sha256(texts.encode()).hexdigest()
     marker = database.with_name(database.name + "-queries")
     with contextlib.suppress(OSError, UnicodeDecodeError):
@@ -299,8 +310,9 @@ def _check_queries(queries: list[tuple[str, Query]], database: Path, where: str 
         try:
             q.needs_body  # noqa: B018 - parsed now
         except QueryError as e:
-            raise ConfigError(key, f"{e} in {q.text!r}", where) from None
-    if marker.parent.is_dir():  # (written by the first run that made the folder)
+            shown = q.text if len(q.text) <= 100 else q.text[:100] + "…"
+            raise ConfigError(key, f"{e} in {shown!r}", where) from None
+    if remember and marker.parent.is_dir():  # (written by the first run that made the folder)
         with contextlib.suppress(OSError):
             tmp = marker.with_name(f".{marker.name}.{os.getpid()}")
             tmp.write_text(stamp + "\n", "ascii")
@@ -330,9 +342,11 @@ def _feeds(raw: object, where: str | None, queries: list[tuple[str, Query]]) -> 
         name, slug = t["name"], t.get("slug", "")
         if not isinstance(name, str) or not name.strip():
             raise ConfigError(f"{key}.name", "must be a non-empty string", where)
+        if _CONTROL.search(name):
+            raise ConfigError(f"{key}.name", "must not hold control characters", where)
         if not isinstance(slug, str) or (slug and not _SLUG.match(slug)):
-            raise ConfigError(f"{key}.slug", "must be letters, digits, '-' and '_', not "
-                              "starting with either", where)  # fmt: skip
+            raise ConfigError(f"{key}.slug", "must be up to 60 letters, digits, '-' and '_', "
+                              "not starting with '-' or '_'", where)  # fmt: skip
         if name.strip().casefold() in names:
             raise ConfigError(f"{key}.name", f"{name!r} names another feed too", where)
         if slug and slug.casefold() in slugs:
@@ -401,8 +415,9 @@ def _check_table(
     return values
 
 
-def load(path: str | Path = DEFAULT_PATH) -> Config:
-    """Read a config file; every problem is a ConfigError naming the file and key."""
+def load(path: str | Path = DEFAULT_PATH, remember: bool = True) -> Config:
+    """Read a config file; every problem is a ConfigError naming the file and key.
+    ``remember`` False: write nothing (``feedd check``)."""
     path = Path(path).absolute()
     try:
         raw = path.read_bytes()
@@ -416,4 +431,4 @@ def load(path: str | Path = DEFAULT_PATH) -> Config:
         raise ConfigError("", f"config file is not UTF-8 ({e.reason})", str(path)) from e
     except tomllib.TOMLDecodeError as e:
         raise ConfigError("", f"invalid TOML: {e}", str(path)) from e
-    return from_dict(data, path.parent, path)
+    return from_dict(data, path.parent, path, remember)

@@ -64,8 +64,10 @@ _NAMES = {
 
 @dataclass
 class Facts:
-    """What a query looks at of one entry. ``body`` is called at most once, when a
-    ``text:`` term first needs it (making a body's text costs more than the rest)."""
+    """What a query looks at of one entry, each made once, when first looked at. ``body`` is
+    called at most once, when a ``text:`` term first needs it (making a body's text costs
+    more than the rest). The folded forms (see ``fold``): ``*_spaced`` with each run of
+    whitespace one space, for Latin terms; ``*_chars`` with none, for CJK ones."""
 
     title: str
     tags: frozenset[str]  # tag keys (see normalize.tags.key)
@@ -73,24 +75,38 @@ class Facts:
     sources: frozenset[str]  # names and slugs of the remote sources of its copies, folded
     seeds: bool  # a copy of it is a seed file
     body: Callable[[], str] = field(default=lambda: "", repr=False)
-    _folded: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
 
     def text(self, name: str) -> str:
-        return self.title if name == "title" else self._body_text()
+        return self.title if name == "title" else self.text_plain
 
-    def folded(self, name: str) -> tuple[str, str]:
-        """``(spaced, chars)`` of the title or body, folded: with each run of whitespace one
-        space, for Latin terms; with none, for CJK ones. (String methods, not regular
-        expressions: a body is thousands of characters, and every entry's is folded.)"""
-        if name not in self._folded:
-            spaced = " ".join(fold(self.text(name)).split())
-            self._folded[name] = (spaced, spaced.replace(" ", ""))
-        return self._folded[name]
+    @functools.cached_property
+    def text_plain(self) -> str:
+        return self.body()
 
-    def _body_text(self) -> str:
-        if "_body" not in self._folded:
-            self._folded["_body"] = (self.body(), "")
-        return self._folded["_body"][0]
+    @functools.cached_property
+    def langs_folded(self) -> tuple[str, ...]:
+        return tuple(lang.casefold() for lang in self.langs)
+
+    # (string methods, not regular expressions: a body is thousands of characters)
+    @functools.cached_property
+    def title_spaced(self) -> str:
+        return " ".join(fold(self.title).split())
+
+    @functools.cached_property
+    def title_chars(self) -> str:
+        return self.title_spaced.replace(" ", "")
+
+    @functools.cached_property
+    def text_folded(self) -> str:
+        return fold(self.text_plain)
+
+    @functools.cached_property
+    def text_spaced(self) -> str:  # (only for phrases: a word needs no spaces made even)
+        return " ".join(self.text_folded.split())
+
+    @functools.cached_property
+    def text_chars(self) -> str:
+        return "".join(self.text_folded.split())
 
 
 Match = Callable[[Facts], bool]
@@ -103,8 +119,10 @@ class Query:
 
     text: str
 
-    def match(self, facts: Facts) -> bool:
-        return self._compiled[0](facts)
+    @functools.cached_property
+    def match(self) -> Match:
+        """Whether an entry (its ``Facts``) matches: ``query.match(facts)``."""
+        return self._compiled[0]
 
     @property
     def needs_body(self) -> bool:
@@ -132,12 +150,19 @@ def known(text: str) -> Query:
     return Query(text)
 
 
-# a word: letters and digits, but no CJK character (those run on with no space between words)
-_WORD = re.compile(r"[^\W\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f]+")
-_CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f]")
+# CJK characters, and the Hangul letters (jamo) a syllable decomposes into (see fold);
+# compiled when first needed (5 ms: every run reads the config, few match anything)
+_CJK_CHARS = (
+    r"[\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff"
+    r"\uffa0-\uffdc\U00020000-\U0003134f]"
+)
 
 
-# combining marks (accents), as NFKD leaves them after their letters: dropped by fold
+@functools.cache
+def _cjk() -> re.Pattern[str]:
+    return re.compile(_CJK_CHARS)
+
+
 _MARKS = re.compile("[\u0300-\u036f]+")  # (one block, the accents of Latin, Greek, Cyrillic)
 
 
@@ -182,7 +207,11 @@ def _compile_text(text: str) -> tuple[Match, bool]:
         got = "end of the query" if end else repr(str(e.token))
         column = len(text) + 1 if end else e.column
         hint = ""
-        if not end and str(e.token)[:1] in '"/':
+        if not end and str(e.token).startswith(":"):
+            hint = (
+                " (a field is one of tag:, lang:, source:, title:, text:; 'seeds' takes no value)"
+            )
+        elif not end and str(e.token)[:1] in '"/':
             hint = ' (a value needs a field before it, as in title:"…")'
         elif not end:
             hint = _hint(str(e.token), "")
@@ -195,10 +224,15 @@ def _compile_text(text: str) -> tuple[Match, bool]:
     return _compile(tree, needs_body), needs_body[0]
 
 
+_REGEX = re.compile(r"/(?:[^/\\]|\\.)+/", re.S)  # as the grammar's REGEX
+
+
 def _hint(
     rest: str, otherwise: str = "; expected a field such as tag:news, 'seeds', 'not' or '('"
 ) -> str:
     m = re.match(r"(\w+):", rest)
+    if m and m.group(1) == "seeds":
+        return " ('seeds' stands alone: no value after it)"
     if m and m.group(1) not in ("tag", "lang", "source", "title", "text"):
         return f" ({m.group(1)}: is no field)"
     if rest[:1] == '"':
@@ -215,12 +249,9 @@ def _expected(names: set[str]) -> str:
 
 def _compile(tree, needs_body: list[bool]) -> Match:  # noqa: ANN001 - a lark Tree
     kind = tree.data
-    if kind == "or_":
+    if kind in ("or_", "and_"):
         parts = [_compile(c, needs_body) for c in tree.children]
-        return lambda f: any(p(f) for p in parts)
-    if kind == "and_":
-        parts = [_compile(c, needs_body) for c in tree.children]
-        return lambda f: all(p(f) for p in parts)
+        return (_any if kind == "or_" else _all)(parts)
     if kind == "neg":
         inner = _compile(tree.children[0], needs_body)
         return lambda f: not inner(f)
@@ -229,7 +260,11 @@ def _compile(tree, needs_body: list[bool]) -> Match:  # noqa: ANN001 - a lark Tr
     name_token, value_token = tree.children
     name = str(name_token)[:-1]
     raw = str(value_token)
-    if raw.startswith("/") and len(raw) > 1:
+    if raw.startswith("/"):
+        if not _REGEX.fullmatch(raw):
+            raise QueryError(value_token.column, "a regular expression is written /…/, with "
+                             'something between the slashes (quote a value that starts with '
+                             'a slash: "/usr")')  # fmt: skip
         if name not in ("title", "text"):
             raise QueryError(value_token.column, f"a regular expression is for title: and "
                              f"text: only, not {name}:")  # fmt: skip
@@ -243,9 +278,8 @@ def _compile(tree, needs_body: list[bool]) -> Match:  # noqa: ANN001 - a lark Tr
         return lambda f: key in f.tags
     if name == "lang":
         want = value.casefold().replace("_", "-")
-        return lambda f: any(
-            (c := lang.casefold()) == want or c.startswith(want + "-") for lang in f.langs
-        )
+        under = want + "-"
+        return lambda f: any(c == want or c.startswith(under) for c in f.langs_folded)
     if name == "source":
         want = fold(value.strip())
         return lambda f: want in f.sources
@@ -257,12 +291,46 @@ def _unquote(raw: str) -> str:
     return re.sub(r"\\(.)", r"\1", raw[1:-1])
 
 
+def _any(parts: list[Match]) -> Match:
+    if len(parts) == 2:  # (most are: one closure call fewer than a loop)
+        a, b = parts
+        return lambda f: a(f) or b(f)
+
+    def match(f: Facts) -> bool:
+        for p in parts:  # noqa: SIM110 - a loop: any() of a generator costs a frame more
+            if p(f):
+                return True
+        return False
+
+    return match
+
+
+def _all(parts: list[Match]) -> Match:
+    if len(parts) == 2:
+        a, b = parts
+        return lambda f: a(f) and b(f)
+
+    def match(f: Facts) -> bool:
+        for p in parts:  # noqa: SIM110 - as in _any
+            if not p(f):
+                return False
+        return True
+
+    return match
+
+
 def _words(name: str, value: str) -> Match:
     phrase = " ".join(fold(value).split())
-    if _CJK.search(phrase) or not _WORD.search(phrase):  # CJK: a substring, spaces aside
+    if _cjk().search(phrase) or not any(map(_word_char, phrase)):  # a substring, spaces aside
         chars = phrase.replace(" ", "")
-        return lambda f: chars in f.folded(name)[1]
-    return lambda f: _has_words(f.folded(name)[0], phrase)
+        if name == "title":
+            return lambda f: chars in f.title_chars
+        return lambda f: chars in f.text_chars
+    if name == "title":
+        return lambda f: phrase in f.title_spaced and _has_words(f.title_spaced, phrase)
+    if " " not in phrase:  # one word: whitespace is no letter, however much of it there is
+        return lambda f: phrase in f.text_folded and _has_words(f.text_folded, phrase)
+    return lambda f: phrase in f.text_spaced and _has_words(f.text_spaced, phrase)
 
 
 def _has_words(text: str, phrase: str) -> bool:
@@ -281,7 +349,13 @@ def _has_words(text: str, phrase: str) -> bool:
 
 
 def _word_char(c: str) -> bool:
-    return c.isalnum() and not _CJK.match(c)
+    """Part of a word of a spaced script: a letter, a digit, or a mark that the folding
+    left on one (Arabic hamza, Devanagari vowel signs)."""
+    if c.isascii():
+        return c.isalnum()
+    if _cjk().match(c):
+        return False
+    return c.isalnum() or unicodedata.category(c).startswith("M")
 
 
 def _regex(name: str, pattern: str, column: int) -> Match:

@@ -261,3 +261,66 @@ def test_the_daemon_applies_new_rules_and_feeds_on_sighup(site: Site) -> None:
         assert d.stop() == 0
     finally:
         d.kill()
+
+
+def test_pages_off_takes_the_defined_feeds_pages_with_it(defined: Site) -> None:
+    configure(defined, FEEDS, pages=False)
+    defined.once()
+    assert (
+        sorted(p.suffix for p in (defined.public / "feeds").iterdir())
+        == [".atom"] * 3 + [".json"] * 3
+    )
+
+
+def test_a_slug_asked_for_never_takes_another_feeds_address(defined: Site) -> None:
+    feeds = [*FEEDS, {"name": "Other", "slug": "not-from-qq", "query": "seeds"}]
+    configure(defined, feeds)
+    r = defined.once(expect=2)
+    assert "feeds[3].slug" in r.stderr and "Not from qq" in r.stderr
+
+
+def test_slugs_that_differ_only_by_case_are_one_address(site: Site) -> None:
+    configure(site, [{"name": "News", "query": "seeds"},
+                     {"name": "Other", "slug": "NEWS", "query": "lang:pt"}])  # fmt: skip
+    site.once()
+    assert sorted(p.name for p in (site.public / "feeds").glob("*.atom")) == [
+        "NEWS.atom", "news-2.atom",
+    ]  # fmt: skip
+
+
+def test_a_feed_name_with_a_control_character_is_refused(site: Site) -> None:
+    configure(site)
+    path = site.root / "config.toml"  # (TOML writes a control character as an escape)
+    path.write_text(path.read_text() + '[[feeds]]\nname = "a\\u0001b"\nquery = "seeds"\n')
+    r = site.once(expect=2)
+    assert "feeds[0].name" in r.stderr and "control" in r.stderr
+
+
+def test_check_writes_nothing_and_stats_name_the_rules_the_counts_are_of(site: Site) -> None:
+    configure(site, rules=[{"block": "title:deepseek"}, {"block": "lang:pt"}])
+    site.once()
+    site.once()  # (the first made the database's folder: this one leaves the stamp there)
+    stamp = site.root / "var" / "feedd.db-queries"
+    stamp.unlink()
+    site.run("check")
+    assert not stamp.exists()  # check leaves nothing behind
+    configure(site, rules=[{"block": "lang:pt"}])  # the first rule deleted, no run since
+    stats = site.run("stats").stdout
+    assert "1  rules[0]: block title:deepseek" in stats and "1  rules[1]: block lang:pt" in stats
+    r = site.once()
+    assert "1 let through again" in r.stdout and "(1 blocked by rules)" in r.stdout
+    assert "1  rules[0]: block lang:pt" in site.run("stats").stdout
+    configure(site)  # no rule left: what they blocked comes back, and the run says so
+    assert "1 let through again" in site.once().stdout
+
+
+def test_a_source_retitled_is_matched_again(site: Site, server: FeedServer) -> None:
+    body = rss(item("http://w.example/1", "Wire one", "<p>One.</p>"), title="The Wire Feed")
+    server.route("/w.xml", body=body)
+    configure(site, rules=[{"block": 'source:"the wire feed"'}],
+              sources=[{"url": server.url("/w.xml")}])  # fmt: skip
+    site.once()
+    assert "Wire one" not in titles(site, "all.atom")
+    server.route("/w.xml", body=body.replace(b"The Wire Feed", b"Wire Daily"))
+    site.once("--fetch-all")
+    assert "Wire one" in titles(site, "all.atom")

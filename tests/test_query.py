@@ -44,6 +44,11 @@ def matches(query: str, f: Facts) -> bool:
     ("title:ai", "AI治理的新进展", True),  # a CJK character ends a Latin word
     ("title:2025", "WAIC 2025：智能", True),
     ("title:！", "好！", True),  # punctuation only: a substring
+    ("title:한국", "한국은 인공지능 강국", True),  # Hangul: a substring, as CJK
+    ("title:성장", "성장하고 있다", True),
+    ("title:خبار", "أخبار اليوم", False),  # whole words, marks and all
+    ("title:أخبار", "أخبار اليوم", True),
+    ("title:हिन", "हिन्दी समाचार", False),
     ("title:a", "", False),
 ])  # fmt: skip
 def test_title_words_and_cjk_substrings(query: str, title: str, expected: bool) -> None:
@@ -122,6 +127,10 @@ def test_a_query_pickles_as_its_text() -> None:
     ("tag:/x/", 5, "for title: and text: only"),
     ("title:/(/", 7, "RE2"),
     ("title:/[a-/", 7, "RE2"),
+    ("title:/x", 7, "written /…/"),  # no closing slash: refused, not read as /x/ cut short
+    ("title:/Advertisementx", 7, "written /…/"),
+    ("title://", 7, "written /…/"),
+    ("seeds:x", 6, "'seeds' takes no value"),
     ("not", 4, "unexpected end of the query"),
     ("AND tag:x", 1, "expected"),
     ("x" * 2001, 2001, "longer than"),

@@ -112,7 +112,8 @@ def run_once(
             report.remote = remote.refresh(store, config, now, fetch_all=fetch_all)
             report.notices = store.items.notices(config.site_id)
             report.matched, report.published = _publish(store, config, now)
-            report.entries = store.feeds.totals().entries
+            totals = store.feeds.totals()
+            report.entries, report.blocked = totals.entries, totals.blocked
     if config.websub_hubs:  # told after the lock is let go: a slow hub holds up no other run
         notifier = Notifier(config.websub_hubs)
         notifier.notify(feed_urls(config, report.published))
@@ -158,7 +159,7 @@ def publish(config: Config, wait: float) -> PublishResult:
 def _queries(config: Config) -> tuple[list[RuleQuery], list[FeedQuery]]:
     return (
         [RuleQuery(r.text, r.blocks, r.needs_body) for r in config.rules],
-        [FeedQuery(f.name, f.slug, f.query) for f in config.feeds],
+        [FeedQuery(f.name, f.slug, f.query, i) for i, f in enumerate(config.feeds)],
     )
 
 
@@ -237,7 +238,7 @@ class FeedCount(NamedTuple):
 class Stats(NamedTuple):
     breakdown: Breakdown
     feeds: list[FeedCount]
-    blocked: list[tuple[str, int]]  # (rule, entries it blocks), in the config's order
+    blocked: list[tuple[str, int]]  # (rule, entries it blocks), as of the last run
 
 
 def stats(config: Config) -> Stats:
@@ -248,9 +249,7 @@ def stats(config: Config) -> Stats:
         for info, _ in plan(store, config.title):
             total = counts.get(info.scope, 0)
             feeds.append(FeedCount(info.path, total, min(total, config.max_entries)))
-        by_rule = store.matching.blocked_counts()
-        blocked = [(r.text, by_rule.get(i, 0)) for i, r in enumerate(config.rules)]
-        return Stats(store.feeds.breakdown(), feeds, blocked)
+        return Stats(store.feeds.breakdown(), feeds, store.matching.blocked())
 
 
 def _open(config: Config) -> Store:

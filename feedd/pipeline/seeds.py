@@ -45,6 +45,7 @@ class Report:
     websub: object = None  # websub.Counts: what the hubs were told (None: no hub)
     remote: RemoteReport = field(default_factory=RemoteReport)
     entries: int = 0
+    blocked: int = 0  # entries stored that the rules keep out
     seconds: float = 0.0
 
 

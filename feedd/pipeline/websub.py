@@ -128,11 +128,16 @@ class Notifier:
                     self._jobs = [j for j in self._jobs if j.due > now]
                     self._busy = len(taken)
                 unreachable: dict[str, str] = {}
+                failed: dict[tuple[str, bool], list[str]] = {}  # (hub, given up) -> reasons
                 for job in taken:
                     reason = unreachable.get(job.hub) or self._send(client, job)
                     if reason and _transport(reason):
                         unreachable[job.hub] = reason
-                    self._settle(job, reason)
+                    if reason is not None:
+                        failed.setdefault((job.hub, self._settle(job, reason)), []).append(reason)
+                    else:
+                        self._settle(job, None)
+                _log_round(failed)
 
     def _due(self) -> bool:
         now = time.monotonic()
@@ -152,7 +157,8 @@ class Notifier:
             return None
         return f"HTTP {r.status_code}"
 
-    def _settle(self, job: _Job, reason: str | None) -> None:
+    def _settle(self, job: _Job, reason: str | None) -> bool:
+        """Count what came of a notification; whether it was given up on."""
         final = reason is not None and (job.attempt >= self.attempts or _refused(reason))
         with self._cond:
             self._busy -= 1
@@ -168,12 +174,19 @@ class Notifier:
                 )
             self.counts.pending = len(self._jobs) + self._busy
             self._cond.notify_all()
-        if reason is not None:
-            log.event(
-                "websub_gave_up" if final else "websub_failed",
-                logging.ERROR if final else logging.WARNING,
-                hub=job.hub, feed=job.topic, attempt=job.attempt, reason=reason,
-            )  # fmt: skip
+        return final
+
+
+def _log_round(failed: dict[tuple[str, bool], list[str]]) -> None:
+    """One line per hub and outcome of a round, not one per feed: a hub that is down for a
+    site of a thousand feeds is one line in the log (and in cron's mail), not a thousand."""
+    for (hub, final), reasons in failed.items():
+        log.event(
+            "websub_gave_up" if final else "websub_failed",
+            logging.ERROR if final else logging.WARNING,
+            hub=hub, feeds=len(reasons), reason=max(set(reasons), key=reasons.count),
+            **({} if final else {"retrying": "with backoff"}),
+        )  # fmt: skip
 
 
 def _transport(reason: str) -> bool:

@@ -13,6 +13,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,12 +72,13 @@ def origins(store: Store) -> dict[int, Origin]:
     }
 
 
-def _remove_gone(out: Path, feeds: list[Look]) -> list[str]:
+def _remove_gone(out: Path, feeds: list[Look], pages: bool) -> list[str]:
     """Delete the files of sources and defined feeds no longer in the config."""
     kept = set()
     for info, _ in feeds:
         if info.kind in ("source", "feed"):
-            kept |= {info.path, info.json_path, info.path.removesuffix(".atom") + ".html"}
+            kept |= {info.path, info.json_path}
+            kept |= {html.page_of(info)} if pages else set()
     gone = []
     for name in ("sources", "feeds"):
         if not (out / name).is_dir():
@@ -109,6 +111,7 @@ class _Shared:
     signed: str  # the settings every signature starts with
     now: str
     old: dict[str, str]  # path -> signature the feed was last written with
+    present: frozenset[str]  # the feeds' files there are (see _present)
 
 
 class _EntryCache:
@@ -197,10 +200,21 @@ class _EntryCache:
         return (eid, lang != info.lang, pid)
 
 
-def _written(config: Config, info: FeedInfo) -> bool:
-    """Whether the feed's files are there: Atom, JSON Feed and its page."""
+def _written(config: Config, info: FeedInfo, present: frozenset[str]) -> bool:
+    """Whether the feed's files are there (``present``: see ``_present``): Atom, JSON Feed
+    and its page."""
     paths = (info.path, info.json_path) + ((html.page_of(info),) if config.pages else ())
-    return all((config.output / p).exists() for p in paths)
+    return all(p in present for p in paths)
+
+
+def _present(out: Path) -> frozenset[str]:
+    """The files of the output's feeds there are: one listing a folder, where asking after
+    each file took a stat call each (1,600 of them for 400 feeds, on every run)."""
+    found = []
+    for folder in ("", "tags/", "lang/", "sources/", "feeds/"):
+        with contextlib.suppress(OSError):
+            found += [folder + name for name in os.listdir(out / folder)]
+    return frozenset(found)
 
 
 def _look(shared: _Shared, feeds: list[Look]) -> tuple[dict[str, str], list[str]]:
@@ -214,7 +228,9 @@ def _look(shared: _Shared, feeds: list[Look]) -> tuple[dict[str, str], list[str]
         for info, empty_updated in feeds:
             rows = store.feeds.window(info.scope, shared.now, shared.config.max_entries)
             sig = _signature(shared.signed, info, rows)
-            if shared.old.get(info.path) != sig or not _written(shared.config, info):
+            if shared.old.get(info.path) != sig or not _written(
+                shared.config, info, shared.present
+            ):
                 jobs.append((info, empty_updated, rows))
                 sigs[info.path] = sig
         return sigs, _render(store, shared.config, jobs) if jobs else []
@@ -346,7 +362,7 @@ def _remove_pages(store: Store, out: Path) -> list[str]:
     """With pages turned off, the pages written before go: the feeds' pages and the entries'
     (the front page stays, listing the feeds)."""
     gone = []
-    for folder in ("tags", "lang", "sources", "entries"):
+    for folder in ("tags", "lang", "sources", "feeds", "entries"):
         if (out / folder).is_dir():
             for f in sorted((out / folder).glob("*.html")):
                 f.unlink(missing_ok=True)
@@ -406,6 +422,7 @@ def publish(store: Store, config: Config, now: dt.datetime) -> Published:
         dirty |= store.feeds.of_sources(moved) | {("source", str(i)) for i in moved}
     feeds = plan(store, config.title)
     result = Published(feeds=len(feeds))
+    present = _present(out)
     # A source's feed is looked at after any change: few, and the store marks no facet per
     # source (an entry's copies may come from several); its signature decides the rewrite.
     look = [
@@ -414,11 +431,12 @@ def publish(store: Store, config: Config, now: dt.datetime) -> Published:
         if everything
         or info.scope in dirty
         or (dirty and info.kind == "source")
-        or not _written(config, info)
+        or not _written(config, info, present)
     ]
     new_sigs: dict[str, str] = {}
     if look:
-        shared = _Shared(store.path, config, settings, now_s, store.feeds.feed_signatures())
+        old = store.feeds.feed_signatures()
+        shared = _Shared(store.path, config, settings, now_s, old, present)
         new_sigs, result.written = _look_all(shared, look)
     if not config.pages:
         if everything:
@@ -426,7 +444,7 @@ def publish(store: Store, config: Config, now: dt.datetime) -> Published:
     elif (anew := everything or not (out / "entries").is_dir()) or dirty:
         # (no entry changed without marking a feed dirty)
         result.written += _entry_pages(store, config, now_s, anew)
-    result.written += _remove_gone(out, feeds)
+    result.written += _remove_gone(out, feeds, config.pages)
     pages_missing = not all((out / n).exists() for n in PAGES)
     if everything or dirty or pages_missing:
         counts = store.feeds.counts(now_s)

@@ -63,7 +63,7 @@ class Store:
         self.items = Items(self._conn, rules)
         self.feeds = Feeds(self._conn)
         self.sources = Sources(self._conn)
-        self.matching = Matching(self._conn)
+        self.matching = Matching(self._conn, path)
 
     def stories(self) -> list[Copy]:
         """Every copy of every story with more than one (see stories)."""

@@ -21,12 +21,16 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import NamedTuple
 
+from .. import parallel
+from ..errors import ConfigError
 from ..normalize import tags as tagmod
 from ..normalize.html import to_text
 from ..query import VERSION, Facts, Query, fold
 from . import facets
+from .db import connect
 from .facets import Facet
 
 _CHUNK = 500  # entries matched at a time: their bodies, when a query reads them, in memory
@@ -57,6 +61,7 @@ class FeedQuery(NamedTuple):
     name: str
     slug: str  # asked for in the config; "" from the name
     query: Query
+    index: int = 0  # its place in the config (feeds[index]), for a message
 
 
 class RuleQuery(NamedTuple):
@@ -81,27 +86,62 @@ class Preview(NamedTuple):
     rules: list[tuple[str, int, list[str]]]  # (rule, entries it blocks, a few of their titles)
 
 
+MATCH_IN_WORKERS_FROM = 2000  # entries to match; fewer are matched in this process
+
+
+def _verdicts_all(
+    database: Path, rows: list[tuple], rules: Sequence[RuleQuery], feeds: list[tuple[str, Query]]
+) -> list[tuple[int, list[str]]] | None:
+    """``Matching.verdicts`` of many rows, split over the CPU cores (folding each body's text
+    is most of the work); None for few rows or one core."""
+    n = parallel.workers()
+    if len(rows) < MATCH_IN_WORKERS_FROM or n < 2:
+        return None
+    step = -(-len(rows) // n)
+    parts = [(database, rows[i : i + step], rules, feeds) for i in range(0, len(rows), step)]
+    out: list[tuple[int, list[str]]] = []
+    with parallel.pool(len(parts), "matching rules and defined feeds") as pool:
+        for verdicts in pool.map(_verdicts_at, parts):
+            out += verdicts
+    return out
+
+
+def _verdicts_at(
+    args: tuple[Path, list[tuple], Sequence[RuleQuery], list[tuple[str, Query]]],
+) -> list[tuple[int, list[str]]]:
+    database, rows, rules, feeds = args
+    conn = connect(database, readonly=True)
+    try:
+        return Matching(conn).verdicts(rows, rules, feeds)
+    finally:
+        conn.close()
+
+
 def _need_bodies(rules: Sequence[RuleQuery], queries: Sequence[Query]) -> bool:
     return any(r.needs_body for r in rules) or any(q.needs_body for q in queries)
 
 
 class Matching:
-    """Defined feeds and rules of one connection."""
+    """Defined feeds and rules of one connection (``path``: its database, for workers)."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:
         self.conn = conn
+        self.path = path
 
     def defined(self) -> list[Defined]:
         """Every defined feed of the config, by slug."""
         sql = "SELECT slug, name, created FROM defined ORDER BY slug"
         return [Defined._make(r) for r in self.conn.execute(sql)]
 
-    def blocked_counts(self) -> dict[int, int]:
-        """Entries blocked, by the index of the rule that blocks them."""
-        rows = self.conn.execute(
+    def blocked(self) -> list[tuple[str, int]]:
+        """``(rule, entries it blocks)`` for each rule the entries were last matched with (a
+        config edited since is matched on the next run), in their order."""
+        row = self.conn.execute("SELECT value FROM meta WHERE name = 'rules'").fetchone()
+        rules = json.loads(row[0]) if row else []
+        counts = dict(self.conn.execute(
             "SELECT blocked - 1, count(*) FROM entries WHERE blocked > 0 GROUP BY blocked"
-        )
-        return dict(rows)
+        ))  # fmt: skip
+        return [(text, counts.get(i, 0)) for i, text in enumerate(rules)]
 
     def apply(
         self, rules: Sequence[RuleQuery], feeds: Sequence[FeedQuery], now: str
@@ -129,8 +169,10 @@ class Matching:
             self._forget_gone(dirty)
             found = self._match(rules, [(slugs[f.name.casefold()], f.query) for f in feeds], dirty)
             if moved:
-                c.execute(
-                    "INSERT OR REPLACE INTO meta (name, value) VALUES ('matching', ?)", (sig,)
+                rules_json = json.dumps([r.text for r in rules], ensure_ascii=False)
+                c.executemany(
+                    "INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)",
+                    [("matching", sig), ("rules", rules_json)],
                 )
             facets.mark(c, dirty)
         return found
@@ -170,7 +212,9 @@ class Matching:
     # --- the parts ---------------------------------------------------------------------------
 
     def _signature(self, rules: Sequence[RuleQuery], feeds: Sequence[FeedQuery]) -> str:
-        names = self.conn.execute("SELECT id, name, slug FROM sources ORDER BY id").fetchall()
+        # (source: matches a source's name, slug or feed title)
+        sql = "SELECT id, name, slug, title FROM sources ORDER BY id"
+        names = self.conn.execute(sql).fetchall()
         text = json.dumps(
             [
                 VERSION,
@@ -194,23 +238,35 @@ class Matching:
             c.execute("DELETE FROM entry_feeds WHERE feed = ?", (known[key],))
             dirty.add(("feed", known.pop(key)))
         asked = {key: f.slug for key, f in wanted.items() if f.slug}
+        # slugs are compared case-folded: feeds/News.atom and feeds/news.atom are one file
+        # on a case-insensitive file system
+        holder = {slug.casefold(): key for key, slug in known.items() if key not in asked}
+        for key, slug in asked.items():
+            other = holder.get(slug.casefold())
+            if other is not None and other != key:
+                f = wanted[key]
+                raise ConfigError(
+                    f"feeds[{f.index}].slug",
+                    f"{slug!r} is the address of the feed {wanted[other].name!r} (recorded when "
+                    "it was first published, and a feed's address never moves): choose another",
+                )
         slugs: dict[str, str] = dict(asked)
-        taken = set(asked.values())
+        taken = {s.casefold() for s in asked.values()}
         for key in wanted:  # then the slugs recorded, then new ones
-            if key not in slugs and known.get(key) not in (None, *taken):
+            if key not in slugs and key in known and known[key].casefold() not in taken:
                 slugs[key] = known[key]
-                taken.add(known[key])
+                taken.add(known[key].casefold())
         for key, f in wanted.items():
             if key in slugs:
                 continue
             base = tagmod.slugify(f.name)
             base = "feed" if base == "tag" and tagmod.key(f.name) != "tag" else base
             slug, n = base, 1
-            while slug in taken:
+            while slug.casefold() in taken:
                 n += 1
                 slug = f"{base}-{n}"
             slugs[key] = slug
-            taken.add(slug)
+            taken.add(slug.casefold())
         moved = {key: slug for key, slug in slugs.items() if known.get(key) != slug}
         if moved:  # (a slug freed first: two feeds may trade theirs)
             c.executemany("DELETE FROM defined WHERE key = ?", [(k,) for k in moved])
@@ -249,42 +305,57 @@ class Matching:
         self, rules: Sequence[RuleQuery], feeds: list[tuple[str, Query]], dirty: set[Facet]
     ) -> Matched:
         c = self.conn
-        needs_body = _need_bodies(rules, [q for _s, q in feeds])
+        rows = c.execute(_DUE).fetchall()
+        verdicts = _verdicts_all(self.path, rows, rules, feeds) if self.path else None
+        if verdicts is None:
+            verdicts = self.verdicts(rows, rules, feeds)
         entries = newly = through = 0
-        for rows, sources, bodies in self._chunks(c.execute(_DUE).fetchall(), needs_body):
-            joined: list[tuple] = []
-            done: list[tuple[str, str]] = []
-            for r in rows:
-                eid, _title, tags_json, _lang, group, role, story, published, was, sig, seen = r
-                entries += 1
-                f = self._facts(r, sources, bodies)
-                blocked = next((i + 1 for i, rule in enumerate(rules) if rule.blocks(f)), 0)
-                if blocked != was:
-                    c.execute("UPDATE entries SET blocked = ? WHERE id = ?", (blocked, eid))
-                    dirty |= facets.of(group, json.loads(tags_json))
-                    newly += bool(blocked and not was)
-                    through += bool(was and not blocked)
-                now_in = [] if blocked or role < 1 else [s for s, q in feeds if q.match(f)]
-                old_in = []
-                if seen:  # (an entry never matched is in no defined feed yet)
-                    sql = "SELECT feed FROM entry_feeds WHERE entry_id = ?"
-                    old_in = [x for (x,) in c.execute(sql, (eid,))]
-                if old_in:
-                    c.execute("DELETE FROM entry_feeds WHERE entry_id = ?", (eid,))
-                rank = f"{2 - role}{eid}"  # the representative first, then by id
-                joined += [(s, eid, published, story, rank) for s in now_in]
-                dirty |= {("feed", s) for s in (*old_in, *now_in)}
-                done.append((eid, sig))
-            c.executemany(
-                "INSERT INTO entry_feeds (feed, entry_id, published, story, rank) "
-                "VALUES (?, ?, ?, ?, ?)",
-                joined,
-            )
-            c.executemany(
-                "INSERT OR REPLACE INTO matched (entry_id, signature) VALUES (?, ?)", done
-            )
+        joined: list[tuple] = []
+        done: list[tuple[str, str]] = []
+        for r, (blocked, now_in) in zip(rows, verdicts, strict=True):
+            eid, _title, tags_json, _lang, group, role, story, published, was, sig, seen = r
+            entries += 1
+            if blocked != was:
+                c.execute("UPDATE entries SET blocked = ? WHERE id = ?", (blocked, eid))
+                dirty |= facets.of(group, json.loads(tags_json))
+                newly += bool(blocked and not was)
+                through += bool(was and not blocked)
+            old_in = []
+            if seen:  # (an entry never matched is in no defined feed yet)
+                sql = "SELECT feed FROM entry_feeds WHERE entry_id = ?"
+                old_in = [x for (x,) in c.execute(sql, (eid,))]
+            if old_in:
+                c.execute("DELETE FROM entry_feeds WHERE entry_id = ?", (eid,))
+            rank = f"{2 - role}{eid}"  # the representative first, then by id
+            joined += [(s, eid, published, story, rank) for s in now_in]
+            dirty |= {("feed", s) for s in (*old_in, *now_in)}
+            done.append((eid, sig))
+        c.executemany(
+            "INSERT INTO entry_feeds (feed, entry_id, published, story, rank) "
+            "VALUES (?, ?, ?, ?, ?)",
+            joined,
+        )
+        c.executemany("INSERT OR REPLACE INTO matched (entry_id, signature) VALUES (?, ?)", done)
         total = c.execute("SELECT count(*) FROM entries WHERE blocked > 0").fetchone()[0]
         return Matched(entries, total, newly, through)
+
+    def verdicts(
+        self, rows: list[tuple], rules: Sequence[RuleQuery], feeds: list[tuple[str, Query]]
+    ) -> list[tuple[int, list[str]]]:
+        """Per row of ``_DUE``: the rule that blocks the entry (1 + its index; 0: none) and
+        the defined feeds it may be shown in (a published copy that no rule blocks)."""
+        out = []
+        matchers = [(s, q.match) for s, q in feeds]
+        for chunk, sources, bodies in self._chunks(
+            rows, _need_bodies(rules, [q for _, q in feeds])
+        ):
+            for r in chunk:
+                f = self._facts(r, sources, bodies)
+                blocked = next((i + 1 for i, rule in enumerate(rules) if rule.blocks(f)), 0)
+                out.append(
+                    (blocked, [] if blocked or r[5] < 1 else [s for s, m in matchers if m(f)])
+                )
+        return out
 
     def _chunks(
         self, rows: Iterable[tuple], needs_body: bool

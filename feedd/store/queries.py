@@ -269,13 +269,16 @@ class Feeds:
     def totals(self) -> Totals:
         """Copies that publish an entry, and entries, in the store."""
         f = self.conn.execute("SELECT count(*) FROM items WHERE entry_id IS NOT NULL").fetchone()
-        e = self.conn.execute("SELECT count(*) FROM entries").fetchone()
-        return Totals(f[0], e[0])
+        n, blocked = self.conn.execute(
+            "SELECT count(*), count(*) FILTER (WHERE blocked != 0) FROM entries"
+        ).fetchone()
+        return Totals(f[0], n - blocked, blocked)
 
 
 class Totals(NamedTuple):
     copies: int
-    entries: int
+    entries: int  # none a rule blocks
+    blocked: int = 0  # by the rules
 
 
 class Breakdown(NamedTuple):
