@@ -59,7 +59,7 @@ def test_duplicate_outlives_its_original(store: Store) -> None:
     assert ch.removed == 0
     assert store._conn.execute("SELECT source_key FROM entries").fetchone()[0] == "b.md"
     ch = store.items.ingest([], ["b.md"], NOW)
-    assert ch.removed == 1 and store.feeds.totals() == (0, 0)
+    assert ch.removed == 1 and store.feeds.totals() == (0, 0, 0)
 
 
 def test_editing_one_copy_of_a_shared_article_keeps_the_other(store: Store) -> None:
@@ -140,7 +140,7 @@ def test_an_older_database_is_migrated_with_its_data(tmp_path: Path) -> None:
     new = Store(path)
     try:
         c = new._conn
-        assert c.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION == 10
+        assert c.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION == 11
         assert c.execute("SELECT id, tags, updated FROM entries ORDER BY id").fetchall() == before
         assert sorted(c.execute(TAG_ROWS)) == tag_rows
         assert c.execute("SELECT DISTINCT source_id FROM entries").fetchall() == [(0,)]

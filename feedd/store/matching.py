@@ -1,14 +1,14 @@
 """Defined feeds and rules on the stored entries (the query language: see feedd.query).
 
 After each write and before each publish, every entry that changed since it was last matched
-(its row, tags, dates, story, role or sources: its signature) is matched again, and only
-those: against the rules, in order (the first that blocks it is recorded in
-``entries.blocked``, and every feed and page leaves it out), and against each defined feed's
-query (``entry_feeds``). A change of the rules, the defined feeds or the sources' names
-matches every entry again. Each match marks, in the same commit, the facets whose feeds it
-moved: the feeds an entry left or joined, and all of an entry's feeds when it is blocked or
-let through again. A blocked entry stays stored under its id, so when the rules let it
-through again it comes back as it was, never as a new entry.
+(its row, tags, dates, story, role or copies: the schema's triggers forget its row in
+``matched`` then) is matched again, and only those: against the rules, in order (the first
+that blocks it is recorded in ``entries.blocked``, and every feed and page leaves it out), and
+against each defined feed's query (``entry_feeds``). A change of the rules, the defined feeds
+or what the sources are called matches every entry again. Each match marks, in the same
+commit, the facets whose feeds it moved: the feeds an entry left or joined, and all of an
+entry's feeds when it is blocked or let through again. A blocked entry stays stored under
+its id, so when the rules let it through again it comes back as it was, never as a new one.
 
 A defined feed shows a story once: of the story's published copies (its representative, the
 first copy of each other language group) that match, the representative if it does, else the
@@ -34,17 +34,14 @@ from .db import connect
 from .facets import Facet
 
 _CHUNK = 500  # entries matched at a time: their bodies, when a query reads them, in memory
-# What an entry is matched on, besides its bodies and its sources' names (in the signature of
-# the definitions): when this changes, the entry is matched again.
-_SIG = (
-    "e.row_hash || '|' || e.tags || '|' || e.published || '|' || e.role || '|' || e.story || "
-    "'|' || coalesce((SELECT group_concat(source_id) FROM (SELECT DISTINCT source_id "
-    "FROM items i WHERE i.entry_id = e.id ORDER BY source_id)), '')"
-)
 _COLS = "e.id, e.title, e.tags, e.lang, e.lang_group, e.role, e.story, e.published, e.blocked"
+# The entries to match: those not matched since they changed (the schema's triggers forget
+# an entry's row in ``matched`` when its row, tags, dates, story, role or copies change), and
+# whether each is in a defined feed's rows (``entry_feeds``) from before.
 _DUE = (
-    f"SELECT {_COLS}, {_SIG}, m.entry_id IS NOT NULL FROM entries e "
-    f"LEFT JOIN matched m ON m.entry_id = e.id WHERE m.signature IS NOT {_SIG} ORDER BY e.id"
+    f"SELECT {_COLS}, EXISTS (SELECT 1 FROM entry_feeds f WHERE f.entry_id = e.id) "
+    "FROM entries e WHERE NOT EXISTS (SELECT 1 FROM matched m WHERE m.entry_id = e.id) "
+    "ORDER BY e.id"
 )
 _ALL = f"SELECT {_COLS} FROM entries e ORDER BY e.id"
 
@@ -291,15 +288,17 @@ class Matching:
     def _forget_gone(self, dirty: set[Facet]) -> None:
         """Entries deleted since they were matched leave their defined feeds."""
         c = self.conn
-        gone = [r[0] for r in c.execute(
-            "SELECT m.entry_id FROM matched m LEFT JOIN entries e ON e.id = m.entry_id "
-            "WHERE e.id IS NULL"
-        )]  # fmt: skip
-        for eid in gone:
-            dirty |= {("feed", f) for (f,) in c.execute(
-                "SELECT feed FROM entry_feeds WHERE entry_id = ?", (eid,))}  # fmt: skip
+        gone = c.execute(
+            "SELECT f.entry_id, f.feed FROM entry_feeds f LEFT JOIN entries e "
+            "ON e.id = f.entry_id WHERE e.id IS NULL"
+        ).fetchall()
+        for eid, feed in gone:
+            dirty.add(("feed", feed))
             c.execute("DELETE FROM entry_feeds WHERE entry_id = ?", (eid,))
-            c.execute("DELETE FROM matched WHERE entry_id = ?", (eid,))
+        c.execute(
+            "DELETE FROM matched WHERE entry_id IN (SELECT m.entry_id FROM matched m "
+            "LEFT JOIN entries e ON e.id = m.entry_id WHERE e.id IS NULL)"
+        )
 
     def _match(
         self, rules: Sequence[RuleQuery], feeds: list[tuple[str, Query]], dirty: set[Facet]
@@ -311,9 +310,9 @@ class Matching:
             verdicts = self.verdicts(rows, rules, feeds)
         entries = newly = through = 0
         joined: list[tuple] = []
-        done: list[tuple[str, str]] = []
+        done: list[tuple[str]] = []
         for r, (blocked, now_in) in zip(rows, verdicts, strict=True):
-            eid, _title, tags_json, _lang, group, role, story, published, was, sig, seen = r
+            eid, _title, tags_json, _lang, group, role, story, published, was, seen = r
             entries += 1
             if blocked != was:
                 c.execute("UPDATE entries SET blocked = ? WHERE id = ?", (blocked, eid))
@@ -321,7 +320,7 @@ class Matching:
                 newly += bool(blocked and not was)
                 through += bool(was and not blocked)
             old_in = []
-            if seen:  # (an entry never matched is in no defined feed yet)
+            if seen:  # (most are in none: no query)
                 sql = "SELECT feed FROM entry_feeds WHERE entry_id = ?"
                 old_in = [x for (x,) in c.execute(sql, (eid,))]
             if old_in:
@@ -329,13 +328,13 @@ class Matching:
             rank = f"{2 - role}{eid}"  # the representative first, then by id
             joined += [(s, eid, published, story, rank) for s in now_in]
             dirty |= {("feed", s) for s in (*old_in, *now_in)}
-            done.append((eid, sig))
+            done.append((eid,))
         c.executemany(
             "INSERT INTO entry_feeds (feed, entry_id, published, story, rank) "
             "VALUES (?, ?, ?, ?, ?)",
             joined,
         )
-        c.executemany("INSERT OR REPLACE INTO matched (entry_id, signature) VALUES (?, ?)", done)
+        c.executemany("INSERT OR REPLACE INTO matched (entry_id) VALUES (?)", done)
         total = c.execute("SELECT count(*) FROM entries WHERE blocked > 0").fetchone()[0]
         return Matched(entries, total, newly, through)
 
