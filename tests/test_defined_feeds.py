@@ -324,3 +324,23 @@ def test_a_source_retitled_is_matched_again(site: Site, server: FeedServer) -> N
     server.route("/w.xml", body=body.replace(b"The Wire Feed", b"Wire Daily"))
     site.once("--fetch-all")
     assert "Wire one" in titles(site, "all.atom")
+
+
+def test_an_entry_deleted_leaves_its_defined_feeds_and_comes_back_under_its_id(
+    defined: Site,
+) -> None:
+    s = defined
+    before = ids_titles(s.public / "feeds/pt-news.atom")
+    seed = next(p for p in s.seeds.iterdir() if p.name.startswith("003_"))
+    kept = seed.read_bytes()
+    seed.unlink()
+    s.once()
+    assert ids_titles(s.public / "feeds/pt-news.atom") == {}
+    seed.write_bytes(kept)
+    s.once()
+    assert ids_titles(s.public / "feeds/pt-news.atom") == before
+    # a tag given to another entry takes it into a feed of that tag
+    other = next(p for p in s.seeds.iterdir() if p.name.startswith("001_"))
+    other.write_text("---\ntags: [qq]\n---\n" + other.read_text("utf-8"), "utf-8")
+    s.once()
+    assert len(ids_titles(s.public / "feeds/not-from-qq.atom")) == 1
