@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from .errors import QueryError
@@ -130,7 +130,9 @@ class Query:
         return self._compiled[1]
 
     @functools.cached_property
-    def _compiled(self) -> tuple[Match, bool]:
+    def _compiled(self) -> tuple[Match, bool, str, list[object]]:
+        """What matches, whether it reads bodies, and its expression and values (see
+        ``combined``)."""
         return _compile_text(self.text)
 
     def __reduce__(self) -> tuple:
@@ -190,7 +192,7 @@ def _parser():  # noqa: ANN202 - lark's type
     return Lark(GRAMMAR, parser="lalr", maybe_placeholders=False)
 
 
-def _compile_text(text: str) -> tuple[Match, bool]:
+def _compile_text(text: str) -> tuple[Match, bool, str, list[object]]:
     from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 
     if not isinstance(text, str) or not text.strip():
@@ -220,8 +222,10 @@ def _compile_text(text: str) -> tuple[Match, bool]:
     except UnexpectedCharacters as e:
         hint = _hint(text[e.pos_in_stream :])
         raise QueryError(e.column, f"unexpected {text[e.pos_in_stream]!r}{hint}") from None
-    needs_body = [False]
-    return _compile(tree, needs_body), needs_body[0]
+    needs_body: list[bool] = [False]
+    consts: list[object] = []
+    expr = _compile(tree, needs_body, consts)
+    return _function(expr, consts), needs_body[0], expr, consts
 
 
 _REGEX = re.compile(r"/(?:[^/\\]|\\.)+/", re.S)  # as the grammar's REGEX
@@ -247,16 +251,27 @@ def _expected(names: set[str]) -> str:
     return " or ".join(shown) if len(shown) < 3 else ", ".join(shown[:-1]) + " or " + shown[-1]
 
 
-def _compile(tree, needs_body: list[bool]) -> Match:  # noqa: ANN001 - a lark Tree
+MAX_DEPTH = 60  # operators nested in one query: each a level of the Python it is made into
+
+
+def _compile(tree, needs_body: list[bool], consts: list[object], depth: int = 0) -> str:  # noqa: ANN001,C901 - a lark Tree; one branch a node kind
+    """The query as a Python expression over ``f`` (an entry's Facts), its values in
+    ``consts`` (named ``_k0``, ``_k1``...: no value of a query is ever written into code)."""
     kind = tree.data
+    if depth > MAX_DEPTH:
+        raise QueryError(_column(tree), f"nested more than {MAX_DEPTH} levels deep")
     if kind in ("or_", "and_"):
-        parts = [_compile(c, needs_body) for c in tree.children]
-        return (_any if kind == "or_" else _all)(parts)
+        parts = [_compile(c, needs_body, consts, depth + 1) for c in tree.children]
+        return "(" + (" or " if kind == "or_" else " and ").join(parts) + ")"
     if kind == "neg":
-        inner = _compile(tree.children[0], needs_body)
-        return lambda f: not inner(f)
+        return f"(not {_compile(tree.children[0], needs_body, consts, depth + 1)})"
     if kind == "seeds":
-        return lambda f: f.seeds
+        return "f.seeds"
+
+    def k(value: object) -> str:
+        consts.append(value)
+        return f"_k{len(consts) - 1}"
+
     name_token, value_token = tree.children
     name = str(name_token)[:-1]
     raw = str(value_token)
@@ -269,68 +284,68 @@ def _compile(tree, needs_body: list[bool]) -> Match:  # noqa: ANN001 - a lark Tr
             raise QueryError(value_token.column, f"a regular expression is for title: and "
                              f"text: only, not {name}:")  # fmt: skip
         needs_body[0] |= name == "text"
-        return _regex(name, raw[1:-1].replace("\\/", "/"), value_token.column)
+        return k(_regex(name, raw[1:-1].replace("\\/", "/"), value_token.column)) + "(f)"
     value = _unquote(raw) if raw.startswith('"') else raw
     if not value.strip():
         raise QueryError(value_token.column, f"{name}: needs a value")
     if name == "tag":
-        key = tag_key(value)
-        return lambda f: key in f.tags
+        return f"({k(tag_key(value))} in f.tags)"
     if name == "lang":
         want = value.casefold().replace("_", "-")
-        under = want + "-"
-        return lambda f: any(c == want or c.startswith(under) for c in f.langs_folded)
+        return f"_lang_in(f.langs_folded, {k(want)}, {k(want + '-')})"
     if name == "source":
-        want = fold(value.strip())
-        return lambda f: want in f.sources
+        return f"({k(fold(value.strip()))} in f.sources)"
     needs_body[0] |= name == "text"
-    return _words(name, value)
+    return _words(name, value, k)
+
+
+def _column(tree) -> int:  # noqa: ANN001 - a lark Tree
+    """Where a subtree starts: its first value's column (1 when it has none: seeds)."""
+    first = next(tree.scan_values(lambda v: hasattr(v, "column")), None)
+    return first.column if first is not None else 1
+
+
+def _lang_in(langs: tuple[str, ...], want: str, under: str) -> bool:
+    return any(c == want or c.startswith(under) for c in langs)
+
+
+_HELPERS = {"_lang_in": None, "_has_words": None}  # filled below, once they are defined
+
+
+def _function(expr: str, consts: list[object]) -> Match:
+    namespace = {**_HELPERS, **{f"_k{i}": v for i, v in enumerate(consts)}}
+    return eval(f"lambda f: {expr}", namespace)  # noqa: S307 - made from the tree, values aside
+
+
+def combined(queries: Sequence[Query]) -> Callable[[Facts], list[int]]:
+    """One function for many queries: the indexes of those that match an entry. Made into
+    one Python function, each query an ``if`` of its expression, which matches 100 queries
+    in a fifth of the time 100 closure calls each take."""
+    namespace: dict[str, object] = dict(_HELPERS)
+    lines = ["def matches(f):", "    out = []"]
+    for i, q in enumerate(queries):
+        expr, consts = q._compiled[2], q._compiled[3]
+        for j, v in enumerate(consts):
+            namespace[f"_q{i}k{j}"] = v
+        expr = re.sub(r"\b_k(\d+)\b", lambda m, i=i: f"_q{i}k{m.group(1)}", expr)
+        lines.append(f"    if {expr}:\n        out.append({i})")
+    lines.append("    return out")
+    exec(compile("\n".join(lines), "<feedd queries>", "exec"), namespace)  # noqa: S102
+    return namespace["matches"]  # type: ignore[return-value]
 
 
 def _unquote(raw: str) -> str:
     return re.sub(r"\\(.)", r"\1", raw[1:-1])
 
 
-def _any(parts: list[Match]) -> Match:
-    if len(parts) == 2:  # (most are: one closure call fewer than a loop)
-        a, b = parts
-        return lambda f: a(f) or b(f)
-
-    def match(f: Facts) -> bool:
-        for p in parts:  # noqa: SIM110 - a loop: any() of a generator costs a frame more
-            if p(f):
-                return True
-        return False
-
-    return match
-
-
-def _all(parts: list[Match]) -> Match:
-    if len(parts) == 2:
-        a, b = parts
-        return lambda f: a(f) and b(f)
-
-    def match(f: Facts) -> bool:
-        for p in parts:  # noqa: SIM110 - as in _any
-            if not p(f):
-                return False
-        return True
-
-    return match
-
-
-def _words(name: str, value: str) -> Match:
+def _words(name: str, value: str, k: Callable[[object], str]) -> str:
     phrase = " ".join(fold(value).split())
     if _cjk().search(phrase) or not any(map(_word_char, phrase)):  # a substring, spaces aside
-        chars = phrase.replace(" ", "")
-        if name == "title":
-            return lambda f: chars in f.title_chars
-        return lambda f: chars in f.text_chars
-    if name == "title":
-        return lambda f: phrase in f.title_spaced and _has_words(f.title_spaced, phrase)
-    if " " not in phrase:  # one word: whitespace is no letter, however much of it there is
-        return lambda f: phrase in f.text_folded and _has_words(f.text_folded, phrase)
-    return lambda f: phrase in f.text_spaced and _has_words(f.text_spaced, phrase)
+        return f"({k(phrase.replace(' ', ''))} in f.{name}_chars)"
+    # one word of a body needs no whitespace made even: whitespace is no letter anyway
+    form = f"{name}_spaced" if name == "title" or " " in phrase else f"{name}_folded"
+    p = k(phrase)
+    return f"({p} in f.{form} and _has_words(f.{form}, {p}))"
 
 
 def _has_words(text: str, phrase: str) -> bool:
@@ -377,3 +392,6 @@ def _regex(name: str, pattern: str, column: int) -> Match:
             return compiled.search(text.encode(errors="replace").decode()) is not None
 
     return match
+
+
+_HELPERS.update(_lang_in=_lang_in, _has_words=_has_words)

@@ -220,3 +220,25 @@ def test_queries_that_parsed_before_are_parsed_only_when_matched(tmp_path: Path)
     with pytest.raises(ConfigError) as e:
         load(path)
     assert e.value.key == "feeds[0].query"
+
+
+def test_many_queries_made_into_one_function_match_as_each_does() -> None:
+    """query.combined: one function for many queries, the values of each its own (a value
+    is never written into the code it makes)."""
+    from feedd.query import combined
+
+    texts = ['tag:a', 'title:"x\\" or 1 or \\"y"', "text:código and not tag:b", "lang:pt",
+             r"title:/^\d+$/", "seeds or source:'s'", 'title:"广告"']  # fmt: skip
+    queries = [parse(t) for t in texts]
+    together = combined(queries)
+    for f in (facts(title='x" or 1 or "y', tags={"a"}), facts(body="O código", langs=("pt", "pt")),
+              facts(title="2025", seeds=True), facts(title="看广告", tags={"b"}), facts()):  # fmt: skip
+        assert together(f) == [i for i, q in enumerate(queries) if q.match(f)]
+
+
+def test_a_query_nested_too_deep_is_refused() -> None:
+    deep = "not " * 70 + "seeds"
+    with pytest.raises(QueryError, match="nested more than"):
+        parse(deep)
+    assert parse("not " * 40 + "seeds").match(facts(seeds=True)) is True  # nots that cancel
+    assert parse("(" * 400 + "seeds" + ")" * 400).match(facts(seeds=True))  # parentheses alone

@@ -28,7 +28,7 @@ from .. import parallel
 from ..errors import ConfigError
 from ..normalize import tags as tagmod
 from ..normalize.html import to_text
-from ..query import VERSION, Facts, Query, fold
+from ..query import VERSION, Facts, Query, combined, fold
 from . import facets
 from .db import connect
 from .facets import Facet
@@ -344,16 +344,15 @@ class Matching:
         """Per row of ``_DUE``: the rule that blocks the entry (1 + its index; 0: none) and
         the defined feeds it may be shown in (a published copy that no rule blocks)."""
         out = []
-        matchers = [(s, q.match) for s, q in feeds]
-        for chunk, sources, bodies in self._chunks(
-            rows, _need_bodies(rules, [q for _, q in feeds])
-        ):
+        slugs = [s for s, _ in feeds]
+        matches = combined([q for _, q in feeds])  # (one function: see query.combined)
+        needs_body = _need_bodies(rules, [q for _, q in feeds])
+        for chunk, sources, bodies in self._chunks(rows, needs_body):
             for r in chunk:
                 f = self._facts(r, sources, bodies)
                 blocked = next((i + 1 for i, rule in enumerate(rules) if rule.blocks(f)), 0)
-                out.append(
-                    (blocked, [] if blocked or r[5] < 1 else [s for s, m in matchers if m(f)])
-                )
+                shown = not blocked and r[5] >= 1  # (role: a published copy)
+                out.append((blocked, [slugs[i] for i in matches(f)] if shown else []))
         return out
 
     def _chunks(
