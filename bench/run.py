@@ -161,6 +161,15 @@ def correctness(site: Path) -> dict[str, object]:
     }  # fmt: skip
 
 
+def settled_reset(site: Path) -> None:
+    """``reset``, then the disk let catch up: a cold run right after deleting the last one's
+    output (4,000 files with pages) otherwise shares the disk with that deletion's writeback,
+    which made two otherwise equal settings differ by 20%."""
+    reset(site)
+    os.sync()
+    time.sleep(2)
+
+
 def pages_cost(site: Path, runs: int) -> dict[str, float]:
     """Cold and no-change runs with pages on and off, taking turns (issue 14): medians, and
     the output's size per entry with pages on."""
@@ -170,7 +179,7 @@ def pages_cost(site: Path, runs: int) -> dict[str, float]:
         for pages in (True, False):
             conf = 'seeds = "seeds"\n' + ("" if pages else "pages = false\n")
             (site / "config.toml").write_text(conf)
-            reset(site)
+            settled_reset(site)
             on = "on" if pages else "off"
             walls.setdefault(f"cold {on}", []).append(feedd_once(site)[0])
             walls.setdefault(f"no-change {on}", []).append(feedd_once(site)[0])
@@ -224,7 +233,7 @@ def defined_cost(site: Path, runs: int, n: int) -> dict[str, float]:
     for _ in range(runs):
         for on in (True, False):
             (site / "config.toml").write_text('seeds = "seeds"\n' + (tables if on else ""))
-            reset(site)
+            settled_reset(site)
             label = "on" if on else "off"
             walls.setdefault(f"cold {label}", []).append(feedd_once(site)[0])
             walls.setdefault(f"no-change {label}", []).append(feedd_once(site)[0])
