@@ -188,6 +188,7 @@ def pages_cost(site: Path, runs: int) -> dict[str, float]:
                 db = sqlite3.connect(site / "var" / "feedd.db")
                 entries = db.execute("SELECT count(*) FROM entries").fetchone()[0]
     (site / "config.toml").write_text('seeds = "seeds"\n')
+    print("walls: " + json.dumps({k: [round(w, 2) for w in v] for k, v in walls.items()}))
     out = {k: statistics.median(v) for k, v in walls.items()}
     out["KiB per entry"] = size / 1024 / max(entries, 1)
     return out
@@ -238,6 +239,7 @@ def defined_cost(site: Path, runs: int, n: int) -> dict[str, float]:
             walls.setdefault(f"cold {label}", []).append(feedd_once(site)[0])
             walls.setdefault(f"no-change {label}", []).append(feedd_once(site)[0])
     (site / "config.toml").write_text('seeds = "seeds"\n')
+    print("walls: " + json.dumps({k: [round(w, 2) for w in v] for k, v in walls.items()}))
     return {k: statistics.median(v) for k, v in walls.items()}
 
 

@@ -312,8 +312,9 @@ def _check_queries(
         except QueryError as e:
             shown = q.text if len(q.text) <= 100 else q.text[:100] + "…"
             raise ConfigError(key, f"{e} in {shown!r}", where) from None
-    if remember and marker.parent.is_dir():  # (written by the first run that made the folder)
+    if remember:  # (the database's folder made now, as the run would: the next run knows)
         with contextlib.suppress(OSError):
+            marker.parent.mkdir(parents=True, exist_ok=True)
             tmp = marker.with_name(f".{marker.name}.{os.getpid()}")
             tmp.write_text(stamp + "\n", "ascii")
             os.replace(tmp, marker)
