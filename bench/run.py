@@ -166,6 +166,10 @@ def settled_reset(site: Path) -> None:
     output (4,000 files with pages) otherwise shares the disk with that deletion's writeback,
     which made two otherwise equal settings differ by 20%."""
     reset(site)
+    settle()
+
+
+def settle() -> None:
     os.sync()
     time.sleep(2)
 
@@ -182,6 +186,7 @@ def pages_cost(site: Path, runs: int) -> dict[str, float]:
             settled_reset(site)
             on = "on" if pages else "off"
             walls.setdefault(f"cold {on}", []).append(feedd_once(site)[0])
+            settle()  # (the cold run's output written back first, as it is by the next cron run)
             walls.setdefault(f"no-change {on}", []).append(feedd_once(site)[0])
             if pages and not size:
                 size = sum(f.stat().st_size for f in (site / "public").rglob("*") if f.is_file())
@@ -237,6 +242,7 @@ def defined_cost(site: Path, runs: int, n: int) -> dict[str, float]:
             settled_reset(site)
             label = "on" if on else "off"
             walls.setdefault(f"cold {label}", []).append(feedd_once(site)[0])
+            settle()
             walls.setdefault(f"no-change {label}", []).append(feedd_once(site)[0])
     (site / "config.toml").write_text('seeds = "seeds"\n')
     print("walls: " + json.dumps({k: [round(w, 2) for w in v] for k, v in walls.items()}))
