@@ -320,9 +320,17 @@ def _check_queries(
             os.replace(tmp, marker)
 
 
-def _tables(raw: object, name: str, where: str | None) -> list[dict[str, Any]]:
+def _tables(
+    raw: object, name: str, where: str | None, known: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """``[[name]]`` tables, each with none but the ``known`` keys."""
     if not isinstance(raw, list) or not all(isinstance(t, dict) for t in raw):
         raise ConfigError(name, f"must be [[{name}]] tables", where)
+    for i, t in enumerate(raw):
+        unknown = sorted(set(t) - set(known))
+        if unknown:
+            reason = f"unknown key (known: {', '.join(known)})"
+            raise ConfigError(f"{name}[{i}].{unknown[0]}", reason, where)
     return raw
 
 
@@ -331,12 +339,8 @@ def _feeds(raw: object, where: str | None, queries: list[tuple[str, Query]]) -> 
     out: list[FeedDef] = []
     names: set[str] = set()
     slugs: set[str] = set()
-    for i, t in enumerate(_tables(raw, "feeds", where)):
+    for i, t in enumerate(_tables(raw, "feeds", where, ("name", "slug", "query"))):
         key = f"feeds[{i}]"
-        unknown = sorted(set(t) - {"name", "slug", "query"})
-        if unknown:
-            raise ConfigError(f"{key}.{unknown[0]}", "unknown key (known: name, slug, query)",
-                              where)  # fmt: skip
         for k in ("name", "query"):
             if k not in t:
                 raise ConfigError(f"{key}.{k}", "missing: every defined feed needs one", where)
@@ -362,12 +366,8 @@ def _feeds(raw: object, where: str | None, queries: list[tuple[str, Query]]) -> 
 def _rules(raw: object, where: str | None, queries: list[tuple[str, Query]]) -> tuple[Rule, ...]:
     """The ``[[rules]]`` tables, in order: each ``block`` or ``keep``, and maybe ``scope``."""
     out: list[Rule] = []
-    for i, t in enumerate(_tables(raw, "rules", where)):
+    for i, t in enumerate(_tables(raw, "rules", where, ("block", "keep", "scope"))):
         key = f"rules[{i}]"
-        unknown = sorted(set(t) - {"block", "keep", "scope"})
-        if unknown:
-            raise ConfigError(f"{key}.{unknown[0]}", "unknown key (known: block, keep, scope)",
-                              where)  # fmt: skip
         actions = [a for a in ("block", "keep") if a in t]
         if len(actions) != 1:
             raise ConfigError(key, "needs either block = '<query>' or keep = '<query>'", where)
