@@ -118,7 +118,8 @@ def cmd_once(args: argparse.Namespace) -> int:
             )
         blocked = f" ({report.blocked} blocked by rules)" if report.blocked else ""
         print(
-            f"{report.entries} entries{blocked}; wrote {len(pub.written)} files, "
+            f"{_plural(report.entries, 'entry', 'entries')}{blocked}; wrote "
+            f"{_plural(len(pub.written), 'file')}, "
             f"{pub.feeds} feeds in {cfg.output} ({report.seconds:.2f}s)"
         )
         print(
@@ -128,8 +129,8 @@ def cmd_once(args: argparse.Namespace) -> int:
     return EXIT_INPUT if report.errors or report.remote.failed else EXIT_OK
 
 
-def _plural(n: int, one: str) -> str:
-    return f"{n} {one}" if n == 1 else f"{n} {one}s"
+def _plural(n: int, one: str, many: str = "") -> str:
+    return f"{n} {one}" if n == 1 else f"{n} {many or one + 's'}"
 
 
 def cmd_check(args: argparse.Namespace) -> int:

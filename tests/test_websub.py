@@ -153,7 +153,7 @@ def test_a_hub_answering_500_is_tried_again(site: Site, hub: Hub) -> None:
 def test_a_slow_hub_holds_up_neither_notify_nor_the_publish(hub: Hub) -> None:
     from feedd.pipeline import Notifier
 
-    hub.answers = [("slow", 3.0)] * 3
+    hub.answers = [("slow", 3.0)] * 10
     n = Notifier([hub.url], timeout=0.5, attempts=2, backoff=0.1)
     started = time.monotonic()
     n.notify([f"{BASE}a.atom", f"{BASE}b.atom", f"{BASE}a.atom"])
@@ -232,3 +232,15 @@ def test_link_header_of_a_feed() -> None:
     assert link_header(("https://h/",), "https://s/a.atom") == (
         'Link: <https://h/>; rel="hub", <https://s/a.atom>; rel="self"\r\n'
     )
+
+
+@pytest.mark.slow
+def test_a_hub_that_answers_slowly_hears_of_every_feed_within_the_run(site: Site, hub: Hub) -> None:
+    hub.answers = [("slow", 0.6)] * 200  # each notification answered after 0.6 s
+    site.config(base_url=BASE, websub_hubs=[hub.url])
+    started = time.monotonic()
+    r = site.once()
+    took = time.monotonic() - started
+    assert hub.topics() == sorted(feed_bytes(site))  # every one, none dropped
+    assert "0 failed, 0 not done in time" in r.stdout
+    assert took < 0.6 * len(hub.topics())  # several at a time, not one after the other
