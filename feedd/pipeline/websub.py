@@ -2,12 +2,13 @@
 
 After a publish, each configured hub gets one ``hub.mode=publish`` POST per feed whose bytes
 changed (``hub.url``: the feed's own URL, as its ``rel="self"`` link says; the form every
-hub in use accepts, one topic a request). A background thread sends them: a publish never
-waits for a hub, and a hub that is down, slow or failing never fails one. Each request has
-a timeout; one that fails is tried again after 1, 2, 4 ... seconds, up to ``ATTEMPTS`` times
-(a hub that refuses a topic with a 4xx other than 408 and 429 is not asked again); a hub
-that cannot be reached puts off the rest of its round with it, rather than each request
-waiting out its own timeout. What failed is logged and counted (see ``Counts``).
+hub in use accepts, one topic a request). A background thread sends them, a few at a time
+to a hub (``AT_ONCE``): a publish never waits for a hub, and a hub that is down, slow or
+failing never fails one. Each request has a timeout; one that fails is tried again after 1,
+2, 4 ... seconds, up to ``ATTEMPTS`` times (a hub that refuses a topic with a 4xx other than
+408 and 429 is not asked again); a hub that cannot be reached puts off the rest of its round
+with it, rather than each request waiting out its own timeout. What failed is logged, a line
+per hub and round, and counted (see ``Counts``).
 """
 
 from __future__ import annotations
