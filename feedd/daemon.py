@@ -200,7 +200,8 @@ class Daemon:
         self.metrics.health.last_publish_error = None
         self.metrics.timed("publish", time.monotonic() - started)
         result, entries = done.published, done.entries
-        self.notifier.notify(pipeline.feed_urls(self.config, result))  # never waited for
+        if self.config.websub_hubs:  # (a stat per file changed: none without a hub)
+            self.notifier.notify(pipeline.feed_urls(self.config, result))  # never waited for
         if result.written:
             log.event("published", feeds=result.feeds, written=len(result.written), entries=entries)
         self.status = (

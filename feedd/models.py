@@ -7,9 +7,17 @@ publishes it, with its stable id.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
+
+
+def tag_key(tag: str) -> str:
+    """The identity of a tag: NFKC, case-folded, whitespace collapsed. What the store keeps
+    of each entry's tags (normalize.tags.key) and what a query's ``tag:`` looks them up by
+    (feedd.query): one rule, here, where both can reach it."""
+    return " ".join(unicodedata.normalize("NFKC", tag).split()).casefold()
 
 
 def _positional(self: object) -> tuple:

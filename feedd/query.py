@@ -27,8 +27,10 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .errors import QueryError
+from .models import tag_key
 
 GRAMMAR = r"""
 ?start: or_
@@ -70,7 +72,7 @@ class Facts:
     whitespace one space, for Latin terms; ``*_chars`` with none, for CJK ones."""
 
     title: str
-    tags: frozenset[str]  # tag keys (see normalize.tags.key)
+    tags: frozenset[str]  # tag keys (see models.tag_key)
     langs: tuple[str, ...]  # its language and its language group
     sources: frozenset[str]  # names and slugs of the remote sources of its copies, folded
     seeds: bool  # a copy of it is a seed file
@@ -112,6 +114,13 @@ class Facts:
 Match = Callable[[Facts], bool]
 
 
+class Compiled(NamedTuple):
+    match: Match
+    needs_body: bool  # whether it reads an entry's text (``text:``)
+    expr: str  # as Python over ``f``, its values named ``_k0``, ``_k1`` ... (see combined)
+    consts: list[object]
+
+
 @dataclass(frozen=True)
 class Query:
     """A query: its text, and what matches an entry, made when first needed (see
@@ -122,17 +131,15 @@ class Query:
     @functools.cached_property
     def match(self) -> Match:
         """Whether an entry (its ``Facts``) matches: ``query.match(facts)``."""
-        return self._compiled[0]
+        return self._compiled.match
 
     @property
     def needs_body(self) -> bool:
         """Whether it reads an entry's text (``text:``), which costs more than the rest."""
-        return self._compiled[1]
+        return self._compiled.needs_body
 
     @functools.cached_property
-    def _compiled(self) -> tuple[Match, bool, str, list[object]]:
-        """What matches, whether it reads bodies, and its expression and values (see
-        ``combined``)."""
+    def _compiled(self) -> Compiled:
         return _compile_text(self.text)
 
     def __reduce__(self) -> tuple:
@@ -179,11 +186,6 @@ def fold(text: str) -> str:
     return decomposed if len(decomposed) == len(folded) else _MARKS.sub("", decomposed)
 
 
-def tag_key(tag: str) -> str:
-    """As normalize.tags.key (which this layer cannot import): NFKC, case-folded, collapsed."""
-    return " ".join(unicodedata.normalize("NFKC", tag).split()).casefold()
-
-
 @functools.lru_cache(maxsize=1)
 def _parser():  # noqa: ANN202 - lark's type
     from lark import Lark
@@ -192,7 +194,7 @@ def _parser():  # noqa: ANN202 - lark's type
     return Lark(GRAMMAR, parser="lalr", maybe_placeholders=False)
 
 
-def _compile_text(text: str) -> tuple[Match, bool, str, list[object]]:
+def _compile_text(text: str) -> Compiled:
     from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 
     if not isinstance(text, str) or not text.strip():
@@ -225,7 +227,7 @@ def _compile_text(text: str) -> tuple[Match, bool, str, list[object]]:
     needs_body: list[bool] = [False]
     consts: list[object] = []
     expr = _compile(tree, needs_body, consts)
-    return _function(expr, consts), needs_body[0], expr, consts
+    return Compiled(_function(expr, consts), needs_body[0], expr, consts)
 
 
 _REGEX = re.compile(r"/(?:[^/\\]|\\.)+/", re.S)  # as the grammar's REGEX
@@ -309,9 +311,6 @@ def _lang_in(langs: tuple[str, ...], want: str, under: str) -> bool:
     return any(c == want or c.startswith(under) for c in langs)
 
 
-_HELPERS = {"_lang_in": None, "_has_words": None}  # filled below, once they are defined
-
-
 def _function(expr: str, consts: list[object]) -> Match:
     namespace = {**_HELPERS, **{f"_k{i}": v for i, v in enumerate(consts)}}
     return eval(f"lambda f: {expr}", namespace)  # noqa: S307 - made from the tree, values aside
@@ -324,7 +323,7 @@ def combined(queries: Sequence[Query]) -> Callable[[Facts], list[int]]:
     namespace: dict[str, object] = dict(_HELPERS)
     lines = ["def matches(f):", "    out = []"]
     for i, q in enumerate(queries):
-        expr, consts = q._compiled[2], q._compiled[3]
+        expr, consts = q._compiled.expr, q._compiled.consts
         for j, v in enumerate(consts):
             namespace[f"_q{i}k{j}"] = v
         expr = re.sub(r"\b_k(\d+)\b", lambda m, i=i: f"_q{i}k{m.group(1)}", expr)
@@ -394,4 +393,4 @@ def _regex(name: str, pattern: str, column: int) -> Match:
     return match
 
 
-_HELPERS.update(_lang_in=_lang_in, _has_words=_has_words)
+_HELPERS = {"_lang_in": _lang_in, "_has_words": _has_words}  # what the made code calls

@@ -92,22 +92,14 @@ def _plain(value: str | None) -> str:
     return text.collapse(html.to_text(text.clean(value))) if value else ""
 
 
-MAX_ABOUT_CHARS = 2000  # a feed's id or home page: longer is no address
-
-
 def feed_about(feed: RawFeed) -> tuple[str | None, str | None, str | None]:
     """What a feed says of itself, made safe to publish: ``(title, id, home page)``; the
-    entries it gave name it in their Atom ``<source>``. The home page only as an http(s)
-    URL; an id or page address too long to be one is left out."""
+    entries it gave name it in their Atom ``<source>``. The home page as entries' links are
+    taken (``_http``); an id too long to be one is left out."""
     title = text.clip(_plain(feed.title), text.MAX_TITLE_CHARS) or None
     guid = text.clean(feed.id).strip() if isinstance(feed.id, str) else ""
-    home = feed.link if isinstance(feed.link, str) else ""
-    try:
-        home = home if urlsplit(home).scheme in ("http", "https") else ""
-    except ValueError:
-        home = ""
-    fits = [v if 0 < len(v) <= MAX_ABOUT_CHARS else None for v in (guid, home)]
-    return title, fits[0], fits[1]
+    home = _http(feed.link) if isinstance(feed.link, str) else None
+    return title, guid if 0 < len(guid) <= text.MAX_URL_CHARS else None, home
 
 
 def normalize_entry(

@@ -10,8 +10,9 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 
+from ..models import tag_key
 from .text import collapse
 
 MAX_TAG_CHARS = 100
@@ -22,8 +23,8 @@ _SLUG_JUNK = re.compile(r"[^\w]+")
 
 @functools.lru_cache(maxsize=8192)  # a corpus has a few hundred tags, each on many articles
 def key(tag: str) -> str:
-    """The identity of a tag: NFKC, case-folded, whitespace collapsed."""
-    return collapse(unicodedata.normalize("NFKC", tag)).casefold()
+    """The identity of a tag (see models.tag_key)."""
+    return tag_key(tag)
 
 
 def values(raw: object) -> list[str]:
@@ -55,7 +56,7 @@ def merge(*groups: Iterable[str]) -> tuple[str, ...]:
     return tuple(seen.values())
 
 
-def slugify(tag: str) -> str:
+def slugify(tag: str, empty: str = "tag") -> str:
     """A file- and URL-safe name for a tag; never empty, never a dot file.
 
     Letters and digits of any script stay; every other run of characters becomes one ``-``.
@@ -65,4 +66,13 @@ def slugify(tag: str) -> str:
     s = s.replace("++", "-plus-plus").replace("#", "-sharp").replace("&", "-and-")
     s = _SLUG_JUNK.sub("-", s).strip("-_")
     s = s[:MAX_SLUG_CHARS].strip("-_")
-    return s or "tag"
+    return s or empty
+
+
+def unique_slug(base: str, taken: Container[str]) -> str:
+    """``base``, else ``base-2``, ``base-3`` ...: the first that is not ``taken``."""
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug

@@ -33,10 +33,8 @@ from ..store import (
     Breakdown,
     Changes,
     Copy,
-    FeedQuery,
     Matched,
     Preview,
-    RuleQuery,
     Rules,
     Source,
     Store,
@@ -156,16 +154,9 @@ def publish(config: Config, wait: float) -> PublishResult:
         return PublishResult(result, store.feeds.count_published(iso(now)), matched)
 
 
-def _queries(config: Config) -> tuple[list[RuleQuery], list[FeedQuery]]:
-    return (
-        [RuleQuery(r.text, r.blocks, r.needs_body) for r in config.rules],
-        [FeedQuery(f.name, f.slug, f.query, i) for i, f in enumerate(config.feeds)],
-    )
-
-
 def _publish(store: Store, config: Config, now: dt.datetime) -> tuple[Matched | None, Published]:
     """Match what changed against the rules and the defined feeds, then publish."""
-    matched = store.matching.apply(*_queries(config), iso(now))
+    matched = store.matching.apply(config.rules, config.feeds, iso(now))
     return matched, publish_site(store, config, now)
 
 
@@ -173,7 +164,7 @@ def preview(config: Config) -> Preview:
     """What the config's rules block and its defined feeds hold, over the entries stored
     (read-only): ``feedd check``."""
     with Store(config.database, readonly=True) as store:
-        return store.matching.preview(*_queries(config), iso(_now()))
+        return store.matching.preview(config.rules, config.feeds, iso(_now()))
 
 
 class Scheduled(NamedTuple):

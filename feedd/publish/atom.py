@@ -23,9 +23,7 @@ from ..ids import public_entry_id
 from ..models import Enclosure, Entry
 from ..normalize import media
 from .html import entry_url, page_of
-from .info import FeedInfo, Origin, absolute_url, url
-
-NO_ORIGINS: dict[int, Origin] = {}
+from .info import FeedInfo, Origin, absolute_url, origin_of, url
 
 
 def assemble(head: bytes, entries: list[bytes]) -> bytes:
@@ -73,7 +71,7 @@ def entry_xml(
     feed_lang: str | None,
     site_id: str,
     published_id: str | None = None,
-    origins: dict[int, Origin] = NO_ORIGINS,
+    origins: dict[int, Origin] | None = None,
     pages: bool = True,
 ) -> bytes:
     """One ``<entry>`` element, as it appears in any feed whose ``xml:lang`` is ``feed_lang``,
@@ -88,7 +86,7 @@ def entry_xml(
     source id) in an Atom ``<source>`` (RFC 4287 4.2.11).
     """
     pid = published_id or e.story or e.id
-    origin = origins.get(e.source_id) if e.source_id else None
+    origin = origin_of(e.source_id, origins)
     link = entry_url(e, base_url, site_id, pages)
     args = (e, tag_names, base_url, author, feed_lang, site_id, pid, origin, link)
     try:

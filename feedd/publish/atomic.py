@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 # What tempfile.mkstemp(prefix=".", suffix=".tmp") names: eight of [a-z0-9_].
@@ -29,42 +30,20 @@ def same_bytes(path: Path, data: bytes) -> bool:
 
 def write(path: Path, data: bytes) -> bool:
     """Write ``data`` to ``path`` atomically; return False when the file already held it."""
-    if same_bytes(path, data):
-        return False
-    try:
-        _replace(path, data)
-    except OSError as e:  # "No space left on device" says which file it was writing
-        if e.filename == str(path):
-            raise
-        raise OSError(e.errno, e.strerror or str(e), str(path)) from e
-    return True
-
-
-def _replace(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    import tempfile  # only when a file is written: a run that changed nothing never needs it
-
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    with Writes() as w:
+        w.add(path, data, "")
+    return bool(w.changed)
 
 
 class Writes:
-    """Files written as ``write`` does, a batch at a time: every file of the batch is
-    written, then each is flushed to disk, then each renamed into place. The first flush
-    commits the file system's journal for the whole batch (ext4 writes an ordered
-    transaction's data with it), so the others cost little: a page a third cheaper than
-    written one after the other. ``add`` queues a file; leaving the block writes the rest.
-    ``changed``: the names of the files whose bytes changed, in the order added."""
+    """Files written atomically, a batch at a time: every file of the batch is written to a
+    temporary file beside it, then each is flushed to disk, then each renamed into place.
+    The first flush commits the file system's journal for the whole batch (ext4 writes an
+    ordered transaction's data with it), so the others cost little: a page a third cheaper
+    than written one after the other. ``add`` queues a file (one whose bytes are there
+    already is left alone); leaving the block writes the rest. ``changed``: the names of the
+    files whose bytes changed, in the order added. A failure names the file it was writing
+    ("No space left on device"), and leaves none of its batch behind."""
 
     def __init__(self, batch: int = 64, batch_bytes: int = 8 << 20) -> None:
         self.batch, self.batch_bytes = batch, batch_bytes
@@ -81,30 +60,38 @@ class Writes:
             self.flush()
 
     def flush(self) -> None:
-        import tempfile
+        import tempfile  # only when a file is written: a run that changed nothing never needs it
 
         queued, self._queued, self._bytes = self._queued, [], 0
-        made: list[tuple[int, str, Path, str]] = []
+        made: list[list] = []  # [fd or None once closed, tmp or None once renamed, path, name]
         try:
             for path, data, name in queued:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-                made.append((fd, tmp, path, name))
-                _write_all(fd, data, path)
+                with _naming(path):
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+                    made.append([fd, tmp, path, name])
+                    view = memoryview(data)
+                    while view:
+                        view = view[os.write(fd, view) :]
             for fd, tmp, path, _name in made:
-                _synced(fd, path)
-                os.chmod(tmp, 0o644)
-            for fd, tmp, path, name in made:
-                os.close(fd)
-                os.replace(tmp, path)
-                self.changed.append(name)
-            made = []
+                with _naming(path):
+                    os.fsync(fd)
+                    os.chmod(tmp, 0o644)
+            for m in made:
+                with _naming(m[2]):
+                    os.close(m[0])
+                    m[0] = None
+                    os.replace(m[1], m[2])
+                    m[1] = None
+                self.changed.append(m[3])
         finally:
-            for fd, tmp, _path, _name in made:  # a write failed: none of this batch is left
-                with contextlib.suppress(OSError):
-                    os.close(fd)
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
+            for fd, tmp, _path, _name in made:  # what a failure left of the batch
+                if fd is not None:
+                    with contextlib.suppress(OSError):
+                        os.close(fd)
+                if tmp is not None:
+                    with contextlib.suppress(OSError):
+                        os.unlink(tmp)
 
     def __enter__(self) -> Writes:
         return self
@@ -114,19 +101,14 @@ class Writes:
             self.flush()
 
 
-def _write_all(fd: int, data: bytes, path: Path) -> None:
-    view = memoryview(data)
+@contextlib.contextmanager
+def _naming(path: Path) -> Iterator[None]:
+    """An OSError raised here names ``path``: the file being written, not its temporary."""
     try:
-        while view:
-            view = view[os.write(fd, view) :]
+        yield
     except OSError as e:
-        raise OSError(e.errno, e.strerror or str(e), str(path)) from e
-
-
-def _synced(fd: int, path: Path) -> None:
-    try:
-        os.fsync(fd)
-    except OSError as e:
+        if e.filename == str(path):
+            raise
         raise OSError(e.errno, e.strerror or str(e), str(path)) from e
 
 

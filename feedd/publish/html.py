@@ -24,7 +24,7 @@ from urllib.parse import quote
 from ..chars import xml_safe
 from ..ids import public_entry_id
 from ..models import Entry
-from .info import FeedInfo, Origin, url
+from .info import FeedInfo, Origin, origin_of, url
 
 # Languages by their own names, as a reader of each looks for it; "und" is what it is.
 NATIVE_NAMES = {
@@ -162,7 +162,7 @@ def item_html(
         meta.append(f"<span>{esc(e.author)}</span>")
     if tags:
         meta.append(f"<span>{tags}</span>")
-    origin = (origins or {}).get(e.source_id) if e.source_id else None
+    origin = origin_of(e.source_id, origins)
     if origin is not None:
         meta.append(_origin_link(origin, up, ext))
     elif link:
@@ -244,7 +244,7 @@ def entry_page(
         meta.append(esc(e.author))
     if tags:
         meta.append(tags)
-    origin = (origins or {}).get(e.source_id) if e.source_id else None
+    origin = origin_of(e.source_id, origins)
     if origin is not None:
         meta.append(_origin_link(origin, up))
     lines += [

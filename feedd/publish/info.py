@@ -45,6 +45,11 @@ class Origin(NamedTuple):
         return f"sources/{self.slug}.html"
 
 
+def origin_of(source_id: int, origins: dict[int, Origin] | None) -> Origin | None:
+    """The remote source an entry's shown copy came from (``source_id`` 0: a seed file)."""
+    return origins.get(source_id) if source_id and origins else None
+
+
 def url(base_url: str, path: str) -> str:
     """The address of a file of the output: ``path`` percent-encoded (a CJK tag slug)."""
     return base_url + quote(path, safe="/")

@@ -21,7 +21,7 @@ from ..ids import public_entry_id
 from ..models import Entry
 from ..normalize import media
 from .html import entry_url
-from .info import FeedInfo, Origin, absolute_url
+from .info import FeedInfo, Origin, absolute_url, origin_of
 
 VERSION = "https://jsonfeed.org/version/1.1"
 EXTENSION = PROJECT_URL + "#json-feed"  # what the ``_feedd`` object is (see the README)
@@ -99,7 +99,7 @@ def item_json(
             {"url": c.href, "rel": c.rel, **({"hreflang": c.hreflang} if c.hreflang else {})}
             for c in e.credits
         ]
-    origin = (origins or {}).get(e.source_id) if e.source_id else None
+    origin = origin_of(e.source_id, origins)
     if origin is not None:
         extension["source"] = {"title": _clean(origin.title), "feed_url": origin.url}
         if origin.home:

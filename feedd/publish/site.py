@@ -44,8 +44,9 @@ class Published:
     written: list[str] = field(default_factory=list)  # paths (relative) rewritten this run
 
 
-def plan(store: Store, title: str) -> list[Look]:
-    """Every feed to publish, with the ``updated`` it shows while empty."""
+def plan(store: Store, title: str, sources: dict[int, Origin] | None = None) -> list[Look]:
+    """Every feed to publish, with the ``updated`` it shows while empty (``sources``: the
+    remote sources, when the caller has them already)."""
     feeds = [(FeedInfo("all.atom", "all", None, title), EMPTY_FEED_DATE)]
     for d in store.matching.defined():  # the config's [[feeds]]
         info = FeedInfo(f"feeds/{d.slug}.atom", "feed", d.slug, f"{title}: {d.name}")
@@ -57,7 +58,7 @@ def plan(store: Store, title: str) -> list[Look]:
     for t in store.feeds.tags():
         info = FeedInfo(f"tags/{t.slug}.atom", "tag", t.key, f"{title}: {t.name}")
         feeds.append((info, from_iso(t.created)))
-    for sid, o in origins(store).items():
+    for sid, o in (origins(store) if sources is None else sources).items():
         info = FeedInfo(f"sources/{o.slug}.atom", "source", str(sid), f"{title}: {o.title}")
         feeds.append((info, EMPTY_FEED_DATE))
     return feeds
@@ -72,21 +73,23 @@ def origins(store: Store) -> dict[int, Origin]:
     }
 
 
-def _remove_gone(out: Path, feeds: list[Look], pages: bool) -> list[str]:
-    """Delete the files of sources and defined feeds no longer in the config."""
+def _remove_gone(out: Path, feeds: list[Look], pages: bool, present: frozenset[str]) -> list[str]:
+    """Delete the files of sources and defined feeds no longer in the config (``present``:
+    the files there are, see _present)."""
     kept = set()
     for info, _ in feeds:
         if info.kind in ("source", "feed"):
             kept |= {info.path, info.json_path}
             kept |= {html.page_of(info)} if pages else set()
     gone = []
-    for name in ("sources", "feeds"):
-        if not (out / name).is_dir():
-            continue
-        for f in sorted((out / name).iterdir()):
-            path = f"{name}/{f.name}"
-            if f.is_file() and path not in kept and f.suffix in (".atom", ".json", ".html"):
-                f.unlink(missing_ok=True)
+    for path in sorted(present):
+        if (
+            path.startswith(("sources/", "feeds/"))
+            and path not in kept
+            and path.endswith((".atom", ".json", ".html"))
+        ):
+            with contextlib.suppress(FileNotFoundError):  # (pages off removed it already)
+                (out / path).unlink()
                 gone.append(path)
     return gone
 
@@ -125,20 +128,17 @@ class _EntryCache:
         self.store = store
         self.slugs = tag_slugs(store)
         self.names = {key: name for key, (name, _slug) in self.slugs.items()}
-        self.origins = origins(store)
-        self.settings = {
+        self.settings = {  # what each entry's three forms are made with
             "base_url": config.base_url,
             "author": config.author,
             "site_id": config.site_id,
-            "origins": self.origins,
+            "origins": origins(store),
             "pages": config.pages,
         }
-        self.pages = config.pages
         self.refs = Counter(r.id for _info, _empty, rows in jobs for r in rows)
         self.xml: dict[tuple[str, bool, str], bytes] = {}
         self.json: dict[tuple[str, str], bytes] = {}  # by published id and entry: no xml:lang
         self.html: dict[str, bytes] = {}  # each entry's item in the pages (all one level down)
-        self.site_id = config.site_id
         # id -> the entry's language, and the ids it is published under (see store.stories)
         self.seen: dict[str, tuple[str, str, str]] = {}
 
@@ -156,9 +156,10 @@ class _EntryCache:
                 e = fresh[i]
                 self.seen[i] = (e.lang, e.story, e.lang_id)
                 if i not in self.html:
+                    st = self.settings
                     self.html[i] = html.item_html(
-                        e, self.slugs, site_id=self.site_id, up="../", origins=self.origins,
-                        pages=self.pages,
+                        e, self.slugs, site_id=st["site_id"], up="../", origins=st["origins"],
+                        pages=st["pages"],
                     )  # fmt: skip
             key = self._key(i, info)
             if key not in self.xml:
@@ -376,13 +377,14 @@ def tag_slugs(store: Store) -> dict[str, tuple[str, str]]:
     return {t.key: (t.name, t.slug) for t in store.feeds.tags()}
 
 
-def _river(store: Store, config: Config, now: str) -> tuple[list[bytes], str | None]:
+def _river(
+    store: Store, config: Config, now: str, sources: dict[int, Origin]
+) -> tuple[list[bytes], str | None]:
     """The front page's newest entries (the all-feed's window) as list items, and the
     newest one's date: when the site was last updated."""
     rows = store.feeds.window(("all", ""), now, config.max_entries)
     found = store.feeds.entries([r.id for r in rows])
     slugs = tag_slugs(store)
-    sources = origins(store)
     items = [
         html.item_html(
             found[r.id], slugs, site_id=config.site_id, up="", origins=sources, pages=config.pages
@@ -415,12 +417,13 @@ def publish(store: Store, config: Config, now: dt.datetime) -> Published:
     if not everything and then < now_s:
         dirty |= store.feeds.came_due(then, now_s)
     # a source renamed or retitled: the feeds of its entries (each names it: atom's <source>)
-    about = {str(i): list(o) for i, o in origins(store).items()}
+    sources = origins(store)
+    about = {str(i): list(o) for i, o in sources.items()}
     before = json.loads(last.get("origins") or "{}")
     moved = {int(i) for i in about.keys() | before.keys() if about.get(i) != before.get(i)}
     if moved and not everything:
         dirty |= store.feeds.of_sources(moved) | {("source", str(i)) for i in moved}
-    feeds = plan(store, config.title)
+    feeds = plan(store, config.title, sources)
     result = Published(feeds=len(feeds))
     present = _present(out)
     # A source's feed is looked at after any change: few, and the store marks no facet per
@@ -444,15 +447,15 @@ def publish(store: Store, config: Config, now: dt.datetime) -> Published:
     elif (anew := everything or not (out / "entries").is_dir()) or dirty:
         # (no entry changed without marking a feed dirty)
         result.written += _entry_pages(store, config, now_s, anew)
-    result.written += _remove_gone(out, feeds, config.pages)
-    pages_missing = not all((out / n).exists() for n in PAGES)
+    result.written += _remove_gone(out, feeds, config.pages, present)
+    pages_missing = not all(n in present for n in PAGES)
     if everything or dirty or pages_missing:
         counts = store.feeds.counts(now_s)
         listed = [
             pages.Listed(info, min(counts.get(info.scope, 0), limit), counts.get(info.scope, 0))
             for info, _ in feeds
         ]
-        river, updated = _river(store, config, now_s)
+        river, updated = _river(store, config, now_s, sources)
         for name, data in (
             ("feeds.opml", pages.opml(config.title, config.base_url, listed)),
             (

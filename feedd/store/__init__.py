@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from .db import connect
 from .facets import Facet
 from .ingest import Changes, Failure, Items
-from .matching import Defined, FeedQuery, Matched, Matching, Preview, RuleQuery
+from .matching import Defined, Matched, Matching, Preview
 from .queries import Breakdown, Feeds, LangGroup, Signed, Tag, Totals
 from .schema import describe, migrate, readable
 from .sources import Source, Sources, is_due, moved, when
@@ -35,9 +35,9 @@ if TYPE_CHECKING:
     from ..normalize.similar import Compared, Verdict
 
 __all__ = [
-    "Breakdown", "Changes", "Copy", "Defined", "Facet", "Failure", "FeedQuery", "LangGroup",
-    "Matched", "Preview", "RuleQuery", "Rules", "Signed", "Source", "Store", "Tag", "Totals",
-    "describe", "is_due", "moved", "when",
+    "Breakdown", "Changes", "Copy", "Defined", "Facet", "Failure", "LangGroup", "Matched",
+    "Preview", "Rules", "Signed", "Source", "Store", "Tag", "Totals", "describe", "is_due",
+    "moved", "when",
 ]  # fmt: skip
 
 

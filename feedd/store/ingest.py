@@ -426,11 +426,7 @@ class Items:
 
     def _new_tag(self, key: str, name: str, when: str) -> None:
         """Record a tag and its slug, once: the slug never moves afterwards."""
-        base = tagmod.slugify(name)
-        slug, n = base, 1
-        while slug in self._known.slugs:
-            n += 1
-            slug = f"{base}-{n}"
+        slug = tagmod.unique_slug(tagmod.slugify(name), self._known.slugs)
         self._known.tag_keys.add(key)
         self._known.slugs.add(slug)
         self.conn.execute(

@@ -20,11 +20,12 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 from .. import parallel
+from ..config import FeedDef, Rule
 from ..errors import ConfigError
 from ..normalize import tags as tagmod
 from ..normalize.html import to_text
@@ -52,23 +53,6 @@ class Defined(NamedTuple):
     created: str
 
 
-class FeedQuery(NamedTuple):
-    """A defined feed as matching needs it."""
-
-    name: str
-    slug: str  # asked for in the config; "" from the name
-    query: Query
-    index: int = 0  # its place in the config (feeds[index]), for a message
-
-
-class RuleQuery(NamedTuple):
-    """A rule as matching needs it (see config.Rule)."""
-
-    text: str
-    blocks: Callable[[Facts], bool]
-    needs_body: bool = True  # whether it reads an entry's text
-
-
 class Matched(NamedTuple):
     entries: int  # matched again
     blocked: int  # blocked by a rule now, in all
@@ -87,7 +71,7 @@ MATCH_IN_WORKERS_FROM = 2000  # entries to match; fewer are matched in this proc
 
 
 def _verdicts_all(
-    database: Path, rows: list[tuple], rules: Sequence[RuleQuery], feeds: list[tuple[str, Query]]
+    database: Path, rows: list[tuple], rules: Sequence[Rule], feeds: list[tuple[str, Query]]
 ) -> list[tuple[int, list[str]]] | None:
     """``Matching.verdicts`` of many rows, split over the CPU cores (folding each body's text
     is most of the work); None for few rows or one core."""
@@ -104,7 +88,7 @@ def _verdicts_all(
 
 
 def _verdicts_at(
-    args: tuple[Path, list[tuple], Sequence[RuleQuery], list[tuple[str, Query]]],
+    args: tuple[Path, list[tuple], Sequence[Rule], list[tuple[str, Query]]],
 ) -> list[tuple[int, list[str]]]:
     database, rows, rules, feeds = args
     conn = connect(database, readonly=True)
@@ -114,7 +98,7 @@ def _verdicts_at(
         conn.close()
 
 
-def _need_bodies(rules: Sequence[RuleQuery], queries: Sequence[Query]) -> bool:
+def _need_bodies(rules: Sequence[Rule], queries: Sequence[Query]) -> bool:
     return any(r.needs_body for r in rules) or any(q.needs_body for q in queries)
 
 
@@ -140,9 +124,7 @@ class Matching:
         ))  # fmt: skip
         return [(text, counts.get(i, 0)) for i, text in enumerate(rules)]
 
-    def apply(
-        self, rules: Sequence[RuleQuery], feeds: Sequence[FeedQuery], now: str
-    ) -> Matched | None:
+    def apply(self, rules: Sequence[Rule], feeds: Sequence[FeedDef], now: str) -> Matched | None:
         """Match what changed (everything, when the definitions did); None when there was
         nothing to match: no rule and no defined feed, now or before, or no change since."""
         c = self.conn
@@ -175,40 +157,31 @@ class Matching:
         return found
 
     def preview(
-        self, rules: Sequence[RuleQuery], feeds: Sequence[FeedQuery], now: str, titles: int = 3
+        self, rules: Sequence[Rule], feeds: Sequence[FeedDef], now: str, titles: int = 3
     ) -> Preview:
         """What ``rules`` would block and how many entries ``feeds`` would hold, over the
         entries stored now, written nowhere."""
+        rows = self.conn.execute(_ALL).fetchall()
+        named = [(str(i), f.query) for i, f in enumerate(feeds)]
         blocked = [0] * len(rules)
         shown: list[list[str]] = [[] for _ in rules]
-        best: list[dict[str, str]] = [{} for _ in feeds]  # per feed: story -> best rank
-        for rows, sources, bodies in self._chunks(
-            self.conn.execute(_ALL),
-            _need_bodies(rules, [f.query for f in feeds]),
-        ):
-            for r in rows:
-                f = self._facts(r, sources, bodies)
-                hit = next((i for i, rule in enumerate(rules) if rule.blocks(f)), None)
-                if hit is not None:
-                    blocked[hit] += 1
-                    if len(shown[hit]) < titles:
-                        shown[hit].append(r[1])
-                    continue
-                if r[5] < 1 or r[7] > now:
-                    continue
-                for i, fq in enumerate(feeds):
-                    if fq.query.match(f):
-                        rank = f"{2 - r[5]}{r[0]}"
-                        if rank < best[i].get(r[6], "\uffff"):
-                            best[i][r[6]] = rank
+        stories: list[set[str]] = [set() for _ in feeds]  # a story once in a feed
+        for r, (rule, feeds_in) in zip(rows, self.verdicts(rows, rules, named), strict=True):
+            if rule:
+                blocked[rule - 1] += 1
+                if len(shown[rule - 1]) < titles:
+                    shown[rule - 1].append(r[1])
+            elif r[7] <= now:  # (published by now)
+                for i in feeds_in:
+                    stories[int(i)].add(r[6])
         return Preview(
-            [(fq.name, len(best[i])) for i, fq in enumerate(feeds)],
+            [(f.name, len(stories[i])) for i, f in enumerate(feeds)],
             [(rule.text, blocked[i], shown[i]) for i, rule in enumerate(rules)],
         )
 
     # --- the parts ---------------------------------------------------------------------------
 
-    def _signature(self, rules: Sequence[RuleQuery], feeds: Sequence[FeedQuery]) -> str:
+    def _signature(self, rules: Sequence[Rule], feeds: Sequence[FeedDef]) -> str:
         # (source: matches a source's name, slug or feed title)
         sql = "SELECT id, name, slug, title FROM sources ORDER BY id"
         names = self.conn.execute(sql).fetchall()
@@ -223,7 +196,7 @@ class Matching:
         )
         return hashlib.sha256(text.encode()).hexdigest()
 
-    def _sync(self, feeds: Sequence[FeedQuery], now: str, dirty: set[Facet]) -> dict[str, str]:
+    def _sync(self, feeds: Sequence[FeedDef], now: str, dirty: set[Facet]) -> dict[str, str]:
         """Record each defined feed's slug, once: the one the config asks for, else the one
         recorded for its name, else one made from its name (the rule of tags); forget the
         feeds no longer defined. ``{name, case-folded: slug}``."""
@@ -241,9 +214,9 @@ class Matching:
         for key, slug in asked.items():
             other = holder.get(slug.casefold())
             if other is not None and other != key:
-                f = wanted[key]
+                index = next(i for i, f in enumerate(feeds) if f.name.casefold() == key)
                 raise ConfigError(
-                    f"feeds[{f.index}].slug",
+                    f"feeds[{index}].slug",
                     f"{slug!r} is the address of the feed {wanted[other].name!r} (recorded when "
                     "it was first published, and a feed's address never moves): choose another",
                 )
@@ -256,12 +229,8 @@ class Matching:
         for key, f in wanted.items():
             if key in slugs:
                 continue
-            base = tagmod.slugify(f.name)
-            base = "feed" if base == "tag" and tagmod.key(f.name) != "tag" else base
-            slug, n = base, 1
-            while slug.casefold() in taken:
-                n += 1
-                slug = f"{base}-{n}"
+            # (a made slug is case-folded already: see slugify)
+            slug = tagmod.unique_slug(tagmod.slugify(f.name, empty="feed"), taken)
             slugs[key] = slug
             taken.add(slug.casefold())
         moved = {key: slug for key, slug in slugs.items() if known.get(key) != slug}
@@ -301,7 +270,7 @@ class Matching:
         )
 
     def _match(
-        self, rules: Sequence[RuleQuery], feeds: list[tuple[str, Query]], dirty: set[Facet]
+        self, rules: Sequence[Rule], feeds: list[tuple[str, Query]], dirty: set[Facet]
     ) -> Matched:
         c = self.conn
         rows = c.execute(_DUE).fetchall()
@@ -339,7 +308,7 @@ class Matching:
         return Matched(entries, total, newly, through)
 
     def verdicts(
-        self, rows: list[tuple], rules: Sequence[RuleQuery], feeds: list[tuple[str, Query]]
+        self, rows: list[tuple], rules: Sequence[Rule], feeds: list[tuple[str, Query]]
     ) -> list[tuple[int, list[str]]]:
         """Per row of ``_DUE``: the rule that blocks the entry (1 + its index; 0: none) and
         the defined feeds it may be shown in (a published copy that no rule blocks)."""

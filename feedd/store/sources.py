@@ -155,19 +155,14 @@ def new_slug(url: str, name: str | None, taken: set[str]) -> str:
     the config, else its URL's host and path; ``-2``, ``-3`` ... after one already taken. Made
     from the config alone, so a rebuilt database gives every source the same slug."""
     if name and name.strip():
-        base = tags.slugify(name)
+        base = tags.slugify(name, empty="source")
     else:
         parts = urlsplit(url)
         path = parts.path.rstrip("/")
         for tail in (".xml", ".atom", ".rss", ".json", "/feed", "/rss", "/atom", "/index"):
             path = path.removesuffix(tail)
-        base = tags.slugify(f"{parts.hostname or ''} {path}")
-    base = "source" if base == "tag" else base
-    slug, n = base, 1
-    while slug in taken:
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+        base = tags.slugify(f"{parts.hostname or ''} {path}", empty="source")
+    return tags.unique_slug(base, taken)
 
 
 def is_due(src: Source, now: dt.datetime) -> bool:
